@@ -1,0 +1,25 @@
+import { TempoStackProps } from './stack';
+
+/** One deployable environment: a folder `dist/<name>/` that `kubectl apply -f` takes on its own. */
+export interface Environment {
+  /** Folder name under dist/. */
+  readonly name: string;
+  /** What the environment is for. */
+  readonly description: string;
+  /** The stack it deploys. */
+  readonly stack: TempoStackProps;
+}
+
+/** The environments `npm run synth` writes. */
+export const ENVIRONMENTS: readonly Environment[] = [
+  {
+    name: 'dev',
+    description: 'Development: single-node Tempo with the basic preset and local storage.',
+    stack: { namespace: 'tempo-dev', tempo: { mode: 'single-node', preset: 'basic' } },
+  },
+  {
+    name: 'single-node',
+    description: 'Production single node: Tempo with compaction and retention tuned, ingestion sized for 2 000 traces/s.',
+    stack: { namespace: 'tempo', tempo: { mode: 'single-node', preset: 'single-node' } },
+  },
+];

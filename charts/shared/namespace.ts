@@ -1,0 +1,36 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { PART_OF } from './labels';
+import { checkDnsLabel } from './validate';
+
+/** Props of a NamespaceChart. */
+export interface NamespaceChartProps {
+  /** The namespace to create. A DNS label. */
+  readonly namespace: string;
+}
+
+/**
+ * A chart with one Namespace that enforces the "restricted" Pod Security Standard, so the API
+ * server itself refuses any pod of the stack that would not meet it.
+ */
+export class NamespaceChart extends Chart {
+  public readonly namespaceObject: k8s.KubeNamespace;
+
+  constructor(scope: Construct, id: string, props: NamespaceChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const name = checkDnsLabel('stack', 'namespace', props.namespace);
+    this.namespaceObject = new k8s.KubeNamespace(this, 'Resource', {
+      metadata: {
+        name,
+        labels: {
+          'app.kubernetes.io/part-of': PART_OF,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Validation helpers shared by every component. Every error has one shape:
+ * `<component>: '<prop>' <problem>, got <value>; <fix>`, thrown at construction, before anything
+ * is written.
+ */
+
+/** A configuration error found at synth time. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Formats a value for an error message: strings quoted, objects as JSON. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === undefined) return 'undefined';
+  return JSON.stringify(value);
+}
+
+/** Throws a ConfigError in the project's format. */
+export function fail(component: string, prop: string, problem: string, got: unknown, fix: string): never {
+  throw new ConfigError(`${component}: '${prop}' ${problem}, got ${describe(got)}; ${fix}`);
+}
+
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Checks an RFC 1035 label (what Service names must be). `maxLength` leaves room for suffixes
+ * the component appends (`-headless`, pod ordinals).
+ */
+export function checkDnsLabel(component: string, prop: string, value: string, maxLength = 63): string {
+  if (typeof value !== 'string' || !DNS_1035_LABEL.test(value) || value.length > maxLength) {
+    fail(component, prop, `must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most ${maxLength} characters)`,
+      value, 'pick a name such as \'tempo\'');
+  }
+  return value;
+}
+
+/** Checks a whole number within [min, max]. */
+export function checkInteger(component: string, prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER, fix?: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`;
+    fail(component, prop, `must be ${range}`, value, fix ?? `use ${range}`);
+  }
+  return value;
+}
+
+/** Checks a finite number greater than zero (or >= min). */
+export function checkPositiveNumber(component: string, prop: string, value: number, min = Number.MIN_VALUE): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    const bound = min === Number.MIN_VALUE ? 'greater than 0' : `at least ${min}`;
+    fail(component, prop, `must be a number ${bound}`, value, `use a number ${bound}`);
+  }
+  return value;
+}
+
+const GO_DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const GO_DURATION = /^(\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
+const GO_DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
+
+/**
+ * Checks a duration in Go's `time.ParseDuration` syntax (what Tempo's config accepts: `30s`,
+ * `1h30m`, `336h`; no days) and returns it in seconds. Zero and negative durations are refused.
+ */
+export function checkDuration(component: string, prop: string, value: string): number {
+  if (typeof value !== 'string' || !GO_DURATION.test(value)) {
+    fail(component, prop, 'must be a Go duration such as \'30s\', \'5m\' or \'336h\'', value,
+      'write it with the units ns, us, ms, s, m or h (days are not accepted: write 7d as \'168h\')');
+  }
+  let seconds = 0;
+  for (const [, amount, unit] of value.matchAll(GO_DURATION_PART)) seconds += Number(amount) * GO_DURATION_UNITS[unit];
+  if (seconds <= 0) fail(component, prop, 'must be longer than zero', value, 'use a positive duration such as \'30s\'');
+  return seconds;
+}
+
+const QUANTITY = /^(\d+(?:\.\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+const QUANTITY_SUFFIX: Record<string, number> = {
+  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/**
+ * Checks a Kubernetes quantity (`500m`, `2`, `512Mi`, `10Gi`) and returns its value (cores for
+ * CPU, bytes for memory and storage). Zero is refused.
+ */
+export function checkQuantity(component: string, prop: string, value: string, example: string): number {
+  const match = typeof value === 'string' ? QUANTITY.exec(value) : null;
+  const amount = match ? Number(match[1]) * QUANTITY_SUFFIX[match[2] ?? ''] : 0;
+  if (!match || amount <= 0) {
+    fail(component, prop, 'must be a positive Kubernetes quantity', value, `write it like '${example}'`);
+  }
+  return amount;
+}
+
+/** Checks that an image tag is pinned: present, not `latest`, and a valid tag. */
+export function checkImageTag(component: string, prop: string, value: string): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(value) || value === 'latest') {
+    fail(component, prop, 'must be a pinned image tag', value, 'use an exact version such as \'2.6.1\' (never \'latest\')');
+  }
+  return value;
+}
+
+/** Checks that a value is one of a fixed set. */
+export function checkOneOf<T extends string>(component: string, prop: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) fail(component, prop, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value, `pick one of ${allowed.join(', ')}`);
+  return value;
+}
+
+/** Formats a byte count as a memory quantity rounded up to whole MiB (`1300Mi`), for messages and requests. */
+export function formatMiB(bytes: number): string {
+  return `${Math.ceil(bytes / 2 ** 20)}Mi`;
+}

@@ -1,0 +1,177 @@
+import { ImageRef } from '../shared/images';
+
+/** How Tempo runs. */
+export type TempoMode =
+  /** One replica with `target: all`: every module in one process, an in-memory ring. */
+  | 'single-node'
+  /** A StatefulSet running `-target=scalable-single-binary` whose replicas gossip over memberlist and form one ring. */
+  | 'cluster';
+
+/** Presets taken from the seed deployment guide. */
+export type TempoPresetName =
+  /** The guide's `tempo.yaml`: development and functional tests, small, no metrics-generator. */
+  | 'basic'
+  /** The guide's `tempo-single-node.yaml`: production single node, compaction and retention tuned. */
+  | 'single-node'
+  /** The guide's `tempo-with-metrics.yaml`: production, with the metrics-generator writing to Prometheus. */
+  | 'with-metrics';
+
+/** Tempo's log levels. */
+export type TempoLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** The metrics-generator processors, in Tempo's own (hyphenated) names. */
+export type MetricsGeneratorProcessor = 'service-graphs' | 'span-metrics' | 'local-blocks';
+
+/**
+ * The load Tempo is expected to carry. Ingestion limits, and the check that resources fit, are
+ * derived from it (see the README, "Capacity").
+ */
+export interface ExpectedLoad {
+  /** Traces started per second, across the whole stack. */
+  readonly tracesPerSecond: number;
+  /** Average spans per trace. @default 10 */
+  readonly spansPerTrace?: number;
+  /** Average size of one span as sent over OTLP (protobuf), in bytes. @default 500 */
+  readonly bytesPerSpan?: number;
+  /** Average time from a trace's first span to its last, in seconds. @default 5 */
+  readonly traceDurationSeconds?: number;
+  /** How many times the expected load must still be kept without discarding a span. @default 2 */
+  readonly headroom?: number;
+}
+
+/** CPU and memory for each Tempo container, as Kubernetes quantities. */
+export interface TempoResources {
+  /** @default preset's ('500m' / '512Mi' for the seed's production values) */
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  /** @default preset's ('2' / '2Gi' for the seed's production values) */
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** A key of a Kubernetes Secret in Tempo's namespace. The Secret is created by the user, never synthesized. */
+export interface SecretKeyRef {
+  /** The Secret's name. */
+  readonly name: string;
+  /** The key inside the Secret. */
+  readonly key: string;
+}
+
+/** Blocks on the pod's own PersistentVolume. Single node only: each replica would only see its own blocks. */
+export interface LocalStorage {
+  readonly backend: 'local';
+}
+
+/** Amazon S3 or an S3-compatible store (MinIO, Ceph, R2, ...). */
+export interface S3Storage {
+  readonly backend: 's3';
+  /** The bucket; it must exist. */
+  readonly bucket: string;
+  /** `host:port` without a scheme, e.g. `s3.eu-west-1.amazonaws.com` or `minio.tempo.svc.cluster.local:9000`. @default 's3.<region>.amazonaws.com' when region is set */
+  readonly endpoint?: string;
+  /** @default - none (Tempo's client decides) */
+  readonly region?: string;
+  /** Plain HTTP instead of HTTPS (MinIO inside the cluster). @default false */
+  readonly insecure?: boolean;
+  /** Path-style requests (`endpoint/bucket/key`), needed by MinIO and most non-AWS stores. @default false */
+  readonly forcePathStyle?: boolean;
+  /** A prefix inside the bucket, to share one bucket. @default - none */
+  readonly prefix?: string;
+  /**
+   * Static credentials from a Secret, exposed to Tempo as `AWS_ACCESS_KEY_ID` and
+   * `AWS_SECRET_ACCESS_KEY`. Leave unset for IAM roles for service accounts or instance roles.
+   * @default - the AWS credential chain (IRSA, instance profile)
+   */
+  readonly credentials?: { readonly accessKeyId: SecretKeyRef; readonly secretAccessKey: SecretKeyRef };
+}
+
+/** Google Cloud Storage. */
+export interface GcsStorage {
+  readonly backend: 'gcs';
+  /** The bucket; it must exist. */
+  readonly bucket: string;
+  /** A prefix inside the bucket. @default - none */
+  readonly prefix?: string;
+  /**
+   * A service-account key file (JSON) from a Secret, mounted read-only and named by
+   * `GOOGLE_APPLICATION_CREDENTIALS`. Leave unset for Workload Identity.
+   * @default - Application Default Credentials (Workload Identity)
+   */
+  readonly credentials?: SecretKeyRef;
+}
+
+/** Azure Blob Storage. */
+export interface AzureStorage {
+  readonly backend: 'azure';
+  /** The blob container; it must exist. */
+  readonly container: string;
+  /** The storage account. */
+  readonly storageAccountName: string;
+  /** A prefix inside the container. @default - none */
+  readonly prefix?: string;
+  /** @default 'blob.core.windows.net' */
+  readonly endpointSuffix?: string;
+  /**
+   * The storage account key from a Secret, handed to Tempo as `${AZURE_STORAGE_KEY}` with
+   * `-config.expand-env=true`. Leave unset for Azure Workload Identity (federated token).
+   * @default - Workload Identity
+   */
+  readonly accountKey?: SecretKeyRef;
+}
+
+/** Where Tempo keeps its blocks. */
+export type TempoStorage = LocalStorage | S3Storage | GcsStorage | AzureStorage;
+
+/** Settings of a Tempo deployment. Every prop is optional; unset ones come from the preset. */
+export interface TempoProps {
+  /** Name of the StatefulSet, its Services and ConfigMap. A DNS label. @default 'tempo' */
+  readonly name?: string;
+  /** Namespace the objects live in; it appears in DNS names (memberlist join address). @default 'default' */
+  readonly namespace?: string;
+  /** @default 'single-node' */
+  readonly mode?: TempoMode;
+  /** @default 'single-node' in single-node mode, 'with-metrics' in cluster mode */
+  readonly preset?: TempoPresetName;
+  /** Number of replicas. Must be 1 in single-node mode. @default 1 (single-node), 3 (cluster) */
+  readonly replicas?: number;
+  /** Ingester replication factor (cluster mode); at most `replicas`. @default min(3, replicas) */
+  readonly replicationFactor?: number;
+  /** The image; the tag must be pinned. @default grafana/tempo:2.6.0 */
+  readonly image?: ImageRef;
+  /** The load to size ingestion limits and check resources against. @default preset's */
+  readonly expectedLoad?: ExpectedLoad;
+  /** @default preset's */
+  readonly resources?: TempoResources;
+  /** Where blocks are kept. @default { backend: 'local' } */
+  readonly storage?: TempoStorage;
+  /** Size of each replica's PersistentVolumeClaim at /var/tempo (WAL, and blocks with local storage). @default preset's */
+  readonly storageSize?: string;
+  /** StorageClass of the PVCs. @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** `ingester.max_block_bytes`: cut the head block when it reaches this size. @default preset's */
+  readonly ingesterMaxBlockBytes?: number;
+  /** `ingester.max_block_duration`: cut the head block after this long. @default preset's */
+  readonly ingesterMaxBlockDuration?: string;
+  /** `compactor.compaction.block_retention`: how long traces are kept. @default preset's */
+  readonly blockRetention?: string;
+  /** `compactor.compaction.compaction_window`: blocks within this window are compacted together. @default preset's */
+  readonly compactionWindow?: string;
+  /** `compactor.compaction.max_block_bytes`: the largest block compaction produces. @default preset's */
+  readonly compactorMaxBlockBytes?: number;
+  /** `query_frontend.search.duration_slo`: searches faster than this count towards the SLO metrics. @default preset's */
+  readonly searchDurationSlo?: string;
+  /** `query_frontend.search.throughput_bytes_slo`: searches with at least this throughput count towards the SLO (needed with duration_slo). @default preset's */
+  readonly searchThroughputBytesSlo?: number;
+  /** `query_frontend.search.concurrent_jobs`. @default preset's */
+  readonly searchConcurrentJobs?: number;
+  /** `querier.max_concurrent_queries`. @default preset's */
+  readonly querierMaxConcurrentQueries?: number;
+  /** `server.log_level`. @default 'info' */
+  readonly logLevel?: TempoLogLevel;
+  /** Send anonymous usage statistics to Grafana Labs (`usage_report.reporting_enabled`). @default false */
+  readonly usageReporting?: boolean;
+  /** The Prometheus remote-write URL the metrics-generator writes to (required with the metrics-generator). @default - none */
+  readonly metricsRemoteWriteUrl?: string;
+  /** The metrics-generator processors to enable; an empty list turns the generator off. @default all three with 'with-metrics', none otherwise */
+  readonly metricsGeneratorProcessors?: readonly MetricsGeneratorProcessor[];
+  /** Seconds Kubernetes waits for a stopping pod to flush before killing it. @default 300 */
+  readonly terminationGracePeriodSeconds?: number;
+}

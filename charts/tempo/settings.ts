@@ -1,0 +1,232 @@
+import { IMAGES, ImageRef } from '../shared/images';
+import {
+  checkDnsLabel, checkDuration, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail, formatMiB,
+} from '../shared/validate';
+import { CapacityPlan, ResolvedLoad, planCapacity, resolveLoad } from './capacity';
+import { TEMPO_PRESETS } from './presets';
+import {
+  MetricsGeneratorProcessor, TempoLogLevel, TempoMode, TempoPresetName, TempoProps, TempoResources, TempoStorage,
+} from './props';
+
+const C = 'tempo';
+
+/** Every Tempo setting with defaults applied and validated: the input of the config builder and the construct. */
+export interface TempoSettings {
+  readonly name: string;
+  readonly namespace: string;
+  readonly mode: TempoMode;
+  readonly preset: TempoPresetName;
+  readonly replicas: number;
+  readonly replicationFactor: number;
+  readonly image: ImageRef;
+  readonly load: ResolvedLoad;
+  readonly capacity: CapacityPlan;
+  readonly resources: TempoResources;
+  readonly storage: TempoStorage;
+  readonly storageSize: string;
+  readonly storageClassName?: string;
+  readonly ingesterMaxBlockBytes: number;
+  readonly ingesterMaxBlockDuration: string;
+  readonly blockRetention: string;
+  readonly compactionWindow: string;
+  readonly compactorMaxBlockBytes: number;
+  readonly searchDurationSlo: string;
+  readonly searchThroughputBytesSlo: number;
+  readonly searchConcurrentJobs: number;
+  readonly querierMaxConcurrentQueries: number;
+  readonly logLevel: TempoLogLevel;
+  readonly usageReporting: boolean;
+  readonly metricsGeneratorProcessors: readonly MetricsGeneratorProcessor[];
+  readonly metricsRemoteWriteUrl?: string;
+  readonly terminationGracePeriodSeconds: number;
+}
+
+const MODES: readonly TempoMode[] = ['single-node', 'cluster'];
+const PRESETS = Object.keys(TEMPO_PRESETS) as TempoPresetName[];
+const LOG_LEVELS: readonly TempoLogLevel[] = ['debug', 'info', 'warn', 'error'];
+const PROCESSORS: readonly MetricsGeneratorProcessor[] = ['service-graphs', 'span-metrics', 'local-blocks'];
+
+/** Longest name: `<name>-headless` (and pod `<name>-NN`) must stay a 63-character DNS label. */
+const MAX_NAME_LENGTH = 40;
+
+/** Resolves and validates TempoProps. Throws a ConfigError naming the prop on bad input. */
+export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
+  const name = checkDnsLabel(C, 'name', props.name ?? 'tempo', MAX_NAME_LENGTH);
+  const namespace = checkDnsLabel(C, 'namespace', props.namespace ?? 'default');
+  const mode = checkOneOf(C, 'mode', props.mode ?? 'single-node', MODES);
+  const preset = checkOneOf(C, 'preset', props.preset ?? (mode === 'cluster' ? 'with-metrics' : 'single-node'), PRESETS);
+  const defaults = TEMPO_PRESETS[preset];
+
+  const replicas = resolveReplicas(mode, props.replicas);
+  const replicationFactor = resolveReplicationFactor(mode, replicas, props.replicationFactor);
+
+  const image = props.image ?? IMAGES.tempo;
+  if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'grafana/tempo\'');
+  checkImageTag(C, 'image.tag', image.tag);
+
+  const storage = props.storage ?? { backend: 'local' };
+  validateStorage(mode, storage);
+
+  const processors = props.metricsGeneratorProcessors ?? defaults.metricsGeneratorProcessors;
+  processors.forEach((p, i) => checkOneOf(C, `metricsGeneratorProcessors[${i}]`, p, PROCESSORS));
+  if (new Set(processors).size !== processors.length) {
+    fail(C, 'metricsGeneratorProcessors', 'must not list a processor twice', processors, 'list each processor once');
+  }
+  const metricsRemoteWriteUrl = props.metricsRemoteWriteUrl;
+  if (processors.length > 0 && processors.some((p) => p !== 'local-blocks') && !metricsRemoteWriteUrl) {
+    fail(C, 'metricsRemoteWriteUrl', `is required when the metrics-generator runs (preset '${preset}')`, metricsRemoteWriteUrl,
+      'pass the Prometheus remote-write URL, e.g. \'http://prometheus:9090/api/v1/write\', or set metricsGeneratorProcessors to []');
+  }
+  if (metricsRemoteWriteUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(metricsRemoteWriteUrl)) {
+    fail(C, 'metricsRemoteWriteUrl', 'must be an http(s) URL', metricsRemoteWriteUrl, 'use e.g. \'http://prometheus:9090/api/v1/write\'');
+  }
+
+  const load = resolveLoad(props.expectedLoad ?? defaults.expectedLoad);
+  validateLoad(load);
+  const capacity = planCapacity(load, { replicas, replicationFactor, metricsGenerator: processors.length > 0 });
+  const resources = props.resources ?? defaults.resources;
+  validateResources(resources, capacity);
+
+  const settings: TempoSettings = {
+    name,
+    namespace,
+    mode,
+    preset,
+    replicas,
+    replicationFactor,
+    image,
+    load,
+    capacity,
+    resources,
+    storage,
+    storageSize: props.storageSize ?? defaults.storageSize,
+    storageClassName: props.storageClassName,
+    ingesterMaxBlockBytes: props.ingesterMaxBlockBytes ?? defaults.ingesterMaxBlockBytes,
+    ingesterMaxBlockDuration: props.ingesterMaxBlockDuration ?? defaults.ingesterMaxBlockDuration,
+    blockRetention: props.blockRetention ?? defaults.blockRetention,
+    compactionWindow: props.compactionWindow ?? defaults.compactionWindow,
+    compactorMaxBlockBytes: props.compactorMaxBlockBytes ?? defaults.compactorMaxBlockBytes,
+    searchDurationSlo: props.searchDurationSlo ?? defaults.searchDurationSlo,
+    searchThroughputBytesSlo: props.searchThroughputBytesSlo ?? defaults.searchThroughputBytesSlo,
+    searchConcurrentJobs: props.searchConcurrentJobs ?? defaults.searchConcurrentJobs,
+    querierMaxConcurrentQueries: props.querierMaxConcurrentQueries ?? defaults.querierMaxConcurrentQueries,
+    logLevel: checkOneOf(C, 'logLevel', props.logLevel ?? defaults.logLevel, LOG_LEVELS),
+    usageReporting: props.usageReporting ?? false,
+    metricsGeneratorProcessors: processors,
+    metricsRemoteWriteUrl,
+    terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 300,
+  };
+  validateTuning(settings);
+  return settings;
+}
+
+function resolveReplicas(mode: TempoMode, replicas: number | undefined): number {
+  if (mode === 'single-node') {
+    if (replicas !== undefined && replicas !== 1) {
+      fail(C, 'replicas', 'must be 1 in single-node mode', replicas, 'use mode \'cluster\' for more replicas');
+    }
+    return 1;
+  }
+  return checkInteger(C, 'replicas', replicas ?? 3, 2, 99, 'a cluster needs at least 2 replicas (3 for replication factor 3); use mode \'single-node\' for one');
+}
+
+function resolveReplicationFactor(mode: TempoMode, replicas: number, replicationFactor: number | undefined): number {
+  if (mode === 'single-node') {
+    if (replicationFactor !== undefined && replicationFactor !== 1) {
+      fail(C, 'replicationFactor', 'must be 1 in single-node mode', replicationFactor, 'use mode \'cluster\' to replicate traces');
+    }
+    return 1;
+  }
+  const rf = replicationFactor ?? Math.min(3, replicas);
+  return checkInteger(C, 'replicationFactor', rf, 1, replicas, `it must not exceed replicas (${replicas}); raise replicas or lower replicationFactor`);
+}
+
+function validateStorage(mode: TempoMode, storage: TempoStorage): void {
+  switch (storage.backend) {
+    case 'local':
+      if (mode === 'cluster') {
+        fail(C, 'storage.backend', 'must be object storage (s3, gcs or azure) in cluster mode', storage.backend,
+          'each replica would only see the blocks on its own volume, so queries would miss traces; configure s3, gcs or azure');
+      }
+      return;
+    case 's3':
+      requireText('storage.bucket', storage.bucket, 'tempo-traces');
+      if (storage.endpoint !== undefined && !/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(storage.endpoint)) {
+        fail(C, 'storage.endpoint', 'must be host:port without a scheme or path', storage.endpoint,
+          'write e.g. \'minio.tempo.svc.cluster.local:9000\' (use insecure: true for plain HTTP)');
+      }
+      if (storage.endpoint === undefined && storage.region === undefined) {
+        fail(C, 'storage.region', 'is required when no endpoint is given', storage.region, 'set region (AWS) or endpoint (S3-compatible store)');
+      }
+      if (storage.credentials) {
+        checkSecretRef('storage.credentials.accessKeyId', storage.credentials.accessKeyId);
+        checkSecretRef('storage.credentials.secretAccessKey', storage.credentials.secretAccessKey);
+      }
+      return;
+    case 'gcs':
+      requireText('storage.bucket', storage.bucket, 'tempo-traces');
+      if (storage.credentials) checkSecretRef('storage.credentials', storage.credentials);
+      return;
+    case 'azure':
+      requireText('storage.container', storage.container, 'tempo-traces');
+      requireText('storage.storageAccountName', storage.storageAccountName, 'mytempoaccount');
+      if (storage.accountKey) checkSecretRef('storage.accountKey', storage.accountKey);
+      return;
+    default:
+      fail(C, 'storage.backend', 'must be one of \'local\', \'s3\', \'gcs\', \'azure\'', (storage as { backend: unknown }).backend,
+        'pick one of local, s3, gcs, azure');
+  }
+}
+
+function requireText(prop: string, value: string, example: string): void {
+  if (typeof value !== 'string' || value.trim() === '') fail(C, prop, 'must not be empty', value, `set it, e.g. '${example}'`);
+}
+
+function checkSecretRef(prop: string, ref: { name: string; key: string }): void {
+  checkDnsLabel(C, `${prop}.name`, ref.name, 253);
+  if (typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
+    fail(C, `${prop}.key`, 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', ref.key, 'name the key inside the Secret, e.g. \'AWS_ACCESS_KEY_ID\'');
+  }
+}
+
+function validateLoad(load: ResolvedLoad): void {
+  checkPositiveNumber(C, 'expectedLoad.tracesPerSecond', load.tracesPerSecond);
+  checkPositiveNumber(C, 'expectedLoad.spansPerTrace', load.spansPerTrace, 1);
+  checkPositiveNumber(C, 'expectedLoad.bytesPerSpan', load.bytesPerSpan, 1);
+  checkPositiveNumber(C, 'expectedLoad.traceDurationSeconds', load.traceDurationSeconds);
+  checkPositiveNumber(C, 'expectedLoad.headroom', load.headroom, 1);
+}
+
+function validateResources(resources: TempoResources, capacity: CapacityPlan): void {
+  const requestCpu = checkQuantity(C, 'resources.requests.cpu', resources.requests.cpu, '500m');
+  const requestMemory = checkQuantity(C, 'resources.requests.memory', resources.requests.memory, '512Mi');
+  const limitCpu = checkQuantity(C, 'resources.limits.cpu', resources.limits.cpu, '2');
+  const limitMemory = checkQuantity(C, 'resources.limits.memory', resources.limits.memory, '2Gi');
+  if (requestCpu > limitCpu) fail(C, 'resources.requests.cpu', `must not exceed the limit (${resources.limits.cpu})`, resources.requests.cpu, 'lower the request or raise the limit');
+  if (requestMemory > limitMemory) fail(C, 'resources.requests.memory', `must not exceed the limit (${resources.limits.memory})`, resources.requests.memory, 'lower the request or raise the limit');
+  if (limitMemory < capacity.memoryBytesPerReplica) {
+    fail(C, 'resources.limits.memory', `is too small for the expected load (each replica needs about ${formatMiB(capacity.memoryBytesPerReplica)})`,
+      resources.limits.memory, `raise it to at least ${formatMiB(capacity.memoryBytesPerReplica)}, lower 'expectedLoad', or add replicas in cluster mode`);
+  }
+  if (limitCpu < capacity.cpuCoresPerReplica) {
+    const cores = Math.ceil(capacity.cpuCoresPerReplica * 10) / 10;
+    fail(C, 'resources.limits.cpu', `is too small for the expected load (each replica ingests ${Math.round(capacity.spansPerSecondPerReplica)} spans/s, about ${cores} cores)`,
+      resources.limits.cpu, `raise it to at least '${cores}', lower 'expectedLoad', or add replicas in cluster mode`);
+  }
+}
+
+function validateTuning(s: TempoSettings): void {
+  checkQuantity(C, 'storageSize', s.storageSize, '10Gi');
+  if (s.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', s.storageClassName, 253);
+  checkInteger(C, 'ingesterMaxBlockBytes', s.ingesterMaxBlockBytes, 1);
+  checkDuration(C, 'ingesterMaxBlockDuration', s.ingesterMaxBlockDuration);
+  checkDuration(C, 'blockRetention', s.blockRetention);
+  checkDuration(C, 'compactionWindow', s.compactionWindow);
+  checkInteger(C, 'compactorMaxBlockBytes', s.compactorMaxBlockBytes, 1);
+  checkDuration(C, 'searchDurationSlo', s.searchDurationSlo);
+  checkInteger(C, 'searchThroughputBytesSlo', s.searchThroughputBytesSlo, 1);
+  checkInteger(C, 'searchConcurrentJobs', s.searchConcurrentJobs, 1);
+  checkInteger(C, 'querierMaxConcurrentQueries', s.querierMaxConcurrentQueries, 1);
+  checkInteger(C, 'terminationGracePeriodSeconds', s.terminationGracePeriodSeconds, 30, 3600,
+    'Tempo needs time to flush its blocks on shutdown; use 30 to 3600 seconds');
+}
