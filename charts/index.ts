@@ -1,6 +1,7 @@
 // The public API of tempo-stack: import from here to use the charts in your own cdk8s app.
 export * from './shared/labels';
 export * from './shared/images';
+export * from './shared/secrets';
 export * from './shared/validate';
 export * from './shared/namespace';
 export * from './tempo';

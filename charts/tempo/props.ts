@@ -1,4 +1,6 @@
 import { ImageRef } from '../shared/images';
+import { SecretKeyRef } from '../shared/secrets';
+
 
 /** How Tempo runs. */
 export type TempoMode =
@@ -45,14 +47,6 @@ export interface TempoResources {
   readonly requests: { readonly cpu: string; readonly memory: string };
   /** @default preset's ('2' / '2Gi' for the seed's production values) */
   readonly limits: { readonly cpu: string; readonly memory: string };
-}
-
-/** A key of a Kubernetes Secret in Tempo's namespace. The Secret is created by the user, never synthesized. */
-export interface SecretKeyRef {
-  /** The Secret's name. */
-  readonly name: string;
-  /** The key inside the Secret. */
-  readonly key: string;
 }
 
 /** Blocks on the pod's own PersistentVolume. Single node only: each replica would only see its own blocks. */
