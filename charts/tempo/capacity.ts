@@ -92,7 +92,7 @@ export function planCapacity(load: ResolvedLoad, topology: Topology): CapacityPl
     maxTracesPerUser: Math.max(TEMPO_DEFAULT_LIMITS.maxTracesPerUser, Math.ceil(liveTracesPerIngester)),
     rateLimitBytes,
     // One and a half seconds of the planned rate absorbs a batch flush from many SDKs at once.
-    burstSizeBytes: Math.max(TEMPO_DEFAULT_LIMITS.burstSizeBytes, Math.ceil(rateLimitBytes * 1.5)),
+    burstSizeBytes: Math.max(TEMPO_DEFAULT_LIMITS.burstSizeBytes, Math.ceil(bytesPerSecond * 1.5)),
     rateStrategy: topology.replicas > 1 ? 'global' : 'local',
     spansPerSecondPerReplica,
     memoryBytesPerReplica: BASELINE_MEMORY_BYTES + (topology.metricsGenerator ? GENERATOR_MEMORY_BYTES : 0) + liveBytesPerReplica,
