@@ -30,10 +30,10 @@ const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
  * Checks an RFC 1035 label (what Service names must be). `maxLength` leaves room for suffixes
  * the component appends (`-headless`, pod ordinals).
  */
-export function checkDnsLabel(component: string, prop: string, value: string, maxLength = 63): string {
+export function checkDnsLabel(component: string, prop: string, value: string, maxLength = 63, example = component): string {
   if (typeof value !== 'string' || !DNS_1035_LABEL.test(value) || value.length > maxLength) {
     fail(component, prop, `must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most ${maxLength} characters)`,
-      value, 'pick a name such as \'tempo\'');
+      value, `pick a name such as '${example}'`);
   }
   return value;
 }
@@ -94,10 +94,10 @@ export function checkQuantity(component: string, prop: string, value: string, ex
   return amount;
 }
 
-/** Checks that an image tag is pinned: present, not `latest`, and a valid tag. */
-export function checkImageTag(component: string, prop: string, value: string): string {
+/** Checks that an image tag is pinned: present, not `latest`, and a valid tag. `example` is a good tag to suggest. */
+export function checkImageTag(component: string, prop: string, value: string, example: string): string {
   if (typeof value !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(value) || value === 'latest') {
-    fail(component, prop, 'must be a pinned image tag', value, 'use an exact version such as \'2.6.1\' (never \'latest\')');
+    fail(component, prop, 'must be a pinned image tag', value, `use an exact version such as '${example}' (never 'latest')`);
   }
   return value;
 }

@@ -1,5 +1,6 @@
 import { ImageRef } from '../shared/images';
 import { SecretKeyRef } from '../shared/secrets';
+import { ContainerResources } from '../shared/workload';
 
 
 /** How Tempo runs. */
@@ -41,13 +42,11 @@ export interface ExpectedLoad {
   readonly headroom?: number;
 }
 
-/** CPU and memory for each Tempo container, as Kubernetes quantities. */
-export interface TempoResources {
-  /** @default preset's ('500m' / '512Mi' for the seed's production values) */
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  /** @default preset's ('2' / '2Gi' for the seed's production values) */
-  readonly limits: { readonly cpu: string; readonly memory: string };
-}
+/**
+ * CPU and memory for each Tempo container, as Kubernetes quantities. The presets' defaults are
+ * the seed's production values (requests 500m / 512Mi, limits 2 / 2Gi) for single-node.
+ */
+export type TempoResources = ContainerResources;
 
 /** Blocks on the pod's own PersistentVolume. Single node only: each replica would only see its own blocks. */
 export interface LocalStorage {

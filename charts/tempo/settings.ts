@@ -2,6 +2,7 @@ import { IMAGES, ImageRef } from '../shared/images';
 import {
   checkDnsLabel, checkDuration, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
+import { checkResources } from '../shared/workload';
 import { CapacityPlan, ResolvedLoad, planCapacity, resolveLoad } from './capacity';
 import { TEMPO_PRESETS } from './presets';
 import {
@@ -62,7 +63,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
 
   const image = props.image ?? IMAGES.tempo;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'grafana/tempo\'');
-  checkImageTag(C, 'image.tag', image.tag);
+  checkImageTag(C, 'image.tag', image.tag, '2.6.1');
 
   const storage = props.storage ?? { backend: 'local' };
   validateStorage(mode, storage);
@@ -183,7 +184,7 @@ function requireText(prop: string, value: string, example: string): void {
 }
 
 function checkSecretRef(prop: string, ref: { name: string; key: string }): void {
-  checkDnsLabel(C, `${prop}.name`, ref.name, 253);
+  checkDnsLabel(C, `${prop}.name`, ref.name, 253, 'tempo-object-storage');
   if (typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
     fail(C, `${prop}.key`, 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', ref.key, 'name the key inside the Secret, e.g. \'AWS_ACCESS_KEY_ID\'');
   }
@@ -198,12 +199,7 @@ function validateLoad(load: ResolvedLoad): void {
 }
 
 function validateResources(resources: TempoResources, capacity: CapacityPlan): void {
-  const requestCpu = checkQuantity(C, 'resources.requests.cpu', resources.requests.cpu, '500m');
-  const requestMemory = checkQuantity(C, 'resources.requests.memory', resources.requests.memory, '512Mi');
-  const limitCpu = checkQuantity(C, 'resources.limits.cpu', resources.limits.cpu, '2');
-  const limitMemory = checkQuantity(C, 'resources.limits.memory', resources.limits.memory, '2Gi');
-  if (requestCpu > limitCpu) fail(C, 'resources.requests.cpu', `must not exceed the limit (${resources.limits.cpu})`, resources.requests.cpu, 'lower the request or raise the limit');
-  if (requestMemory > limitMemory) fail(C, 'resources.requests.memory', `must not exceed the limit (${resources.limits.memory})`, resources.requests.memory, 'lower the request or raise the limit');
+  const { limitCpu, limitMemory } = checkResources(C, resources);
   if (limitMemory < capacity.memoryBytesPerReplica) {
     fail(C, 'resources.limits.memory', `is too small for the expected load (each replica needs about ${formatMiB(capacity.memoryBytesPerReplica)})`,
       resources.limits.memory, `raise it to at least ${formatMiB(capacity.memoryBytesPerReplica)}, lower 'expectedLoad', or add replicas in cluster mode`);

@@ -5,6 +5,7 @@ import { imageName } from '../shared/images';
 import { selectorLabels, standardLabels } from '../shared/labels';
 import { contentHash, toYaml } from '../shared/render';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
+import { dataVolumeClaim, envFromSecret, resourceRequirements } from '../shared/workload';
 import {
   TEMPO_DATA_DIR, TEMPO_ENV, TEMPO_PORTS, TempoConfig, buildTempoConfig, needsEnvExpansion, serviceFqdn, tempoAddresses,
 } from './config';
@@ -153,10 +154,7 @@ export class Tempo extends Construct {
         { name: 'otlp-http', containerPort: TEMPO_PORTS.otlpHttp, protocol: 'TCP' },
         ...(cluster ? [{ name: 'gossip-ring', containerPort: TEMPO_PORTS.memberlist, protocol: 'TCP' }] : []),
       ],
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString(s.resources.requests.cpu), memory: k8s.Quantity.fromString(s.resources.requests.memory) },
-        limits: { cpu: k8s.Quantity.fromString(s.resources.limits.cpu), memory: k8s.Quantity.fromString(s.resources.limits.memory) },
-      },
+      resources: resourceRequirements(s.resources),
       // WAL replay after a crash can take minutes; liveness only starts once /ready answered.
       startupProbe: { httpGet: { path: '/ready', port: http }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
       readinessProbe: { httpGet: { path: '/ready', port: http }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
@@ -206,14 +204,7 @@ export class Tempo extends Construct {
             ...(cluster ? spreadReplicas(this.podSelector) : {}),
           },
         },
-        volumeClaimTemplates: [{
-          metadata: { name: 'data', labels: this.podSelector },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}),
-            resources: { requests: { storage: k8s.Quantity.fromString(s.storageSize) } },
-          },
-        }],
+        volumeClaimTemplates: [dataVolumeClaim(this.podSelector, s.storageSize, s.storageClassName)],
       },
     });
   }
@@ -227,22 +218,20 @@ export class Tempo extends Construct {
 /** Environment variables: the pod's identity for the ring, and object-storage credentials from Secrets. */
 function containerEnv(s: TempoSettings): k8s.EnvVar[] {
   const env: k8s.EnvVar[] = [];
-  const fromSecret = (name: string, ref: { name: string; key: string }): k8s.EnvVar =>
-    ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
   if (s.mode === 'cluster') {
     env.push({ name: TEMPO_ENV.podName, valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
     env.push({ name: TEMPO_ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
   }
   const storage = s.storage;
   if (storage.backend === 's3' && storage.credentials) {
-    env.push(fromSecret('AWS_ACCESS_KEY_ID', storage.credentials.accessKeyId));
-    env.push(fromSecret('AWS_SECRET_ACCESS_KEY', storage.credentials.secretAccessKey));
+    env.push(envFromSecret('AWS_ACCESS_KEY_ID', storage.credentials.accessKeyId));
+    env.push(envFromSecret('AWS_SECRET_ACCESS_KEY', storage.credentials.secretAccessKey));
   }
   if (storage.backend === 'gcs' && storage.credentials) {
     env.push({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${GCS_CREDENTIALS_DIR}/key.json` });
   }
   if (storage.backend === 'azure' && storage.accountKey) {
-    env.push(fromSecret(TEMPO_ENV.azureStorageKey, storage.accountKey));
+    env.push(envFromSecret(TEMPO_ENV.azureStorageKey, storage.accountKey));
   }
   return env;
 }

@@ -47,6 +47,6 @@ describe('names and tags', () => {
   });
 
   test.each(['latest', '', 'has space'])('tag %p is not pinned', (tag) => {
-    expect(() => checkImageTag('tempo', 'image.tag', tag)).toThrow(`tempo: 'image.tag' must be a pinned image tag, got '${tag}'`);
+    expect(() => checkImageTag('tempo', 'image.tag', tag, '2.6.1')).toThrow(`tempo: 'image.tag' must be a pinned image tag, got '${tag}'; use an exact version such as '2.6.1' (never 'latest')`);
   });
 });
