@@ -7,6 +7,10 @@ export interface ImageRef {
 /** The images this project deploys, each pinned to an exact tag. */
 export const IMAGES = {
   tempo: { repository: 'grafana/tempo', tag: '2.6.0' },
+  // Laptop trials only (charts/minio). The release Milvus documents as its tested MinIO, also the
+  // default of many copies of MinIO's own Helm chart values. MinIO stopped publishing community
+  // images in late 2025; published tags stay pullable.
+  minio: { repository: 'minio/minio', tag: 'RELEASE.2024-12-18T13-15-44Z' },
 } as const satisfies Record<string, ImageRef>;
 
 /** `repository:tag`. */

@@ -1,0 +1,4 @@
+export * from './props';
+export * from './settings';
+export * from './minio';
+export * from './chart';
