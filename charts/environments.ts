@@ -22,4 +22,20 @@ export const ENVIRONMENTS: readonly Environment[] = [
     description: 'Production single node: Tempo with compaction and retention tuned, ingestion sized for 2 000 traces/s.',
     stack: { namespace: 'tempo', tempo: { mode: 'single-node', preset: 'single-node' } },
   },
+  {
+    name: 'cluster',
+    description: 'Production cluster: three Tempo replicas gossiping over memberlist, replication factor 3, metrics-generator, '
+      + 'blocks in the bundled MinIO (replace it with your S3, GCS or Azure store for production).',
+    stack: {
+      namespace: 'tempo-cluster',
+      tempo: {
+        mode: 'cluster',
+        preset: 'with-metrics',
+        replicas: 3,
+        // The Prometheus this stack will deploy in the same namespace (remote-write receiver on).
+        metricsRemoteWriteUrl: 'http://prometheus.tempo-cluster.svc.cluster.local:9090/api/v1/write',
+      },
+      minio: {},
+    },
+  },
 ];

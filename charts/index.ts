@@ -4,6 +4,7 @@ export * from './shared/images';
 export * from './shared/secrets';
 export * from './shared/validate';
 export * from './shared/namespace';
+export * from './minio';
 export * from './tempo';
 export * from './stack';
 export * from './environments';

@@ -19,7 +19,7 @@ export class NamespaceChart extends Chart {
 
   constructor(scope: Construct, id: string, props: NamespaceChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const name = checkDnsLabel('stack', 'namespace', props.namespace);
+    const name = checkDnsLabel('stack', 'namespace', props.namespace, 63, 'tempo');
     this.namespaceObject = new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name,

@@ -1,0 +1,71 @@
+import { App } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { buildEnvironment, ENVIRONMENTS, renderEnvironment, TempoStack } from '../charts';
+import { find, K8sObject, tempoYaml } from './helpers';
+
+const objectsOfEnv = (name: string): K8sObject[] => {
+  const env = ENVIRONMENTS.find((e) => e.name === name)!;
+  return [...renderEnvironment(buildEnvironment(env)).values()].flatMap((text) => yaml.loadAll(text) as K8sObject[]);
+};
+
+describe('the stack wires the bundled MinIO into Tempo', () => {
+  const objects = objectsOfEnv('cluster');
+  const config = tempoYaml(objects);
+  const minioSvc = find(objects, 'Service', 'minio');
+  const minioSts = find(objects, 'StatefulSet', 'minio');
+  const tempoContainer = find(objects, 'StatefulSet', 'tempo').spec.template.spec.containers[0];
+
+  test('Tempo\'s S3 endpoint is the MinIO Service, on its api port, over plain HTTP, path-style', () => {
+    const api = minioSvc.spec.ports.find((p: any) => p.name === 'api');
+    expect(config.storage.trace.backend).toBe('s3');
+    expect(config.storage.trace.s3).toMatchObject({
+      endpoint: `${minioSvc.metadata.name}.${minioSvc.metadata.namespace}.svc.cluster.local:${api.port}`,
+      insecure: true,
+      forcepathstyle: true,
+    });
+  });
+
+  test('Tempo writes to the bucket MinIO\'s init container creates', () => {
+    const init = minioSts.spec.template.spec.initContainers[0];
+    expect(init.command).toEqual(['mkdir', '-p', `/data/${config.storage.trace.s3.bucket}`]);
+  });
+
+  test('Tempo and MinIO read the same Secret keys', () => {
+    const minioEnv = minioSts.spec.template.spec.containers[0].env;
+    const ref = (env: any[], name: string) => env.find((e) => e.name === name).valueFrom.secretKeyRef;
+    expect(ref(tempoContainer.env, 'AWS_ACCESS_KEY_ID')).toEqual(ref(minioEnv, 'MINIO_ROOT_USER'));
+    expect(ref(tempoContainer.env, 'AWS_SECRET_ACCESS_KEY')).toEqual(ref(minioEnv, 'MINIO_ROOT_PASSWORD'));
+  });
+
+  test('the cluster environment runs three scalable-single-binary replicas with the metrics-generator', () => {
+    expect(find(objects, 'StatefulSet', 'tempo').spec.replicas).toBe(3);
+    expect(tempoContainer.args).toContain('-target=scalable-single-binary');
+    expect(config.ingester.lifecycler.ring.replication_factor).toBe(3);
+    expect(config.overrides.defaults.metrics_generator.processors).toEqual(['service-graphs', 'span-metrics', 'local-blocks']);
+    expect(config.metrics_generator.storage.remote_write[0]).toEqual({
+      url: 'http://prometheus.tempo-cluster.svc.cluster.local:9090/api/v1/write', send_exemplars: true,
+    });
+  });
+
+  test('MinIO is created before Tempo (file order)', () => {
+    const env = ENVIRONMENTS.find((e) => e.name === 'cluster')!;
+    expect([...renderEnvironment(buildEnvironment(env)).keys()]).toEqual(['0000-namespace.k8s.yaml', '0001-minio.k8s.yaml', '0002-tempo.k8s.yaml']);
+  });
+});
+
+describe('stack props', () => {
+  test('the bundled MinIO and an own object store are mutually exclusive', () => {
+    expect(() => new TempoStack(new App(), 'x', {
+      namespace: 'tempo', minio: {}, tempo: { mode: 'cluster', storage: { backend: 'gcs', bucket: 'b' }, metricsRemoteWriteUrl: 'http://p:9090/api/v1/write' },
+    })).toThrow("stack: 'minio' cannot be combined with tempo.storage, got 'gcs'; remove minio to use your own object store, or remove tempo.storage to use the bundled MinIO");
+  });
+
+  test('a bad namespace is refused before anything is built', () => {
+    expect(() => new TempoStack(new App(), 'x', { namespace: 'Tempo NS' })).toThrow("stack: 'namespace' must be a DNS label");
+  });
+
+  test('without MinIO there is no MinIO chart', () => {
+    const stack = new TempoStack(new App(), 'x', { namespace: 'tempo' });
+    expect(stack.minioChart).toBeUndefined();
+  });
+});
