@@ -55,9 +55,9 @@ export interface Topology {
 export interface CapacityPlan {
   /** `overrides.defaults.ingestion.max_traces_per_user`: live traces per ingester. */
   readonly maxTracesPerUser: number;
-  /** `overrides.defaults.ingestion.rate_limit_bytes`: bytes/s for the tenant (global strategy in a cluster). */
+  /** `overrides.defaults.ingestion.rate_limit_bytes`: bytes/s per distributor (local) or for the whole tenant (global, in a cluster). */
   readonly rateLimitBytes: number;
-  /** `overrides.defaults.ingestion.burst_size_bytes`. */
+  /** `overrides.defaults.ingestion.burst_size_bytes`: applies per distributor with either strategy. */
   readonly burstSizeBytes: number;
   /** `overrides.defaults.ingestion.rate_strategy`. */
   readonly rateStrategy: 'local' | 'global';
@@ -76,8 +76,8 @@ export interface CapacityPlan {
  * `trace_idle_period` and the next flush check has run: its duration plus 20 s with Tempo's
  * defaults. Each ingester holds `replicationFactor / replicas` of all live traces, and
  * `max_traces_per_user` applies per ingester. The byte rate limit is per distributor with the
- * `local` strategy (single node) and shared by all distributors with `global` (cluster), so in
- * both cases it is the whole stack's planned byte rate.
+ * `local` strategy (single node: the planned byte rate) and divided among the distributors with
+ * `global` (cluster: the planned byte rate times the replicas, so each share holds all of it).
  */
 export function planCapacity(load: ResolvedLoad, topology: Topology): CapacityPlan {
   const planned = load.tracesPerSecond * load.headroom;
@@ -85,7 +85,11 @@ export function planCapacity(load: ResolvedLoad, topology: Topology): CapacityPl
   const share = topology.replicationFactor / topology.replicas;
   const liveTracesPerIngester = planned * liveSeconds * share;
   const bytesPerSecond = planned * load.spansPerTrace * load.bytesPerSpan;
-  const rateLimitBytes = Math.max(TEMPO_DEFAULT_LIMITS.rateLimitBytes, Math.ceil(bytesPerSecond));
+  // With the global strategy each of the N distributors enforces rate_limit_bytes / N. An OTLP
+  // gRPC client keeps one connection to one pod behind the ClusterIP Service, so a single
+  // distributor may receive the whole load: its share must cover it.
+  const distributors = topology.replicas;
+  const rateLimitBytes = Math.max(TEMPO_DEFAULT_LIMITS.rateLimitBytes, Math.ceil(bytesPerSecond * distributors));
   const spansPerSecondPerReplica = planned * load.spansPerTrace * share;
   const liveBytesPerReplica = liveTracesPerIngester * load.spansPerTrace * load.bytesPerSpan * IN_MEMORY_OVERHEAD;
   return {

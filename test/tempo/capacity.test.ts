@@ -28,14 +28,23 @@ describe('capacity planning', () => {
     expect(plan.burstSizeBytes).toBe(TEMPO_DEFAULT_LIMITS.burstSizeBytes);
   });
 
-  test('in a cluster each ingester holds replicationFactor/replicas of the live traces, and the rate limit is global', () => {
+  test('in a cluster each ingester holds replicationFactor/replicas of the live traces', () => {
     const load = resolveLoad({ tracesPerSecond: 3000 });
     const three = planCapacity(load, { replicas: 3, replicationFactor: 3, metricsGenerator: false });
     const six = planCapacity(load, { replicas: 6, replicationFactor: 3, metricsGenerator: false });
-    expect(three.rateStrategy).toBe('global');
+    expect(three.maxTracesPerUser).toBe(3000 * 2 * 25);
     expect(six.maxTracesPerUser).toBe(three.maxTracesPerUser / 2);
-    expect(six.rateLimitBytes).toBe(three.rateLimitBytes);
     expect(six.cpuCoresPerReplica).toBeCloseTo(three.cpuCoresPerReplica / 2);
+  });
+
+  test('in a cluster the rate limit is global, and each distributor\'s share still takes the whole load', () => {
+    // A gRPC client pins one connection to one distributor; global divides the limit by replicas.
+    const load = resolveLoad({ tracesPerSecond: 3000, spansPerTrace: 10, bytesPerSpan: 500, headroom: 2 });
+    for (const replicas of [3, 6]) {
+      const plan = planCapacity(load, { replicas, replicationFactor: 3, metricsGenerator: false });
+      expect(plan.rateStrategy).toBe('global');
+      expect(plan.rateLimitBytes / replicas).toBe(3000 * 2 * 10 * 500);
+    }
   });
 
   test('the metrics-generator adds memory per replica', () => {
