@@ -1,0 +1,49 @@
+// Benchmark: median wall time of a full synth (in-process, and as the `npm run synth` process)
+// and of the test suite. Run with `npm run bench`; prints, asserts nothing.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ENVIRONMENTS, synthesizeAll } from '../charts';
+
+const root = path.join(__dirname, '..');
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function time(runs: number, fn: () => void): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    fn();
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(samples);
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tempo-stack-bench-'));
+try {
+  const out = path.join(tmp, 'dist');
+  synthesizeAll(ENVIRONMENTS, out); // warm-up: module loading and first-use costs
+  const inProcess = time(20, () => synthesizeAll(ENVIRONMENTS, out));
+  const node = process.execPath;
+  const synthProcess = time(5, () => execFileSync(node, ['--import', 'tsx', 'main.ts'], { cwd: root, stdio: 'ignore' }));
+  const jest = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const typecheck = time(3, () => execFileSync(node, [tsc, '-p', '.'], { cwd: root, stdio: 'ignore' }));
+  const suite = time(3, () => execFileSync(node, [jest, '--silent'], { cwd: root, stdio: 'ignore', env: { ...process.env, CI: 'true' } }));
+
+  const rows: Array<[string, number, string]> = [
+    [`synth of ${ENVIRONMENTS.length} environments, in process (median of 20)`, inProcess, 'target: well under 1 000 ms'],
+    ['npm run synth as a process, start-up included (median of 5)', synthProcess, 'target: under 1 000 ms'],
+    ['type-check, tsc -p . (median of 3)', typecheck, 'part of npm test'],
+    ['test suite, jest (median of 3)', suite, 'with the type-check: target under 30 000 ms'],
+  ];
+  console.log(`tempo-stack benchmark on ${os.cpus().length} cores, node ${process.version}`);
+  for (const [what, ms, target] of rows) console.log(`${ms.toFixed(1).padStart(9)} ms  ${what}  (${target})`);
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
