@@ -75,6 +75,7 @@ export interface TempoConfig {
       id: string;
       address: string;
       ring: { replication_factor: number; kvstore: { store: 'memberlist' } };
+      unregister_on_shutdown: boolean;
     };
   };
   compactor: {
@@ -149,6 +150,9 @@ export function buildTempoConfig(s: TempoSettings): TempoConfig {
           id: `\${${TEMPO_ENV.podName}}`,
           address: `\${${TEMPO_ENV.podIp}}`,
           ring: { replication_factor: s.replicationFactor, kvstore: { store: 'memberlist' as const } },
+          // A stopping pod (rolling update, scale-down) leaves the ring after its flush, so
+          // writes never wait on a member that is gone.
+          unregister_on_shutdown: true,
         },
       } : {}),
     },

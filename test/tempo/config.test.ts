@@ -158,6 +158,12 @@ describe('cluster mode', () => {
     expect(c.querier.frontend_worker?.frontend_address).toBe('tempo-headless.tempo.svc.cluster.local:9095');
   });
 
+  test('rolling updates lose nothing: live traces are flushed and the stopping member leaves the ring', () => {
+    expect(c.ingester.flush_all_on_shutdown).toBe(true);
+    expect(c.ingester.lifecycler?.unregister_on_shutdown).toBe(true);
+    expect(c.storage.trace.wal.path.startsWith('/var/tempo/')).toBe(true);
+  });
+
   test('the rate limit is shared by all distributors (global strategy)', () => {
     expect(c.overrides.defaults.ingestion.rate_strategy).toBe('global');
   });
