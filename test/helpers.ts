@@ -2,6 +2,15 @@ import { App, Chart } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { TempoChart, TempoProps } from '../charts';
 
+/** S3-compatible storage as the bundled MinIO offers it. */
+export const s3: TempoProps['storage'] = {
+  backend: 's3', bucket: 'traces', endpoint: 'minio.tempo.svc.cluster.local:9000', insecure: true, forcePathStyle: true,
+  credentials: { accessKeyId: { name: 'minio-credentials', key: 'MINIO_ROOT_USER' }, secretAccessKey: { name: 'minio-credentials', key: 'MINIO_ROOT_PASSWORD' } },
+};
+
+/** A Prometheus remote-write URL for the metrics-generator. */
+export const remoteWrite = 'http://prometheus.tempo.svc.cluster.local:9090/api/v1/write';
+
 /** A synthesized Kubernetes object, as plain JSON. */
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
 

@@ -1,10 +1,6 @@
 import { buildTempoConfig, resolveTempoSettings, TempoProps } from '../../charts/tempo';
+import { remoteWrite, s3 } from '../helpers';
 
-const s3: TempoProps['storage'] = {
-  backend: 's3', bucket: 'traces', endpoint: 'minio.tempo.svc.cluster.local:9000', insecure: true, forcePathStyle: true,
-  credentials: { accessKeyId: { name: 'minio-credentials', key: 'MINIO_ROOT_USER' }, secretAccessKey: { name: 'minio-credentials', key: 'MINIO_ROOT_PASSWORD' } },
-};
-const remoteWrite = 'http://prometheus.tempo.svc.cluster.local:9090/api/v1/write';
 const config = (props: TempoProps = {}) => buildTempoConfig(resolveTempoSettings({ namespace: 'tempo', ...props }));
 
 describe('tempo.yaml for every mode', () => {

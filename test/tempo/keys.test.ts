@@ -1,7 +1,8 @@
 import { buildTempoConfig, resolveTempoSettings, TempoMode, TempoPresetName, TempoProps, TempoStorage } from '../../charts/tempo';
 import { unknownTempoKeys } from '../support/tempo-keys';
+import { remoteWrite } from '../helpers';
 
-const remoteWrite = 'http://prometheus.tempo.svc.cluster.local:9090/api/v1/write';
+
 const secret = { name: 'creds', key: 'k' };
 const storages: TempoStorage[] = [
   { backend: 'local' },

@@ -2,13 +2,8 @@ import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { CONFIG_HASH_ANNOTATION, Tempo, TempoChart, TempoProps } from '../../charts/tempo';
 import { validateK8sObjects } from '../support/k8s-schema';
-import { allOf, find, K8sObject, selects, synthTempo, tempoYaml } from '../helpers';
+import { allOf, find, K8sObject, remoteWrite, s3, selects, synthTempo, tempoYaml } from '../helpers';
 
-const s3: TempoProps['storage'] = {
-  backend: 's3', bucket: 'traces', endpoint: 'minio.tempo.svc.cluster.local:9000', insecure: true, forcePathStyle: true,
-  credentials: { accessKeyId: { name: 'minio-credentials', key: 'MINIO_ROOT_USER' }, secretAccessKey: { name: 'minio-credentials', key: 'MINIO_ROOT_PASSWORD' } },
-};
-const remoteWrite = 'http://prometheus.tempo.svc.cluster.local:9090/api/v1/write';
 const clusterProps: TempoProps = { mode: 'cluster', storage: s3, metricsRemoteWriteUrl: remoteWrite };
 
 const podSpec = (objects: K8sObject[]) => find(objects, 'StatefulSet', 'tempo').spec.template.spec;
