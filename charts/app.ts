@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
 import { Environment } from './environments';
+import { ConfigError } from './shared/validate';
 import { TempoStack } from './stack';
 
 /** An environment built into a cdk8s App, not yet written. */
@@ -41,7 +42,7 @@ export function renderEnvironment(built: BuiltEnvironment): Map<string, string> 
 export function synthesizeAll(environments: readonly Environment[], outdir: string): void {
   const names = environments.map((env) => env.name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate) throw new Error(`environments: '${duplicate}' is listed twice; give every environment its own name`);
+  if (duplicate) throw new ConfigError(`environments: '${duplicate}' is listed twice; give every environment its own name`);
   const rendered = environments.map((env) => ({ name: env.name, files: renderEnvironment(buildEnvironment(env)) }));
 
   const target = path.resolve(outdir);
