@@ -30,10 +30,10 @@ function container(objs: any[], name: string): any {
 }
 
 describe('MinIO objects', () => {
-  test('synthesizes a ServiceAccount, two Services and a StatefulSet, all in the chart namespace', () => {
+  test('synthesizes a ServiceAccount, two Services, a NetworkPolicy and a StatefulSet, all in the chart namespace', () => {
     const { objs } = synth();
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
-      ['Service/minio', 'Service/minio-headless', 'ServiceAccount/minio', 'StatefulSet/minio']);
+      ['NetworkPolicy/minio', 'Service/minio', 'Service/minio-headless', 'ServiceAccount/minio', 'StatefulSet/minio']);
     for (const o of objs) expect(o.metadata.namespace).toBe('tempo');
   });
 
@@ -136,6 +136,20 @@ describe('what MinIO exposes to Tempo', () => {
   test('the pod selector matches the pod labels', () => {
     const { chart, objs } = synth();
     expect(find(objs, 'StatefulSet', 'minio').spec.template.metadata.labels).toMatchObject(chart.minio.podSelector);
+  });
+});
+
+describe('MinIO network policy', () => {
+  test('only pods of the same namespace reach the api and console ports', () => {
+    const { objs } = synth();
+    const policy = find(objs, 'NetworkPolicy', 'minio');
+    expect(policy.spec.podSelector.matchLabels).toEqual(find(objs, 'StatefulSet', 'minio').spec.selector.matchLabels);
+    expect(policy.spec.ingress).toEqual([{
+      from: [{ podSelector: {} }],
+      ports: [{ port: 'api', protocol: 'TCP' }, { port: 'console', protocol: 'TCP' }],
+    }]);
+    const names = container(objs, 'minio').ports.map((p: any) => p.name);
+    for (const p of policy.spec.ingress[0].ports) expect(names).toContain(p.port);
   });
 });
 

@@ -31,7 +31,8 @@ const HOME_DIR = '/tmp';
  * coding, no redundancy), plain HTTP, and Tempo uses the root credentials.
  *
  * Creates: a ServiceAccount (no API token), a ClusterIP Service (`<name>`: api 9000, and console
- * 9001 when asked), a headless governing Service (`<name>-headless`), and a StatefulSet of one
+ * 9001 when asked), a headless governing Service (`<name>-headless`), a NetworkPolicy admitting
+ * only pods of the same namespace, and a StatefulSet of one
  * with a PVC at /data. An init container creates the bucket before MinIO starts, so it exists
  * before Tempo writes. Root credentials come from a Secret the user creates (see
  * `MinioProps.credentialsSecret`); no Secret is synthesized.
@@ -58,6 +59,7 @@ export class Minio extends Construct {
   public readonly service: k8s.KubeService;
   public readonly headlessService: k8s.KubeService;
   public readonly statefulSet: k8s.KubeStatefulSet;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: MinioProps = {}) {
     super(scope, id);
@@ -99,6 +101,19 @@ export class Minio extends Construct {
     this.headlessService = new k8s.KubeService(this, 'HeadlessService', {
       metadata: metadata(`${s.name}-headless`),
       spec: { clusterIp: 'None', selector: this.podSelector, ports: [apiPort] },
+    });
+
+    // Only pods of the same namespace (Tempo) reach the store: it holds traces and root credentials.
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: metadata(s.name),
+      spec: {
+        podSelector: { matchLabels: this.podSelector },
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: [{ podSelector: {} }],
+          ports: ['api', 'console'].map((name) => ({ port: k8s.IntOrString.fromString(name), protocol: 'TCP' })),
+        }],
+      },
     });
 
     const resources = resourceRequirements(s.resources);

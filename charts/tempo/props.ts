@@ -165,6 +165,12 @@ export interface TempoProps {
   readonly metricsRemoteWriteUrl?: string;
   /** The metrics-generator processors to enable; an empty list turns the generator off. @default all three with 'with-metrics', none otherwise */
   readonly metricsGeneratorProcessors?: readonly MetricsGeneratorProcessor[];
+  /**
+   * A NetworkPolicy that lets any pod reach the API and OTLP ports (http, otlp-grpc, otlp-http)
+   * and only Tempo's own pods reach grpc and memberlist gossip.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
   /** Seconds Kubernetes waits for a stopping pod to flush before killing it. @default 300 */
   readonly terminationGracePeriodSeconds?: number;
 }

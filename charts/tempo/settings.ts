@@ -39,6 +39,7 @@ export interface TempoSettings {
   readonly usageReporting: boolean;
   readonly metricsGeneratorProcessors: readonly MetricsGeneratorProcessor[];
   readonly metricsRemoteWriteUrl?: string;
+  readonly networkPolicy: boolean;
   readonly terminationGracePeriodSeconds: number;
 }
 
@@ -115,6 +116,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     usageReporting: props.usageReporting ?? false,
     metricsGeneratorProcessors: processors,
     metricsRemoteWriteUrl,
+    networkPolicy: props.networkPolicy ?? true,
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 300,
   };
   validateTuning(settings);

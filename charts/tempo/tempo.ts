@@ -27,8 +27,9 @@ const GCS_CREDENTIALS_DIR = '/var/secrets/gcs';
  *
  * Creates: a ServiceAccount (no API token), a ConfigMap with tempo.yaml, a ClusterIP Service
  * (`<name>`: http, grpc, otlp-grpc, otlp-http), a headless governing Service (`<name>-headless`,
- * every pod, ready or not), the StatefulSet with a PVC per replica at /var/tempo, and in cluster
- * mode a headless gossip Service (`<name>-gossip`) and a PodDisruptionBudget.
+ * every pod, ready or not), the StatefulSet with a PVC per replica at /var/tempo, a NetworkPolicy
+ * (unless turned off), and in cluster mode a headless gossip Service (`<name>-gossip`) and a
+ * PodDisruptionBudget.
  */
 export class Tempo extends Construct {
   /** The resolved settings, defaults applied. */
@@ -57,6 +58,7 @@ export class Tempo extends Construct {
   public readonly gossipService?: k8s.KubeService;
   public readonly statefulSet: k8s.KubeStatefulSet;
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: TempoProps = {}) {
     super(scope, id);
@@ -132,6 +134,23 @@ export class Tempo extends Construct {
       this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
         metadata: metadata(s.name),
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.podSelector } },
+      });
+    }
+
+    if (s.networkPolicy) {
+      const ports = (names: string[]) => names.map((name) => ({ port: k8s.IntOrString.fromString(name), protocol: 'TCP' }));
+      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: metadata(s.name),
+        spec: {
+          podSelector: { matchLabels: this.podSelector },
+          policyTypes: ['Ingress'],
+          ingress: [
+            // Applications, collectors, Grafana and Prometheus live in other namespaces.
+            { ports: ports(['http', 'otlp-grpc', 'otlp-http']) },
+            // Ring traffic and query-frontend work stay among Tempo's own pods.
+            { from: [{ podSelector: { matchLabels: this.podSelector } }], ports: ports(cluster ? ['grpc', 'gossip-ring'] : ['grpc']) },
+          ],
+        },
       });
     }
 

@@ -328,3 +328,28 @@ describe('bad input throws at construction with the prop, the value and the fix'
     expect(extra.settings.namespace).toBe('x');
   });
 });
+
+describe('network policy', () => {
+  const policyOf = (props: TempoProps) => find(synthTempo(props).objects, 'NetworkPolicy', 'tempo');
+  const portsOf = (rule: any) => rule.ports.map((p: any) => p.port).sort();
+
+  test.each([['single node', {}], ['cluster', clusterProps]] as Array<[string, TempoProps]>)('%s: anyone reaches the API and OTLP; only Tempo reaches grpc and gossip', (_label, props) => {
+    const { objects } = synthTempo(props);
+    const policy = find(objects, 'NetworkPolicy', 'tempo');
+    const podLabels = find(objects, 'StatefulSet', 'tempo').spec.template.metadata.labels;
+    expect(selects(policy.spec.podSelector.matchLabels, podLabels)).toBe(true);
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    const [open, internal] = policy.spec.ingress;
+    expect(open.from).toBeUndefined();
+    expect(portsOf(open)).toEqual(['http', 'otlp-grpc', 'otlp-http']);
+    expect(internal.from).toEqual([{ podSelector: { matchLabels: policy.spec.podSelector.matchLabels } }]);
+    const containerPorts = tempoContainer(objects).ports.map((p: any) => p.name).sort();
+    // Every container port is covered by exactly one rule: nothing the pod serves is blocked by accident.
+    expect([...portsOf(open), ...portsOf(internal)].sort()).toEqual(containerPorts);
+  });
+
+  test('can be turned off', () => {
+    expect(allOf(synthTempo({ networkPolicy: false }).objects, 'NetworkPolicy')).toEqual([]);
+    expect(policyOf({}).metadata.name).toBe('tempo');
+  });
+});
