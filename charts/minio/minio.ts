@@ -66,9 +66,9 @@ export class Minio extends Construct {
     const s = resolveMinioSettings({ ...props, namespace: props.namespace ?? Chart.of(this).namespace });
     this.settings = s;
 
-    const id_ = { name: 'minio', instance: s.name, component: 'object-storage', version: s.image.tag };
-    const labels = standardLabels(id_);
-    this.podSelector = selectorLabels(id_);
+    const identity = { name: 'minio', instance: s.name, component: 'object-storage', version: s.image.tag };
+    const labels = standardLabels(identity);
+    this.podSelector = selectorLabels(identity);
     const metadata = (name: string) => ({ name, namespace: s.namespace, labels });
 
     this.serviceName = s.name;

@@ -68,9 +68,9 @@ export class Tempo extends Construct {
     this.configYaml = toYaml(this.config);
 
     const cluster = s.mode === 'cluster';
-    const id_ = { name: 'tempo', instance: s.name, component: 'tracing-backend', version: s.image.tag };
-    const labels = standardLabels(id_);
-    this.podSelector = selectorLabels(id_);
+    const identity = { name: 'tempo', instance: s.name, component: 'tracing-backend', version: s.image.tag };
+    const labels = standardLabels(identity);
+    this.podSelector = selectorLabels(identity);
     const addresses = tempoAddresses(s);
     const metadata = (name: string) => ({ name, namespace: s.namespace, labels });
 
