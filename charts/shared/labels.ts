@@ -6,6 +6,8 @@ export const NAME_LABEL = 'app.kubernetes.io/name';
 export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 export const COMPONENT_LABEL = 'app.kubernetes.io/component';
 
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
 /** Identifies one component of one stack. */
 export interface LabelIdentity {
   /** The application, e.g. `tempo`. */
@@ -27,7 +29,8 @@ export function selectorLabels(id: LabelIdentity): Record<string, string> {
 export function standardLabels(id: LabelIdentity): Record<string, string> {
   const labels: Record<string, string> = selectorLabels(id);
   if (id.component) labels[COMPONENT_LABEL] = id.component;
-  if (id.version) labels['app.kubernetes.io/version'] = id.version;
+  // Image tags may be up to 128 characters; a label value only 63 (and must end alphanumeric).
+  if (id.version && LABEL_VALUE.test(id.version)) labels['app.kubernetes.io/version'] = id.version;
   labels['app.kubernetes.io/part-of'] = PART_OF;
   labels['app.kubernetes.io/managed-by'] = 'cdk8s';
   return labels;
