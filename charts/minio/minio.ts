@@ -5,7 +5,9 @@ import { imageName } from '../shared/images';
 import { selectorLabels, standardLabels } from '../shared/labels';
 import { SecretKeyRef } from '../shared/secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
-import { dataVolumeClaim, envFromSecret, resourceRequirements } from '../shared/workload';
+import {
+  dataVolumeClaim, envFromSecret, namedPolicyPorts, namedServicePort, resourceRequirements, serviceFqdn,
+} from '../shared/workload';
 import { MinioProps } from './props';
 import { MinioSettings, resolveMinioSettings } from './settings';
 
@@ -72,7 +74,7 @@ export class Minio extends Construct {
     const metadata = (name: string) => ({ name, namespace: s.namespace, labels });
 
     this.serviceName = s.name;
-    this.endpoint = `${s.name}.${s.namespace}.svc.cluster.local:${MINIO_PORTS.api}`;
+    this.endpoint = `${serviceFqdn(s.name, s.namespace)}:${MINIO_PORTS.api}`;
     this.bucket = s.bucket;
     this.credentials = {
       accessKeyId: { name: s.credentialsSecret, key: MINIO_SECRET_KEYS.user },
@@ -85,7 +87,7 @@ export class Minio extends Construct {
       automountServiceAccountToken: false,
     });
 
-    const apiPort: k8s.ServicePort = { name: 'api', port: MINIO_PORTS.api, targetPort: k8s.IntOrString.fromString('api'), protocol: 'TCP' };
+    const apiPort = namedServicePort('api', MINIO_PORTS.api);
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: metadata(s.name),
       spec: {
@@ -93,7 +95,7 @@ export class Minio extends Construct {
         selector: this.podSelector,
         ports: [
           apiPort,
-          ...(s.console ? [{ name: 'console', port: MINIO_PORTS.console, targetPort: k8s.IntOrString.fromString('console'), protocol: 'TCP' }] : []),
+          ...(s.console ? [namedServicePort('console', MINIO_PORTS.console)] : []),
         ],
       },
     });
@@ -111,7 +113,7 @@ export class Minio extends Construct {
         policyTypes: ['Ingress'],
         ingress: [{
           from: [{ podSelector: {} }],
-          ports: ['api', 'console'].map((name) => ({ port: k8s.IntOrString.fromString(name), protocol: 'TCP' })),
+          ports: namedPolicyPorts(['api', 'console']),
         }],
       },
     });

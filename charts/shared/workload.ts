@@ -55,3 +55,18 @@ export function dataVolumeClaim(labels: Record<string, string>, storageSize: str
     },
   };
 }
+
+/** `<service>.<namespace>.svc.cluster.local`: how other pods reach a Service. */
+export function serviceFqdn(service: string, namespace: string): string {
+  return `${service}.${namespace}.svc.cluster.local`;
+}
+
+/** A TCP Service port that targets the container port of the same name. */
+export function namedServicePort(name: string, port: number, appProtocol?: string): k8s.ServicePort {
+  return { name, port, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP', ...(appProtocol ? { appProtocol } : {}) };
+}
+
+/** NetworkPolicy ports for the named TCP container ports. */
+export function namedPolicyPorts(names: readonly string[]): k8s.NetworkPolicyPort[] {
+  return names.map((name) => ({ port: k8s.IntOrString.fromString(name), protocol: 'TCP' }));
+}

@@ -1,3 +1,4 @@
+import { serviceFqdn } from '../shared/workload';
 import { TempoSettings } from './settings';
 
 /** Ports Tempo listens on; the container, the Services and the config all take them from here. */
@@ -36,11 +37,6 @@ export interface TempoAddresses {
 /** The names of the Services a Tempo deployment creates. */
 export function tempoAddresses(settings: Pick<TempoSettings, 'name' | 'namespace'>): TempoAddresses {
   return { headlessService: `${settings.name}-headless`, gossipService: `${settings.name}-gossip` };
-}
-
-/** `<service>.<namespace>.svc.cluster.local`. */
-export function serviceFqdn(service: string, namespace: string): string {
-  return `${service}.${namespace}.svc.cluster.local`;
 }
 
 /** The memberlist cluster label: unique per stack, so two stacks in one network never gossip into each other. */

@@ -5,9 +5,11 @@ import { imageName } from '../shared/images';
 import { selectorLabels, standardLabels } from '../shared/labels';
 import { contentHash, toYaml } from '../shared/render';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
-import { dataVolumeClaim, envFromSecret, resourceRequirements } from '../shared/workload';
 import {
-  TEMPO_DATA_DIR, TEMPO_ENV, TEMPO_PORTS, TempoConfig, buildTempoConfig, needsEnvExpansion, serviceFqdn, tempoAddresses,
+  dataVolumeClaim, envFromSecret, namedPolicyPorts, namedServicePort, resourceRequirements, serviceFqdn,
+} from '../shared/workload';
+import {
+  TEMPO_DATA_DIR, TEMPO_ENV, TEMPO_PORTS, TempoConfig, buildTempoConfig, needsEnvExpansion, tempoAddresses,
 } from './config';
 import { TempoProps } from './props';
 import { TempoSettings, resolveTempoSettings } from './settings';
@@ -92,8 +94,8 @@ export class Tempo extends Construct {
     });
 
     const apiPorts: k8s.ServicePort[] = [
-      { name: 'http', port: TEMPO_PORTS.http, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },
-      { name: 'grpc', port: TEMPO_PORTS.grpc, targetPort: k8s.IntOrString.fromString('grpc'), protocol: 'TCP', appProtocol: 'grpc' },
+      namedServicePort('http', TEMPO_PORTS.http),
+      namedServicePort('grpc', TEMPO_PORTS.grpc, 'grpc'),
     ];
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: metadata(s.name),
@@ -102,8 +104,8 @@ export class Tempo extends Construct {
         selector: this.podSelector,
         ports: [
           ...apiPorts,
-          { name: 'otlp-grpc', port: TEMPO_PORTS.otlpGrpc, targetPort: k8s.IntOrString.fromString('otlp-grpc'), protocol: 'TCP', appProtocol: 'grpc' },
-          { name: 'otlp-http', port: TEMPO_PORTS.otlpHttp, targetPort: k8s.IntOrString.fromString('otlp-http'), protocol: 'TCP' },
+          namedServicePort('otlp-grpc', TEMPO_PORTS.otlpGrpc, 'grpc'),
+          namedServicePort('otlp-http', TEMPO_PORTS.otlpHttp),
         ],
       },
     });
@@ -128,7 +130,7 @@ export class Tempo extends Construct {
           // Members must gossip before any of them is ready.
           publishNotReadyAddresses: true,
           selector: this.podSelector,
-          ports: [{ name: 'gossip-ring', port: TEMPO_PORTS.memberlist, targetPort: k8s.IntOrString.fromString('gossip-ring'), protocol: 'TCP' }],
+          ports: [namedServicePort('gossip-ring', TEMPO_PORTS.memberlist)],
         },
       });
       this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
@@ -138,7 +140,6 @@ export class Tempo extends Construct {
     }
 
     if (s.networkPolicy) {
-      const ports = (names: string[]) => names.map((name) => ({ port: k8s.IntOrString.fromString(name), protocol: 'TCP' }));
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: metadata(s.name),
         spec: {
@@ -146,9 +147,9 @@ export class Tempo extends Construct {
           policyTypes: ['Ingress'],
           ingress: [
             // Applications, collectors, Grafana and Prometheus live in other namespaces.
-            { ports: ports(['http', 'otlp-grpc', 'otlp-http']) },
+            { ports: namedPolicyPorts(['http', 'otlp-grpc', 'otlp-http']) },
             // Ring traffic and query-frontend work stay among Tempo's own pods.
-            { from: [{ podSelector: { matchLabels: this.podSelector } }], ports: ports(cluster ? ['grpc', 'gossip-ring'] : ['grpc']) },
+            { from: [{ podSelector: { matchLabels: this.podSelector } }], ports: namedPolicyPorts(cluster ? ['grpc', 'gossip-ring'] : ['grpc']) },
           ],
         },
       });
