@@ -9,3 +9,4 @@ export * from './tempo';
 export * from './stack';
 export * from './environments';
 export * from './app';
+export * from './shared/telemetry';
