@@ -1,7 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { Environment } from './environments';
+import { ArgoCdChart } from './argocd/applications';
+import { Environment, StackConfigFile } from './config/file';
+import { DEFAULT_CONFIG_FILE, locateConfigError } from './config/load';
+import { toYaml } from './shared/render';
+import { renderGeneratedSecrets } from './shared/secrets';
 import { ConfigError } from './shared/validate';
 import { TempoStack } from './stack';
 
@@ -12,45 +16,118 @@ export interface BuiltEnvironment {
   readonly stack: TempoStack;
 }
 
+/** The file that makes a folder a kustomization. Not `kustomization.yaml`: see renderEnvironment. */
+export const KUSTOMIZATION_FILE = 'Kustomization';
+
+/** The list of Secrets deploy.sh may create, in every environment folder. */
+export const SECRETS_FILE = 'secrets.txt';
+
 /** Builds the App of one environment; throws a ConfigError on bad settings. */
 export function buildEnvironment(environment: Environment): BuiltEnvironment {
   const app = new App();
-  const stack = new TempoStack(app, environment.name, environment.stack);
+  const stack = new TempoStack(app, environment.name, environment);
   return { environment, app, stack };
 }
 
 /**
- * The files of one environment: one per chart, `NNNN-<chart id>.k8s.yaml` in dependency order,
- * so `kubectl apply -f dist/<env>/` creates the Namespace before what lives in it. (cdk8s's own
- * file names append a path hash for charts nested in a stack construct.)
+ * The files of one environment:
+ * - one manifest per chart, `NNNN-<chart id>.k8s.yaml` in dependency order, so
+ *   `kubectl apply -f dist/<env>/` creates the Namespace before what lives in it (cdk8s's own
+ *   file names append a path hash for charts nested in a stack construct);
+ * - `Kustomization`, listing exactly those manifests, for `kubectl apply -k` and Argo CD. It is
+ *   kustomize's third accepted file name; `kubectl apply -f <dir>` reads every .yaml file and would
+ *   try to create a `kustomization.yaml` as an object, but skips a file without an extension;
+ * - `secrets.txt`, the Secrets deploy.sh creates when missing.
  */
 export function renderEnvironment(built: BuiltEnvironment): Map<string, string> {
+  return renderApp(built).files;
+}
+
+/** renderEnvironment's files, and the objects counted by kind. */
+function renderApp(built: BuiltEnvironment): { files: Map<string, string>; kinds: Map<string, number> } {
   const files = new Map<string, string>();
+  const objects: Array<{ kind: string }> = [];
   built.app.charts.forEach((chart, index) => {
     const name = `${String(index).padStart(4, '0')}-${chart.node.id}.k8s.yaml`;
-    files.set(name, Yaml.stringify(...chart.toJson()));
+    const json = chart.toJson();
+    objects.push(...json);
+    files.set(name, Yaml.stringify(...json));
   });
-  return files;
+  files.set(KUSTOMIZATION_FILE, kustomization([...files.keys()]));
+  files.set(SECRETS_FILE, renderGeneratedSecrets(built.stack.generatedSecrets));
+  return { files, kinds: countKinds(objects) };
+}
+
+function kustomization(resources: string[]): string {
+  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+}
+
+/** The folders synth writes: each environment, and `argocd` when asked for. */
+export interface RenderedOutput {
+  /** Folder name under the output folder -> file name -> content. */
+  readonly folders: Map<string, Map<string, string>>;
+  /** Objects per folder, counted by kind, for the summary synth prints. */
+  readonly kinds: Map<string, Map<string, number>>;
 }
 
 /**
- * Synthesizes every environment into `outdir/<name>/`, atomically: every environment is built
- * and rendered in memory first (any error throws before a file is written), the files go to a
- * temporary folder beside `outdir`, and only a complete result replaces `outdir`. A failed run
- * leaves the previous `outdir` exactly as it was.
+ * Builds and renders a whole config in memory. Every error is a ConfigError that names the config
+ * file and the path inside it (`environments[2].tempo.replicas`).
  */
-export function synthesizeAll(environments: readonly Environment[], outdir: string): void {
-  const names = environments.map((env) => env.name);
+export function renderConfig(config: StackConfigFile, file = DEFAULT_CONFIG_FILE): RenderedOutput {
+  const names = config.environments.map((env) => env.name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate) throw new ConfigError(`environments: '${duplicate}' is listed twice; give every environment its own name`);
-  const rendered = environments.map((env) => ({ name: env.name, files: renderEnvironment(buildEnvironment(env)) }));
+  if (duplicate) throw new ConfigError(`${file}: environments: '${duplicate}' is listed twice; give every environment its own name`);
+  if (config.argocd && names.includes('argocd')) {
+    throw new ConfigError(`${file}: 'environments[${names.indexOf('argocd')}].name' collides with the Argo CD folder dist/argocd/, got 'argocd'; rename the environment`);
+  }
+  const folders = new Map<string, Map<string, string>>();
+  const kinds = new Map<string, Map<string, number>>();
+  const targets = config.environments.map((env, index) => {
+    let built: BuiltEnvironment;
+    try {
+      built = buildEnvironment(env);
+    } catch (error) {
+      throw error instanceof ConfigError ? locateConfigError(error, file, index) : error;
+    }
+    const { files, kinds: counted } = renderApp(built);
+    folders.set(env.name, files);
+    kinds.set(env.name, counted);
+    return { name: env.name, namespace: built.stack.namespace };
+  });
+  if (config.argocd) {
+    const app = new App();
+    const chart = new ArgoCdChart(app, 'argocd', { options: config.argocd, environments: targets });
+    const files = new Map<string, string>();
+    const objects = chart.applications.map((application) => application.toJson());
+    objects.forEach((object, i) => files.set(`${targets[i].name}.k8s.yaml`, Yaml.stringify(object)));
+    files.set(KUSTOMIZATION_FILE, kustomization([...files.keys()]));
+    folders.set('argocd', files);
+    kinds.set('argocd', countKinds(objects));
+  }
+  return { folders, kinds };
+}
 
+function countKinds(objects: ReadonlyArray<{ kind: string }>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const o of objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+  return new Map([...counts].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * Writes rendered folders into `outdir`, atomically: the files go to a temporary folder beside
+ * `outdir`, and only a complete result replaces `outdir`. A failed run leaves the previous
+ * `outdir` exactly as it was; when `outdir` already holds exactly this output, nothing is written.
+ */
+export function writeOutput(output: RenderedOutput, outdir: string): void {
   const target = path.resolve(outdir);
+  if (holds(target, output)) return;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
   const staging = fs.mkdtempSync(path.join(path.dirname(target), '.dist-'));
   try {
-    for (const { name, files } of rendered) {
-      fs.mkdirSync(path.join(staging, name));
-      for (const [file, content] of files) fs.writeFileSync(path.join(staging, name, file), content);
+    for (const [folder, files] of output.folders) {
+      fs.mkdirSync(path.join(staging, folder));
+      for (const [file, content] of files) fs.writeFileSync(path.join(staging, folder, file), content);
     }
     const previous = `${staging}.old`;
     const hadPrevious = fs.existsSync(target);
@@ -60,4 +137,29 @@ export function synthesizeAll(environments: readonly Environment[], outdir: stri
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** True when `dir` holds exactly the rendered folders and files, byte for byte, and nothing else. */
+function holds(dir: string, output: RenderedOutput): boolean {
+  try {
+    if (!sameNames(fs.readdirSync(dir), [...output.folders.keys()])) return false;
+    for (const [folder, files] of output.folders) {
+      if (!sameNames(fs.readdirSync(path.join(dir, folder)), [...files.keys()])) return false;
+      for (const [file, content] of files) if (fs.readFileSync(path.join(dir, folder, file), 'utf8') !== content) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sameNames(a: string[], b: string[]): boolean {
+  return a.length === b.length && [...a].sort().every((name, i) => name === [...b].sort()[i]);
+}
+
+/** Renders a config and writes it into `outdir` atomically (see renderConfig and writeOutput). */
+export function synthesizeAll(config: StackConfigFile, outdir: string, file = DEFAULT_CONFIG_FILE): RenderedOutput {
+  const output = renderConfig(config, file);
+  writeOutput(output, outdir);
+  return output;
 }

@@ -7,6 +7,7 @@ export * from './shared/namespace';
 export * from './minio';
 export * from './tempo';
 export * from './stack';
-export * from './environments';
+export * from './config';
+export * from './argocd/applications';
 export * from './app';
 export * from './shared/telemetry';

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { MinioChart, MinioProps } from './minio';
 import { NamespaceChart } from './shared/namespace';
+import { GeneratedSecret } from './shared/secrets';
 import { fail } from './shared/validate';
 import { TempoChart, TempoProps } from './tempo';
 
@@ -26,6 +27,10 @@ export interface TempoStackProps {
  * that order, so `kubectl apply -f` creates the Namespace first.
  */
 export class TempoStack extends Construct {
+  /** The namespace every object lives in. */
+  public readonly namespace: string;
+  /** The Secrets the stack references that the deploy script may create (listed in `secrets.txt`). */
+  public readonly generatedSecrets: readonly GeneratedSecret[];
   public readonly namespaceChart: NamespaceChart;
   public readonly minioChart?: MinioChart;
   public readonly tempoChart: TempoChart;
@@ -33,7 +38,9 @@ export class TempoStack extends Construct {
   constructor(scope: Construct, id: string, props: TempoStackProps) {
     super(scope, id);
     const { namespace } = props;
-    this.namespaceChart = new NamespaceChart(this, 'namespace', { namespace });
+    this.namespace = namespace;
+    // The instance label tells deploy.sh which environment owns the namespace.
+    this.namespaceChart = new NamespaceChart(this, 'namespace', { namespace, instance: id });
 
     let tempo: TempoProps = props.tempo ?? {};
     if (props.minio) {
@@ -55,5 +62,6 @@ export class TempoStack extends Construct {
 
     this.tempoChart = new TempoChart(this, 'tempo', { namespace, tempo });
     this.tempoChart.addDependency(this.minioChart ?? this.namespaceChart);
+    this.generatedSecrets = [...(this.minioChart?.minio.generatedSecrets ?? [])];
   }
 }

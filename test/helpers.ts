@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { TempoChart, TempoProps } from '../charts';
+import * as path from 'path';
+import { DEFAULT_CONFIG_FILE, loadStackConfig, TempoChart, TempoProps } from '../charts';
 
 /** S3-compatible storage as the bundled MinIO offers it. */
 export const s3: TempoProps['storage'] = {
@@ -52,3 +53,9 @@ export function selects(selector: Record<string, string>, labels: Record<string,
 export function podTemplates(objects: K8sObject[]): Array<{ owner: K8sObject; template: any }> {
   return objects.filter((o) => o.spec?.template?.spec?.containers).map((owner) => ({ owner, template: owner.spec.template }));
 }
+
+/** The repository's own config file, as `npm run synth` reads it. */
+export const CONFIG = loadStackConfig(path.join(__dirname, '..', DEFAULT_CONFIG_FILE));
+
+/** The environments of the repository's config file. */
+export const ENVIRONMENTS = CONFIG.environments;

@@ -1,11 +1,11 @@
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { buildEnvironment, ENVIRONMENTS, renderEnvironment, TempoStack } from '../charts';
-import { find, K8sObject, tempoYaml } from './helpers';
+import { buildEnvironment, renderEnvironment, TempoStack } from '../charts';
+import { ENVIRONMENTS, find, K8sObject, tempoYaml } from './helpers';
 
 const objectsOfEnv = (name: string): K8sObject[] => {
   const env = ENVIRONMENTS.find((e) => e.name === name)!;
-  return [...renderEnvironment(buildEnvironment(env)).values()].flatMap((text) => yaml.loadAll(text) as K8sObject[]);
+  return [...renderEnvironment(buildEnvironment(env))].filter(([file]) => file.endsWith('.k8s.yaml')).flatMap(([, text]) => yaml.loadAll(text) as K8sObject[]);
 };
 
 describe('the stack wires the bundled MinIO into Tempo', () => {
@@ -49,7 +49,7 @@ describe('the stack wires the bundled MinIO into Tempo', () => {
 
   test('MinIO is created before Tempo (file order)', () => {
     const env = ENVIRONMENTS.find((e) => e.name === 'cluster')!;
-    expect([...renderEnvironment(buildEnvironment(env)).keys()]).toEqual(['0000-namespace.k8s.yaml', '0001-minio.k8s.yaml', '0002-tempo.k8s.yaml']);
+    expect([...renderEnvironment(buildEnvironment(env)).keys()].filter((f) => f.endsWith('.k8s.yaml'))).toEqual(['0000-namespace.k8s.yaml', '0001-minio.k8s.yaml', '0002-tempo.k8s.yaml']);
   });
 });
 

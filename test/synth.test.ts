@@ -2,13 +2,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { buildEnvironment, ENVIRONMENTS, Environment, renderEnvironment, synthesizeAll } from '../charts';
+import { buildEnvironment, Environment, renderEnvironment, synthesizeAll } from '../charts';
 import { validateK8sObjects } from './support/k8s-schema';
 import { unknownTempoKeys } from './support/tempo-keys';
-import { K8sObject, podTemplates } from './helpers';
+import { CONFIG, ENVIRONMENTS, K8sObject, podTemplates } from './helpers';
 
 const rendered = ENVIRONMENTS.map((env) => ({ env, files: renderEnvironment(buildEnvironment(env)) }));
-const objectsOf = (files: Map<string, string>) => [...files.values()].flatMap((text) => yaml.loadAll(text) as K8sObject[]);
+const objectsOf = (files: Map<string, string>) => [...files].filter(([name]) => name.endsWith('.k8s.yaml')).flatMap(([, text]) => yaml.loadAll(text) as K8sObject[]);
 
 describe.each(rendered.map((r) => [r.env.name, r] as const))('environment %s', (_name, { env, files }) => {
   const objects = objectsOf(files);
@@ -21,9 +21,9 @@ describe.each(rendered.map((r) => [r.env.name, r] as const))('environment %s', (
     const [first] = [...files.keys()].sort();
     expect(first).toBe('0000-namespace.k8s.yaml');
     const ns = objects.find((o) => o.kind === 'Namespace');
-    expect(ns?.metadata.name).toBe(env.stack.namespace);
+    expect(ns?.metadata.name).toBe(env.namespace);
     expect(ns?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    for (const o of objects.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe(env.stack.namespace);
+    for (const o of objects.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe(env.namespace);
   });
 
   test('every tempo.yaml uses only keys Tempo 2.6 knows', () => {
@@ -80,8 +80,8 @@ describe('synthesis', () => {
 
   test('writes one folder per environment', () => {
     const out = path.join(tmp, 'dist');
-    synthesizeAll(ENVIRONMENTS, out);
-    expect(fs.readdirSync(out).sort()).toEqual(ENVIRONMENTS.map((e) => e.name).sort());
+    synthesizeAll(CONFIG, out);
+    expect(fs.readdirSync(out).sort()).toEqual([...ENVIRONMENTS.map((e) => e.name), 'argocd'].sort());
     const files = tree(out);
     for (const { env, files: expected } of rendered) {
       for (const [name, content] of expected) expect(files[`${env.name}/${name}`]).toBe(content);
@@ -90,11 +90,12 @@ describe('synthesis', () => {
 
   test('a failing environment leaves the previous output exactly as it was, and no temporary folder behind', () => {
     const out = path.join(tmp, 'dist');
-    synthesizeAll(ENVIRONMENTS, out);
+    synthesizeAll(CONFIG, out);
     fs.writeFileSync(path.join(out, 'dev', 'marker'), 'previous run');
     const before = tree(out);
-    const broken: Environment = { name: 'broken', description: 'bad', stack: { namespace: 'x', tempo: { replicas: 3 } } };
-    expect(() => synthesizeAll([...ENVIRONMENTS, broken], out)).toThrow("tempo: 'replicas' must be 1 in single-node mode, got 3");
+    const broken: Environment = { name: 'broken', description: 'bad', namespace: 'x', tempo: { replicas: 3 } };
+    expect(() => synthesizeAll({ environments: [...ENVIRONMENTS, broken] }, out))
+      .toThrow("tempo-stack.yaml: 'environments[3].tempo.replicas' must be 1 in single-node mode, got 3; use mode 'cluster' for more replicas");
     expect(tree(out)).toEqual(before);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
@@ -102,13 +103,13 @@ describe('synthesis', () => {
   test('a successful run replaces stale files', () => {
     const out = path.join(tmp, 'dist');
     fs.mkdirSync(path.join(out, 'old-env'), { recursive: true });
-    synthesizeAll(ENVIRONMENTS, out);
+    synthesizeAll(CONFIG, out);
     expect(fs.existsSync(path.join(out, 'old-env'))).toBe(false);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
   test('two environments with the same name are refused', () => {
-    expect(() => synthesizeAll([ENVIRONMENTS[0], ENVIRONMENTS[0]], path.join(tmp, 'dist')))
-      .toThrow(`environments: '${ENVIRONMENTS[0].name}' is listed twice; give every environment its own name`);
+    expect(() => synthesizeAll({ environments: [ENVIRONMENTS[0], ENVIRONMENTS[0]] }, path.join(tmp, 'dist')))
+      .toThrow(`tempo-stack.yaml: environments: '${ENVIRONMENTS[0].name}' is listed twice; give every environment its own name`);
   });
 });

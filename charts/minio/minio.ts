@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { imageName } from '../shared/images';
 import { selectorLabels, standardLabels } from '../shared/labels';
-import { SecretKeyRef } from '../shared/secrets';
+import { GeneratedSecret, SecretKeyRef } from '../shared/secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
 import {
   dataVolumeClaim, envFromSecret, namedPolicyPorts, namedServicePort, resourceRequirements, serviceFqdn,
@@ -56,6 +56,8 @@ export class Minio extends Construct {
   public readonly forcePathStyle = true;
   /** Labels that select MinIO's pod (for network policies). */
   public readonly podSelector: Record<string, string>;
+  /** The root credentials Secret, for the deploy script to create with random values. */
+  public readonly generatedSecrets: readonly GeneratedSecret[];
 
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly service: k8s.KubeService;
@@ -80,6 +82,10 @@ export class Minio extends Construct {
       accessKeyId: { name: s.credentialsSecret, key: MINIO_SECRET_KEYS.user },
       secretAccessKey: { name: s.credentialsSecret, key: MINIO_SECRET_KEYS.password },
     };
+    this.generatedSecrets = [{
+      name: s.credentialsSecret,
+      keys: { [MINIO_SECRET_KEYS.user]: { random: true }, [MINIO_SECRET_KEYS.password]: { random: true } },
+    }];
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: metadata(s.name),

@@ -8,6 +8,12 @@ import { checkDnsLabel } from './validate';
 export interface NamespaceChartProps {
   /** The namespace to create. A DNS label. */
   readonly namespace: string;
+  /**
+   * The stack instance that owns the namespace (`app.kubernetes.io/instance`), e.g. the
+   * environment's name: the deploy script refuses to deploy one environment over another's.
+   * @default - no instance label
+   */
+  readonly instance?: string;
 }
 
 /**
@@ -25,6 +31,7 @@ export class NamespaceChart extends Chart {
         name,
         labels: {
           'app.kubernetes.io/part-of': PART_OF,
+          ...(props.instance ? { 'app.kubernetes.io/instance': props.instance } : {}),
           'pod-security.kubernetes.io/enforce': 'restricted',
           'pod-security.kubernetes.io/enforce-version': 'v1.28',
           'pod-security.kubernetes.io/warn': 'restricted',

@@ -6,10 +6,29 @@
 
 /** A configuration error found at synth time. */
 export class ConfigError extends Error {
-  constructor(message: string) {
+  /**
+   * @param message the whole message, in the project's format
+   * @param detail where the error lies and what to do, when it is about one prop: a config file
+   *   reader uses it to name the path inside the file
+   */
+  constructor(message: string, public readonly detail?: ConfigErrorDetail) {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+/** The parts of a ConfigError about one prop. */
+export interface ConfigErrorDetail {
+  /** The component (`tempo`, `prometheus`, `grafana`, `minio`, `stack`, ...). */
+  readonly component: string;
+  /** The prop's path inside the component's props, e.g. `resources.limits.memory`. */
+  readonly prop: string;
+  /** What is wrong, e.g. `must be 1 in single-node mode`. */
+  readonly problem: string;
+  /** The offending value, formatted with describe(). */
+  readonly got: string;
+  /** How to fix it. */
+  readonly fix: string;
 }
 
 /** Formats a value for an error message: strings quoted, objects as JSON. */
@@ -21,7 +40,8 @@ export function describe(value: unknown): string {
 
 /** Throws a ConfigError in the project's format. */
 export function fail(component: string, prop: string, problem: string, got: unknown, fix: string): never {
-  throw new ConfigError(`${component}: '${prop}' ${problem}, got ${describe(got)}; ${fix}`);
+  const value = describe(got);
+  throw new ConfigError(`${component}: '${prop}' ${problem}, got ${value}; ${fix}`, { component, prop, problem, got: value, fix });
 }
 
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

@@ -110,7 +110,10 @@ export interface AzureStorage {
   readonly accountKey?: SecretKeyRef;
 }
 
-/** Where Tempo keeps its blocks. */
+/**
+ * Where Tempo keeps its blocks.
+ * @discriminator backend
+ */
 export type TempoStorage = LocalStorage | S3Storage | GcsStorage | AzureStorage;
 
 /** Settings of a Tempo deployment. Every prop is optional; unset ones come from the preset. */

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `npm run synth`: runs main.ts as one prebuilt JavaScript bundle (build/synth.js), rebuilt with
+// esbuild whenever a source changed, so a synth always reflects the current sources without paying
+// for a TypeScript loader on every run. Plain JavaScript on purpose: it must start instantly.
+// V8's code cache for the bundle (build/synth.js.cache) skips recompiling it on later runs.
+'use strict';
+const crypto = require('crypto');
+const fs = require('fs');
+const Module = require('module');
+const path = require('path');
+const vm = require('vm');
+
+const root = path.join(__dirname, '..');
+const build = path.join(root, 'build');
+const bundle = path.join(build, 'synth.js');
+const cache = `${bundle}.cache`;
+const stampFile = path.join(build, 'synth.stamp');
+
+/** Everything the bundle is built from: the sources, the generated validator and schema, the lockfile. */
+function sourceFiles() {
+  const files = [path.join(root, 'main.ts'), path.join(root, 'package-lock.json'), path.join(root, 'tempo-stack.schema.json')];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (/\.(ts|js|json)$/.test(entry.name)) files.push(file);
+    }
+  };
+  walk(path.join(root, 'charts'));
+  walk(path.join(root, 'imports'));
+  return files.sort();
+}
+
+function stamp() {
+  const hash = crypto.createHash('sha256').update(process.version);
+  for (const file of sourceFiles()) hash.update(file).update('\0').update(fs.readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
+
+const current = stamp();
+let fresh = false;
+try {
+  fresh = fs.readFileSync(stampFile, 'utf8') === current && fs.existsSync(bundle);
+} catch { /* no build yet */ }
+if (!fresh) {
+  fs.mkdirSync(build, { recursive: true });
+  require('esbuild').buildSync({
+    entryPoints: [path.join(root, 'main.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: `node${process.versions.node.split('.')[0]}`,
+    format: 'cjs',
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+  fs.rmSync(cache, { force: true });
+  fs.writeFileSync(stampFile, current);
+}
+
+const source = fs.readFileSync(bundle, 'utf8');
+let cachedData;
+try { cachedData = fs.readFileSync(cache); } catch { /* first run */ }
+const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
+const mod = new Module(bundle, module);
+mod.filename = bundle;
+mod.paths = Module._nodeModulePaths(build);
+const saveCache = () => {
+  if (cachedData && !script.cachedDataRejected) return;
+  try { fs.writeFileSync(cache, script.createCachedData()); } catch { /* a read-only checkout still synthesizes */ }
+};
+// main.ts may exit early (a config error): keep the cache either way.
+process.on('exit', saveCache);
+script.runInThisContext()(mod.exports, (id) => mod.require(id), mod, bundle, build);
