@@ -1,0 +1,71 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+// The synth command as package.json runs it (`npm run synth` = `node scripts/synth.js`).
+const root = path.join(__dirname, '..', '..');
+const synth = (args: string[], cwd = root) => spawnSync(process.execPath, [path.join(cwd, 'scripts', 'synth.js'), ...args], { cwd, encoding: 'utf8' });
+
+const tree = (dir: string): Record<string, string> => Object.fromEntries(
+  fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => { const file = path.join(e.parentPath, e.name); return [path.relative(dir, file), fs.readFileSync(file, 'utf8')]; }),
+);
+
+describe('npm run synth', () => {
+  let tmp: string;
+  beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tempo-stack-cli-')); });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('prints one line per folder with its objects by kind, then the total time', () => {
+    const run = synth(['--outdir', path.join(tmp, 'out')]);
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    const folders = fs.readdirSync(path.join(tmp, 'out')).sort();
+    expect(lines.slice(0, -1).map((l) => path.basename(l.split(' ')[0])).sort()).toEqual(folders);
+    for (const line of lines.slice(0, -1)) expect(line).toMatch(/^\S+\/ +\d+ objects: \d+ [A-Z]\w+(, \d+ [A-Z]\w+)*$/);
+    expect(lines.at(-1)).toMatch(new RegExp(`^synthesized ${folders.length} folders in \\d+ ms$`));
+  });
+
+  test('--quiet prints nothing and writes the same files as the repository\'s dist/', () => {
+    const run = synth(['--quiet', '--outdir', path.join(tmp, 'out')]);
+    expect([run.status, run.stdout, run.stderr]).toEqual([0, '', '']);
+    expect(tree(path.join(tmp, 'out'))).toEqual(tree(path.join(root, 'dist')));
+  });
+
+  test('an unknown option is a usage error (exit 2) and writes nothing', () => {
+    const run = synth(['--qiet', '--outdir', path.join(tmp, 'out')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--qiet'");
+    expect(run.stderr).toContain('usage: npm run synth -- [--quiet] [--config <file>] [--outdir <dir>]');
+    expect(fs.existsSync(path.join(tmp, 'out'))).toBe(false);
+  });
+
+  test('a bad config file exits 1 with one message and leaves the previous output byte for byte', () => {
+    const out = path.join(tmp, 'out');
+    expect(synth(['--quiet', '--outdir', out]).status).toBe(0);
+    const before = tree(out);
+    const bad = path.join(tmp, 'bad.yaml');
+    fs.writeFileSync(bad, 'environments: [{name: a, namespace: a, tempo: {mode: clustr}}]\n');
+    const run = synth(['--config', bad, '--outdir', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^synth failed, .*out\/ left as it was:\n {2}.*bad\.yaml: 'environments\[0\]\.tempo\.mode' must be one of 'single-node', 'cluster', got 'clustr'; pick one of them\n$/);
+    expect(tree(out)).toEqual(before);
+  });
+
+  test('never runs stale code: a changed source is rebuilt before the next synth', () => {
+    // A copy of the sources with the real node_modules: change a constant, synthesize again.
+    const copy = path.join(tmp, 'repo');
+    for (const entry of ['charts', 'imports', 'scripts', 'main.ts', 'package.json', 'package-lock.json', 'tempo-stack.yaml', 'tempo-stack.schema.json', 'tsconfig.json']) {
+      fs.cpSync(path.join(root, entry), path.join(copy, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'));
+    expect(synth(['--quiet'], copy).status).toBe(0);
+    expect(fs.readFileSync(path.join(copy, 'dist', 'dev', '0000-namespace.k8s.yaml'), 'utf8')).toContain('app.kubernetes.io/part-of: tempo-stack\n');
+    const labels = path.join(copy, 'charts', 'shared', 'labels.ts');
+    fs.writeFileSync(labels, fs.readFileSync(labels, 'utf8').replace("PART_OF = 'tempo-stack'", "PART_OF = 'tempo-stack-changed'"));
+    expect(synth(['--quiet'], copy).status).toBe(0);
+    expect(fs.readFileSync(path.join(copy, 'dist', 'dev', '0000-namespace.k8s.yaml'), 'utf8')).toContain('app.kubernetes.io/part-of: tempo-stack-changed\n');
+  });
+});
