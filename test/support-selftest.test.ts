@@ -248,3 +248,11 @@ describe('Tempo 2.6 config key checker', () => {
     expect(unknownTempoKeys('query_frontend:\n  search:\n    duration_slo: 5s\n')).toEqual([]);
   });
 });
+
+describe('the Tempo key tree synth checks against', () => {
+  test('equals a fresh merge of the two fixtures (run npm run tempo-keys after editing them)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { renderTempoKeys, TEMPO_KEYS_FILE } = require('../scripts/tempo-keys');
+    expect(fs.readFileSync(TEMPO_KEYS_FILE, 'utf8')).toBe(renderTempoKeys());
+  });
+});
