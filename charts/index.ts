@@ -11,3 +11,4 @@ export * from './config';
 export * from './argocd/applications';
 export * from './app';
 export * from './shared/telemetry';
+export * from './shared/merge';
