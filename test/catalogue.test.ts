@@ -1,0 +1,133 @@
+// The catalogue of bad input: every invalid configuration is rejected at synth time with a message
+// naming the field, the value and the fix, and leaves the previous output byte for byte as it was.
+// File cases run through the synth command itself (`node scripts/synth.js`, what `npm run synth`
+// runs); API cases through the library, as a platform team's own app would.
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import { App } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { ConfigError, Environment, synthesizeAll, TempoStack, TempoStackProps } from '../charts';
+import { CONFIG } from './helpers';
+
+const root = path.join(__dirname, '..');
+const run = promisify(execFile);
+
+/** One environment of the repository's config, changed. */
+const envWith = (index: number, change: (env: any) => void): Environment => {
+  const env = structuredClone(CONFIG.environments[index]) as any;
+  change(env);
+  return env;
+};
+const fileWith = (...environments: unknown[]): string => yaml.dump(JSON.parse(JSON.stringify({ environments })));
+
+/** [what, config file text, the one-line message synth must print]. */
+const FILE_CASES: Array<[string, string, string]> = [
+  ['YAML syntax: a tab-broken mapping', 'environments:\n  - name: dev\n   namespace: x\n', 'tempo-stack.yaml:3:'],
+  ['YAML syntax: an unclosed flow sequence', 'environments: [{name: dev, namespace: x}\n', 'tempo-stack.yaml:2:'],
+  ['not a mapping at the top', '- dev\n', "tempo-stack.yaml: '' must be of type object, got [\"dev\"]; write a object here"],
+  ['no environments key', 'argocd: {repoURL: x}\n', "tempo-stack.yaml: 'environments' is required, got undefined; add it"],
+  ['an unknown top-level key', 'environments: []\nenvironmnets: []\n', "tempo-stack.yaml: 'environmnets' is not a known key, got []; did you mean 'environments'? allowed keys here: environments, argocd"],
+  ['an environment without a name', fileWith({ namespace: 'x' }), "tempo-stack.yaml: 'environments[0].name' is required, got undefined"],
+  ['an environment without a namespace', fileWith({ name: 'x' }), "tempo-stack.yaml: 'environments[0].namespace' is required, got undefined"],
+  ['two environments with one name', fileWith(CONFIG.environments[0], CONFIG.environments[0]),
+    "tempo-stack.yaml: 'environments[1].name' is already used by environments[0], got 'dev'; give every environment its own name"],
+  ['a namespace that is not a DNS label', fileWith(envWith(0, (e) => { e.namespace = 'Tempo_Dev'; })),
+    "tempo-stack.yaml: 'environments[0].namespace' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 63 characters), got 'Tempo_Dev'"],
+  ['a misspelt Tempo prop', fileWith(envWith(0, (e) => { e.tempo.replica = 2; })),
+    "tempo-stack.yaml: 'environments[0].tempo.replica' is not a known key, got 2; did you mean 'replicas'?"],
+  ['replicas as text', fileWith(envWith(2, (e) => { e.tempo.replicas = 'three'; })),
+    "tempo-stack.yaml: 'environments[0].tempo.replicas' must be of type number, got 'three'; write a number here"],
+  ['an unknown Tempo mode', fileWith(envWith(0, (e) => { e.tempo.mode = 'ha'; })),
+    "tempo-stack.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', got 'ha'; pick one of them"],
+  ['an unknown preset', fileWith(envWith(0, (e) => { e.tempo.preset = 'huge'; })),
+    "tempo-stack.yaml: 'environments[0].tempo.preset' must be one of 'basic', 'single-node', 'with-metrics', got 'huge'; pick one of them"],
+  ['three replicas in single-node mode', fileWith(envWith(0, (e) => { e.tempo.replicas = 3; })),
+    "tempo-stack.yaml: 'environments[0].tempo.replicas' must be 1 in single-node mode, got 3; use mode 'cluster' for more replicas"],
+  ['a cluster on local storage', fileWith(envWith(2, (e) => { delete e.minio; })),
+    "tempo-stack.yaml: 'environments[0].tempo.storage.backend' must be object storage (s3, gcs or azure) in cluster mode, got 'local'"],
+  ['an unknown storage backend', fileWith(envWith(0, (e) => { e.tempo.storage = { backend: 'ftp' }; })),
+    "tempo-stack.yaml: 'environments[0].tempo.storage.backend' must be one of 'local', 's3', 'gcs', 'azure', got 'ftp'; pick one of them"],
+  ['an S3 endpoint with a scheme', fileWith(envWith(0, (e) => { e.tempo.storage = { backend: 's3', bucket: 'b', endpoint: 'https://s3:9000' }; })),
+    "tempo-stack.yaml: 'environments[0].tempo.storage.endpoint' must be host:port without a scheme or path, got 'https://s3:9000'"],
+  ['the bundled MinIO together with an own store', fileWith(envWith(2, (e) => { e.tempo.storage = { backend: 'gcs', bucket: 'b' }; })),
+    "tempo-stack.yaml: 'environments[0].minio' cannot be combined with tempo.storage, got 'gcs'"],
+  ['an unpinned Tempo image', fileWith(envWith(0, (e) => { e.tempo.image = { repository: 'grafana/tempo', tag: 'latest' }; })),
+    "tempo-stack.yaml: 'environments[0].tempo.image.tag' must be a pinned image tag, got 'latest'"],
+  ['a memory limit below the declared load', fileWith(envWith(1, (e) => { e.tempo.resources = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '600Mi' } }; })),
+    "tempo-stack.yaml: 'environments[0].tempo.resources.limits.memory' is too small for the expected load"],
+  ['a MinIO bucket name S3 refuses', fileWith(envWith(2, (e) => { e.minio = { bucket: 'Traces_1' }; })),
+    "tempo-stack.yaml: 'environments[0].minio.bucket' must be"],
+  ['an Argo CD section without a repository', 'environments: []\nargocd: {project: default}\n',
+    "tempo-stack.yaml: 'argocd.repoURL' is required, got undefined"],
+  ['an environment named like the Argo CD folder', fileWith(envWith(0, (e) => { e.name = 'argocd'; })) + 'argocd: {repoURL: https://example.com/r.git}\n',
+    "tempo-stack.yaml: 'environments[0].name' collides with the Argo CD folder dist/argocd/, got 'argocd'; rename the environment"],
+];
+
+/** [what, stack props, message]: the same rules through the TypeScript API. */
+const API_CASES: Array<[string, TempoStackProps, string]> = [
+  ['API: a namespace that is not a DNS label', { namespace: 'Bad_NS' }, "stack: 'namespace' must be a DNS label"],
+  ['API: replicas in single-node mode', { namespace: 'x', tempo: { replicas: 2 } }, "tempo: 'replicas' must be 1 in single-node mode, got 2"],
+];
+
+describe('bad input is rejected at synth time and leaves dist/ as it was', () => {
+  let tmp: string;
+  let dist: string;
+  let before: Record<string, string>;
+  const tree = (dir: string): Record<string, string> => Object.fromEntries(
+    fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+      .map((e) => { const file = path.join(e.parentPath, e.name); return [path.relative(dir, file), fs.readFileSync(file, 'utf8')]; }),
+  );
+  const results = new Map<string, { code: number; stderr: string }>();
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tempo-stack-catalogue-'));
+    dist = path.join(tmp, 'dist');
+    synthesizeAll(CONFIG, dist);
+    before = tree(dist);
+    // Run the synth command on every case, four at a time.
+    const queue = FILE_CASES.map(([what, text], i) => async () => {
+      const dir = path.join(tmp, `case-${i}`);
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'tempo-stack.yaml'), text);
+      try {
+        await run(process.execPath, [path.join(root, 'scripts', 'synth.js'), '--config', 'tempo-stack.yaml', '--outdir', dist], { cwd: dir });
+        results.set(what, { code: 0, stderr: '' });
+      } catch (error: any) {
+        results.set(what, { code: error.code, stderr: error.stderr });
+      }
+    });
+    const workers = Array.from({ length: 4 }, async () => { for (let job = queue.shift(); job; job = queue.shift()) await job(); });
+    await Promise.all(workers);
+  }, 60_000);
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('the catalogue holds at least twenty-five cases', () => {
+    expect(FILE_CASES.length + API_CASES.length).toBeGreaterThanOrEqual(25);
+  });
+
+  test.each(FILE_CASES)('%s', (what, _text, message) => {
+    const result = results.get(what)!;
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^synth failed, .*dist\/ left as it was:$/);
+    expect(lines[1].trim().startsWith(message)).toBe(true);
+    // Every message ends with a fix after the value.
+    expect(lines[1]).toMatch(/, got .+; .+$|^ *tempo-stack\.yaml:\d+:\d+: .+; fix the YAML/);
+  });
+
+  test.each(API_CASES)('%s', (_what, props, message) => {
+    expect(() => new TempoStack(new App(), 'x', props)).toThrow(message);
+    // Synthesized from a config object, the same error names its place in the environments list.
+    expect(() => synthesizeAll({ environments: [{ name: 'x', ...props }] }, dist)).toThrow(ConfigError);
+  });
+
+  test('the previous output is byte for byte what it was after every case', () => {
+    expect(results.size).toBe(FILE_CASES.length);
+    expect(tree(dist)).toEqual(before);
+    expect(fs.readdirSync(tmp).filter((f) => f.startsWith('.dist-'))).toEqual([]);
+  });
+});
