@@ -12,3 +12,4 @@ export * from './argocd/applications';
 export * from './app';
 export * from './shared/telemetry';
 export * from './shared/merge';
+export * from './shared/network';
