@@ -141,6 +141,15 @@ describe('Tempo / Operations', () => {
     expect(rows(operations(tempoLink(false)))).toEqual(['Overview', 'Ingestion', 'Flushes', 'Queries', 'Compaction and blocklist', 'Resources', 'Ring']);
   });
 
+  test('stat panels show the last value of their instant query', () => {
+    const stats = panelsOf(operations(tempoLink(false))).filter((p) => p.type === 'stat');
+    expect(stats.length).toBeGreaterThan(0);
+    for (const p of stats) {
+      expect(p.options.reduceOptions).toEqual({ calcs: ['lastNotNull'], values: false });
+      expect(p.targets.every((t: any) => t.instant === true)).toBe(true);
+    }
+  });
+
   test('ring members are shown by ring name and state', () => {
     expect(panel(operations(tempoLink(false)), 'Ring members by state').targets[0].expr).toBe('max by (name, state) (tempo_ring_members{job="tempo", namespace="$namespace", pod=~"$pod"})');
   });

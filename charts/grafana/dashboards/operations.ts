@@ -18,6 +18,11 @@ const PODS = `{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace", ${pod}=
 /** The recording rules are aggregated per namespace and route (no pod). */
 const NS = `{${namespace}="$namespace"}`;
 
+/** A stat panel showing the last value of its query. */
+function lastValue(): stat.PanelBuilder {
+  return new stat.PanelBuilder().reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
+}
+
 /**
  * "Tempo / Operations": is Tempo taking in every span, keeping up with flushes and compaction,
  * answering queries fast, and staying within its limits? Works in single-node and cluster mode:
@@ -57,7 +62,7 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
 
   builder
     .withRow(new dashboard.RowBuilder('Overview'))
-    .withPanel(new stat.PanelBuilder()
+    .withPanel(lastValue()
       .title('Pods up')
       .description('Are all Tempo pods being scraped? Fewer than expected means a pod is down or not ready (see the TempoDown alert).')
       .datasource(PROMETHEUS_REF)
@@ -67,7 +72,7 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
       .graphMode(common.BigValueGraphMode.None)
       .height(4)
       .span(6))
-    .withPanel(new stat.PanelBuilder()
+    .withPanel(lastValue()
       .title('Spans discarded (last hour)')
       .description('Did Tempo silently drop spans in the last hour? Any value above zero means lost traces: Tempo answers 200 and discards them.')
       .datasource(PROMETHEUS_REF)
@@ -79,7 +84,7 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
       .graphMode(common.BigValueGraphMode.None)
       .height(4)
       .span(6))
-    .withPanel(new stat.PanelBuilder()
+    .withPanel(lastValue()
       .title('Spans received')
       .description('How many spans per second does Tempo take in right now, across the selected pods?')
       .datasource(PROMETHEUS_REF)
@@ -88,7 +93,7 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
       .graphMode(common.BigValueGraphMode.Area)
       .height(4)
       .span(6))
-    .withPanel(new stat.PanelBuilder()
+    .withPanel(lastValue()
       .title('Live traces')
       .description('How many traces are held in memory, waiting to be flushed, across the selected pods?')
       .datasource(PROMETHEUS_REF)
