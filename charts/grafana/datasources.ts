@@ -65,8 +65,12 @@ export type PrometheusJsonData = {
  */
 export const PROMETHEUS_VERSION_FOR_GRAFANA = '2.50.1';
 
-/** The scrape interval of the Prometheus the datasource points at (the seed's global 15s). */
-const PROMETHEUS_SCRAPE_INTERVAL = '15s';
+/**
+ * Grafana's `timeInterval`: the longest scrape interval of the series the dashboards read (the
+ * Tempo job scrapes every 30s). `$__rate_interval` is at least four times it, so every rate()
+ * window holds enough samples of each Tempo pod.
+ */
+const PROMETHEUS_SCRAPE_INTERVAL = '30s';
 
 /**
  * Span-metrics queries offered on a span ("traces to metrics"). `$__tags` becomes the span's tags

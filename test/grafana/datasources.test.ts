@@ -55,7 +55,7 @@ describe.each([true, false])('provisioned datasources (metrics-generator %s)', (
 
   test('Prometheus exemplars open their trace (label traceID) in Tempo, and its alerts show in Grafana', () => {
     expect(byUid(PROMETHEUS_DATASOURCE_UID).jsonData).toEqual({
-      httpMethod: 'POST', prometheusType: 'Prometheus', prometheusVersion: PROMETHEUS_VERSION_FOR_GRAFANA, manageAlerts: true, timeInterval: '15s',
+      httpMethod: 'POST', prometheusType: 'Prometheus', prometheusVersion: PROMETHEUS_VERSION_FOR_GRAFANA, manageAlerts: true, timeInterval: '30s',
       exemplarTraceIdDestinations: [{ name: EXEMPLAR_TRACE_ID_LABEL, datasourceUid: TEMPO_DATASOURCE_UID }],
     });
     expect(EXEMPLAR_TRACE_ID_LABEL).toBe('traceID');
