@@ -5,6 +5,7 @@ import { GrafanaProps } from './props';
 
 /** Props of a GrafanaChart: the chart's own (namespace, labels) and Grafana's. */
 export interface GrafanaChartProps extends ChartProps {
+  /** Grafana's settings; `tempo` and `prometheus` are required. */
   readonly grafana: GrafanaProps;
 }
 

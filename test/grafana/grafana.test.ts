@@ -177,6 +177,13 @@ describe('what Grafana exposes', () => {
     expect(provisioned).toEqual([g.tempoDatasourceUid, g.prometheusDatasourceUid]);
   });
 
+  test('the namespace defaults to "default" without a chart namespace, and a prop overrides the chart', () => {
+    const app = new App();
+    expect(new GrafanaChart(app, 'bare', { grafana: links }).grafana.url).toBe('http://grafana.default.svc.cluster.local:3000');
+    expect(new GrafanaChart(app, 'other', { namespace: 'tempo', grafana: { ...links, namespace: 'ops' } }).grafana.url)
+      .toBe('http://grafana.ops.svc.cluster.local:3000');
+  });
+
   test('a custom name carries into every object name', () => {
     const { objects } = synth({ name: 'dash' });
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
