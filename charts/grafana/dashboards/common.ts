@@ -1,0 +1,76 @@
+import * as cog from '@grafana/grafana-foundation-sdk/cog';
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { PROMETHEUS_DATASOURCE_UID, TEMPO_DATASOURCE_UID } from '../datasources';
+
+/** The Prometheus datasource reference every metrics panel and variable uses. */
+export const PROMETHEUS_REF: common.DataSourceRef = { type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID };
+/** The Tempo datasource reference the service-graph panel uses. */
+export const TEMPO_REF: common.DataSourceRef = { type: 'tempo', uid: TEMPO_DATASOURCE_UID };
+
+/** The folder every provisioned dashboard lands in. */
+export const DASHBOARD_FOLDER = 'Tempo';
+
+/** A dashboard this project provisions: its uid, the file name in its ConfigMap, and the JSON model. */
+export interface ProvisionedDashboard {
+  /** The stable dashboard uid (links and bookmarks survive re-provisioning). */
+  readonly uid: string;
+  /** A DNS-label slug, used for the ConfigMap name and the file name. */
+  readonly slug: string;
+  readonly title: string;
+  /** The dashboard JSON model, as Grafana's SDK built it. */
+  readonly model: dashboard.Dashboard;
+}
+
+/** One PromQL query against the Prometheus datasource. */
+export function promQuery(refId: string, expr: string, legendFormat: string): prometheus.DataqueryBuilder {
+  return new prometheus.DataqueryBuilder().refId(refId).datasource(PROMETHEUS_REF).expr(expr).legendFormat(legendFormat).range();
+}
+
+/** A legend as a table with the last and max values, which is what on-call compares first. */
+export function tableLegend(): common.VizLegendOptionsBuilder {
+  return new common.VizLegendOptionsBuilder()
+    .showLegend(true).displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Bottom).calcs(['lastNotNull', 'max']);
+}
+
+/** A time series panel on Prometheus with the given queries. */
+export function timeSeries(title: string, question: string, unit: string, queries: cog.Builder<cog.Dataquery>[]): timeseries.PanelBuilder {
+  return new timeseries.PanelBuilder()
+    .title(title)
+    .description(question)
+    .datasource(PROMETHEUS_REF)
+    .targets(queries)
+    .unit(unit)
+    .min(0)
+    .legend(tableLegend())
+    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+    .fillOpacity(10)
+    .lineWidth(1)
+    .height(8)
+    .span(12);
+}
+
+/** Thresholds with one red line at `limit` (drawn as a dashed line), or none. */
+export function limitThreshold(limit: number | undefined): dashboard.ThresholdsConfigBuilder {
+  const steps: dashboard.Threshold[] = [{ value: null as unknown as number, color: 'transparent' }];
+  if (limit !== undefined) steps.push({ value: limit, color: 'red' });
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
+}
+
+/**
+ * Gives every panel and row of a built dashboard a unique id in order (the SDK leaves them unset
+ * or at 0, and Grafana keys panel state, links and edits by id).
+ */
+export function numberPanels(model: dashboard.Dashboard): dashboard.Dashboard {
+  let id = 1;
+  const panels = (model.panels ?? []).map((panel) => {
+    const numbered = { ...panel, id: id++ } as dashboard.Panel | dashboard.RowPanel;
+    if (numbered.type === 'row' && Array.isArray((numbered as dashboard.RowPanel).panels)) {
+      (numbered as dashboard.RowPanel).panels = (numbered as dashboard.RowPanel).panels.map((p) => ({ ...p, id: id++ }));
+    }
+    return numbered;
+  });
+  return { ...model, panels };
+}

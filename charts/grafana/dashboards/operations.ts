@@ -1,0 +1,202 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import { RECORDING_RULES, SCRAPE_JOBS, TARGET_LABELS } from '../../shared/telemetry';
+import { GrafanaTempoLink } from '../props';
+import {
+  PROMETHEUS_REF, ProvisionedDashboard, limitThreshold, numberPanels, promQuery, timeSeries,
+} from './common';
+
+/** The stable uid of the "Tempo / Operations" dashboard. */
+export const OPERATIONS_DASHBOARD_UID = 'tempo-operations';
+
+const { job, namespace, pod } = TARGET_LABELS;
+const RATE = '$__rate_interval';
+
+/** Every Tempo pod the variables select: the Tempo scrape job, one namespace, the chosen pods. */
+const PODS = `{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace", ${pod}=~"$pod"}`;
+/** The recording rules are aggregated per namespace and route (no pod). */
+const NS = `{${namespace}="$namespace"}`;
+
+/** A stat panel showing the last value of its query. */
+function lastValue(): stat.PanelBuilder {
+  return new stat.PanelBuilder().reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
+}
+
+/**
+ * "Tempo / Operations": is Tempo taking in every span, keeping up with flushes and compaction,
+ * answering queries fast, and staying within its limits? Works in single-node and cluster mode:
+ * every panel is per pod, selected by the `namespace` and `pod` variables.
+ */
+export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboard {
+  const title = 'Tempo / Operations';
+  const topology = tempo.replicas === undefined ? '' : ` (${tempo.replicas} replica${tempo.replicas === 1 ? '' : 's'} deployed)`;
+  const builder = new dashboard.DashboardBuilder(title)
+    .uid(OPERATIONS_DASHBOARD_UID)
+    .description(`Health of Tempo's ingestion, storage and queries, per pod${topology}.`)
+    .tags(['tempo', 'tempo-stack'])
+    .editable()
+    .time({ from: 'now-3h', to: 'now' })
+    .refresh('1m')
+    .timezone('browser')
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .withVariable(new dashboard.QueryVariableBuilder('namespace')
+      .label('Namespace')
+      .description('The namespace Tempo runs in.')
+      .datasource(PROMETHEUS_REF)
+      .query(`label_values(up{${job}="${SCRAPE_JOBS.tempo}"}, ${namespace})`)
+      .definition(`label_values(up{${job}="${SCRAPE_JOBS.tempo}"}, ${namespace})`)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .sort(dashboard.VariableSort.AlphabeticalAsc))
+    .withVariable(new dashboard.QueryVariableBuilder('pod')
+      .label('Pod')
+      .description('The Tempo pods to show.')
+      .datasource(PROMETHEUS_REF)
+      .query(`label_values(up{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace"}, ${pod})`)
+      .definition(`label_values(up{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace"}, ${pod})`)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .sort(dashboard.VariableSort.AlphabeticalAsc)
+      .multi(true)
+      .includeAll(true)
+      .allValue('.+'));
+
+  builder
+    .withRow(new dashboard.RowBuilder('Overview'))
+    .withPanel(lastValue()
+      .title('Pods up')
+      .description('Are all Tempo pods being scraped? Fewer than expected means a pod is down or not ready (see the TempoDown alert).')
+      .datasource(PROMETHEUS_REF)
+      .withTarget(promQuery('A', `sum(up${PODS})`, 'up').instant())
+      .unit('none')
+      .colorMode(common.BigValueColorMode.Value)
+      .graphMode(common.BigValueGraphMode.None)
+      .height(4)
+      .span(6))
+    .withPanel(lastValue()
+      .title('Spans discarded (last hour)')
+      .description('Did Tempo silently drop spans in the last hour? Any value above zero means lost traces: Tempo answers 200 and discards them.')
+      .datasource(PROMETHEUS_REF)
+      .withTarget(promQuery('A', `sum(increase(tempo_discarded_spans_total${PODS}[1h])) or vector(0)`, 'discarded').instant())
+      .unit('short')
+      .thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute)
+        .steps([{ value: null as unknown as number, color: 'green' }, { value: 1, color: 'red' }]))
+      .colorMode(common.BigValueColorMode.Background)
+      .graphMode(common.BigValueGraphMode.None)
+      .height(4)
+      .span(6))
+    .withPanel(lastValue()
+      .title('Spans received')
+      .description('How many spans per second does Tempo take in right now, across the selected pods?')
+      .datasource(PROMETHEUS_REF)
+      .withTarget(promQuery('A', `sum(rate(tempo_distributor_spans_received_total${PODS}[${RATE}]))`, 'spans/s').instant())
+      .unit('cps')
+      .graphMode(common.BigValueGraphMode.Area)
+      .height(4)
+      .span(6))
+    .withPanel(lastValue()
+      .title('Live traces')
+      .description('How many traces are held in memory, waiting to be flushed, across the selected pods?')
+      .datasource(PROMETHEUS_REF)
+      .withTarget(promQuery('A', `sum(tempo_ingester_live_traces${PODS})`, 'live traces').instant())
+      .unit('short')
+      .graphMode(common.BigValueGraphMode.Area)
+      .height(4)
+      .span(6));
+
+  builder
+    .withRow(new dashboard.RowBuilder('Ingestion'))
+    .withPanel(timeSeries('Spans received per pod',
+      'How many spans per second does each pod accept from applications and collectors?', 'cps',
+      [promQuery('A', `sum by (${pod}) (rate(tempo_distributor_spans_received_total${PODS}[${RATE}]))`, '{{pod}}')]))
+    .withPanel(timeSeries('Bytes received per pod',
+      'How much trace data per second reaches each distributor (what the ingestion rate limit counts)?', 'Bps',
+      [promQuery('A', `sum by (${pod}) (rate(tempo_distributor_bytes_received_total${PODS}[${RATE}]))`, '{{pod}}')]))
+    .withPanel(timeSeries('Spans discarded by reason',
+      'Are spans being dropped, and why? live_traces_exceeded and trace_too_large are silent (HTTP 200); rate_limited is refused with 429 and retried by exporters.', 'cps',
+      [promQuery('A', `sum by (reason) (rate(tempo_discarded_spans_total${PODS}[${RATE}]))`, '{{reason}}')]))
+    .withPanel(timeSeries('Spans refused by the receiver',
+      'Does the OTLP receiver refuse spans (the exporter sees an error and may retry)?', 'cps',
+      [promQuery('A', `sum by (${pod}, transport) (rate(tempo_receiver_refused_spans${PODS}[${RATE}]))`, '{{pod}} {{transport}}')]))
+    .withPanel(timeSeries('Live traces per pod',
+      'How many traces does each ingester hold in memory? Close to the max_traces_per_user limit means spans will be discarded.', 'short',
+      [promQuery('A', `sum by (${pod}) (tempo_ingester_live_traces${PODS})`, '{{pod}}')]));
+
+  builder
+    .withRow(new dashboard.RowBuilder('Flushes'))
+    .withPanel(timeSeries('Blocks flushed and failed flushes',
+      'Are ingesters writing their blocks to storage? Failed flushes mean traces stay in the WAL and may be lost.', 'short',
+      [
+        promQuery('A', `sum by (${pod}) (increase(tempo_ingester_blocks_flushed_total${PODS}[${RATE}]))`, 'flushed {{pod}}'),
+        promQuery('B', `sum by (${pod}) (increase(tempo_ingester_failed_flushes_total${PODS}[${RATE}]))`, 'failed {{pod}}'),
+        promQuery('C', `sum by (${pod}) (increase(tempo_ingester_flush_failed_retries_total${PODS}[${RATE}]))`, 'retries failed {{pod}}'),
+      ]))
+    .withPanel(timeSeries('Flush queue length',
+      'Is the flush queue growing? A queue that never drains means storage is too slow or failing.', 'short',
+      [promQuery('A', `sum by (${pod}) (tempo_ingester_flush_queue_length${PODS})`, '{{pod}}')]));
+
+  builder
+    .withRow(new dashboard.RowBuilder('Queries'))
+    .withPanel(timeSeries('Query latency p99 by route',
+      'How long do the slowest 1% of requests take, per API route? (recording rule over all pods of the namespace)', 's',
+      [promQuery('A', `${RECORDING_RULES.requestLatencyP99}${NS}`, '{{route}}')]))
+    .withPanel(timeSeries('Query latency p50 by route',
+      'How long does a typical request take, per API route? (recording rule over all pods of the namespace)', 's',
+      [promQuery('A', `${RECORDING_RULES.requestLatencyP50}${NS}`, '{{route}}')]))
+    .withPanel(timeSeries('Requests by route and status',
+      'Which routes are called, and how many of their requests fail (status 5xx)?', 'reqps',
+      [promQuery('A', `sum by (route, status_code) (${RECORDING_RULES.requestRate}${NS})`, '{{route}} {{status_code}}')]));
+
+  builder
+    .withRow(new dashboard.RowBuilder('Compaction and blocklist'))
+    .withPanel(timeSeries('Blocks compacted and compaction errors',
+      'Is the compactor merging blocks, and does it fail? Errors leave many small blocks that slow every search.', 'short',
+      [
+        promQuery('A', `sum by (${pod}) (increase(tempodb_compaction_blocks_total${PODS}[${RATE}]))`, 'compacted {{pod}}'),
+        promQuery('B', `sum by (${pod}) (increase(tempodb_compaction_errors_total${PODS}[${RATE}]))`, 'errors {{pod}}'),
+      ]))
+    .withPanel(timeSeries('Outstanding compaction blocks',
+      'Is compaction keeping up? A number that keeps growing means the compactor falls behind.', 'short',
+      [promQuery('A', `max by (${pod}) (tempodb_compaction_outstanding_blocks${PODS})`, '{{pod}}')]))
+    .withPanel(timeSeries('Blocklist length',
+      'How many blocks does each pod know about? It grows with ingestion and shrinks with compaction and retention.', 'short',
+      [promQuery('A', `max by (${pod}) (tempodb_blocklist_length${PODS})`, '{{pod}}')]))
+    .withPanel(timeSeries('Tenant index age',
+      'How old is the tenant index each pod reads? An index older than a few poll cycles means the index builder is failing.', 's',
+      [promQuery('A', `max by (${pod}) (tempodb_blocklist_tenant_index_age_seconds${PODS})`, '{{pod}}')]));
+
+  builder
+    .withRow(new dashboard.RowBuilder('Resources'))
+    .withPanel(timeSeries('Memory per pod',
+      'How much memory does each Tempo process use, against its container limit (red line)? Near the limit, the pod is about to be OOM-killed.', 'bytes',
+      [promQuery('A', `max by (${pod}) (process_resident_memory_bytes${PODS})`, '{{pod}}')])
+      .thresholds(limitThreshold(tempo.memoryLimitBytes))
+      .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed)))
+    .withPanel(timeSeries('CPU per pod',
+      'How many cores does each Tempo process use, against its container limit (red line)? At the limit, the pod is throttled.', 'short',
+      [promQuery('A', `sum by (${pod}) (rate(process_cpu_seconds_total${PODS}[${RATE}]))`, '{{pod}}')])
+      .thresholds(limitThreshold(tempo.cpuLimitCores))
+      .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed)));
+
+  builder
+    .withRow(new dashboard.RowBuilder('Ring'))
+    .withPanel(timeSeries('Ring members by state',
+      'Are all ring members ACTIVE? Unhealthy, LEAVING or PENDING members for more than a few minutes mean a pod cannot take its share.', 'short',
+      [promQuery('A', `max by (name, state) (tempo_ring_members${PODS})`, '{{name}} {{state}}')])
+      .span(24));
+
+  if (tempo.metricsGenerator) {
+    builder
+      .withRow(new dashboard.RowBuilder('Metrics-generator'))
+      .withPanel(timeSeries('Active series against the limit',
+        'How many series does each generator keep, against its max_active_series limit? At the limit, new series are dropped.', 'short',
+        [
+          promQuery('A', `sum by (${pod}) (tempo_metrics_generator_registry_active_series${PODS})`, 'active {{pod}}'),
+          promQuery('B', `max by (${pod}) (tempo_metrics_generator_registry_max_active_series${PODS})`, 'limit {{pod}}'),
+        ]))
+      .withPanel(timeSeries('Spans discarded by the generator',
+        'Which spans does the generator leave out of the span metrics, and why (outside_metrics_ingestion_slack: they arrived too late)?', 'cps',
+        [promQuery('A', `sum by (reason) (rate(tempo_metrics_generator_spans_discarded_total${PODS}[${RATE}]))`, '{{reason}}')]));
+  }
+
+  return { uid: OPERATIONS_DASHBOARD_UID, slug: 'tempo-operations', title, model: numberPanels(builder.build()) };
+}

@@ -1,0 +1,238 @@
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { imageName } from '../shared/images';
+import { selectorLabels, standardLabels } from '../shared/labels';
+import { contentHash, toYaml } from '../shared/render';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
+import { envFromSecret, namedServicePort, resourceRequirements, serviceFqdn } from '../shared/workload';
+import { GRAFANA_PATHS, GRAFANA_PORT, buildGrafanaIni } from './config';
+import { DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, buildDashboards } from './dashboards';
+import {
+  Datasource, DatasourceList, PROMETHEUS_DATASOURCE_UID, TEMPO_DATASOURCE_UID, prometheusDatasource, tempoDatasource,
+} from './datasources';
+import { GrafanaIni, serializeIni } from './ini';
+import { GrafanaProps } from './props';
+import { GrafanaSettings, resolveGrafanaSettings } from './settings';
+
+/** The UID and GID the grafana/grafana image runs as. */
+export const GRAFANA_UID = 472;
+
+/** The keys of the admin Secret the user creates. */
+export const GRAFANA_ADMIN_SECRET_KEYS = { user: 'admin-user', password: 'admin-password' } as const;
+
+/** The pod-template annotation holding the hash of grafana.ini, the datasources and the dashboards. */
+export const GRAFANA_CONFIG_HASH_ANNOTATION = 'checksum/config';
+
+const INI_FILE = 'grafana.ini';
+const DATASOURCES_FILE = 'datasources.yaml';
+const PROVIDERS_FILE = 'dashboards.yaml';
+
+/**
+ * Grafana with provisioned Tempo and Prometheus datasources and the Tempo dashboards.
+ *
+ * Creates: a ServiceAccount (no API token), a ConfigMap with grafana.ini (`<name>-config`), one
+ * with the datasources (`<name>-datasources`), one with the dashboard provider
+ * (`<name>-dashboard-providers`), one per dashboard (`<name>-dashboard-<slug>`), a ClusterIP
+ * Service (`<name>`, port 3000 named `http`), a PersistentVolumeClaim for SQLite (`<name>-data`,
+ * unless `persistence` is off) and the Deployment. The admin credentials come from a Secret the
+ * user creates (`adminSecretName`); no Secret is synthesized.
+ */
+export class Grafana extends Construct {
+  /** The resolved settings, defaults applied. */
+  public readonly settings: GrafanaSettings;
+  /** grafana.ini as data. */
+  public readonly ini: GrafanaIni;
+  /** The dashboards provisioned, with their uids. */
+  public readonly dashboards: readonly ProvisionedDashboard[];
+  /** The dashboard provider file as data. */
+  public readonly dashboardProviders: DashboardProvidersFile;
+  /** The name of the ClusterIP Service. */
+  public readonly serviceName: string;
+  /** Grafana inside the cluster, e.g. `http://grafana.tempo.svc.cluster.local:3000`. */
+  public readonly url: string;
+  /** The Secret (created by the user) holding `admin-user` and `admin-password`. */
+  public readonly adminSecretName: string;
+  /** The uid of the Tempo datasource. */
+  public readonly tempoDatasourceUid = TEMPO_DATASOURCE_UID;
+  /** The uid of the Prometheus datasource. */
+  public readonly prometheusDatasourceUid = PROMETHEUS_DATASOURCE_UID;
+  /** Labels that select Grafana's pods. */
+  public readonly podSelector: Record<string, string>;
+
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly configMap: k8s.KubeConfigMap;
+  public readonly datasourcesConfigMap: k8s.KubeConfigMap;
+  public readonly providersConfigMap: k8s.KubeConfigMap;
+  public readonly dashboardConfigMaps: readonly k8s.KubeConfigMap[];
+  public readonly service: k8s.KubeService;
+  public readonly persistentVolumeClaim?: k8s.KubePersistentVolumeClaim;
+  public readonly deployment: k8s.KubeDeployment;
+
+  private readonly datasourceList: DatasourceList;
+
+  constructor(scope: Construct, id: string, props: GrafanaProps) {
+    super(scope, id);
+    const s = resolveGrafanaSettings({ ...props, namespace: props?.namespace ?? Chart.of(this).namespace });
+    this.settings = s;
+    this.ini = buildGrafanaIni(s);
+    this.datasourceList = new DatasourceList([tempoDatasource(s), prometheusDatasource(s)]);
+    this.dashboards = buildDashboards(s.tempo);
+    this.dashboardProviders = buildDashboardProviders(GRAFANA_PATHS.dashboards);
+    this.adminSecretName = s.adminSecretName;
+
+    const identity = { name: 'grafana', instance: s.name, component: 'dashboards', version: s.image.tag };
+    const labels = standardLabels(identity);
+    this.podSelector = selectorLabels(identity);
+    const metadata = (name: string) => ({ name, namespace: s.namespace, labels });
+
+    this.serviceName = s.name;
+    this.url = `http://${serviceFqdn(s.name, s.namespace)}:${GRAFANA_PORT}`;
+
+    const iniText = serializeIni(this.ini);
+    const providersYaml = toYaml(this.dashboardProviders);
+    const dashboardFiles = this.dashboards.map((d) => ({ dashboard: d, file: `${d.slug}.json`, json: `${JSON.stringify(d.model, null, 2)}\n` }));
+    // Rendered when the chart is synthesized, so datasources added after construction are included.
+    const datasourcesYaml = () => toYaml(this.datasourceList.toFile());
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata(s.name),
+      // Grafana never talks to the Kubernetes API.
+      automountServiceAccountToken: false,
+    });
+
+    this.configMap = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: metadata(`${s.name}-config`),
+      data: { [INI_FILE]: iniText },
+    });
+    this.datasourcesConfigMap = new k8s.KubeConfigMap(this, 'Datasources', {
+      metadata: metadata(`${s.name}-datasources`),
+      data: { [DATASOURCES_FILE]: Lazy.any({ produce: datasourcesYaml }) },
+    });
+    this.providersConfigMap = new k8s.KubeConfigMap(this, 'DashboardProviders', {
+      metadata: metadata(`${s.name}-dashboard-providers`),
+      data: { [PROVIDERS_FILE]: providersYaml },
+    });
+    this.dashboardConfigMaps = dashboardFiles.map(({ dashboard, file, json }) => new k8s.KubeConfigMap(this, `Dashboard-${dashboard.slug}`, {
+      metadata: metadata(`${s.name}-dashboard-${dashboard.slug}`),
+      data: { [file]: json },
+    }));
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: metadata(s.name),
+      spec: { type: 'ClusterIP', selector: this.podSelector, ports: [namedServicePort('http', GRAFANA_PORT)] },
+    });
+
+    if (s.persistence) {
+      this.persistentVolumeClaim = new k8s.KubePersistentVolumeClaim(this, 'Data', {
+        metadata: metadata(`${s.name}-data`),
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}),
+          resources: { requests: { storage: k8s.Quantity.fromString(s.storageSize) } },
+        },
+      });
+    }
+
+    const secretFile = (key: string) => `${GRAFANA_PATHS.adminSecret}/${key}`;
+    const env: k8s.EnvVar[] = [
+      // The image's /run.sh reads each *__FILE variable's file into the variable itself.
+      { name: 'GF_SECURITY_ADMIN_USER__FILE', value: secretFile(GRAFANA_ADMIN_SECRET_KEYS.user) },
+      { name: 'GF_SECURITY_ADMIN_PASSWORD__FILE', value: secretFile(GRAFANA_ADMIN_SECRET_KEYS.password) },
+      // /run.sh passes these as the paths' defaults; kept equal to grafana.ini's [paths].
+      { name: 'GF_PATHS_CONFIG', value: GRAFANA_PATHS.config },
+      { name: 'GF_PATHS_DATA', value: GRAFANA_PATHS.data },
+      { name: 'GF_PATHS_LOGS', value: GRAFANA_PATHS.logs },
+      { name: 'GF_PATHS_PLUGINS', value: GRAFANA_PATHS.plugins },
+      { name: 'GF_PATHS_PROVISIONING', value: GRAFANA_PATHS.provisioning },
+      ...(s.database ? [envFromSecret('GF_DATABASE_PASSWORD', s.database.password)] : []),
+    ];
+
+    const http = k8s.IntOrString.fromString('http');
+    const container: k8s.Container = {
+      name: 'grafana',
+      image: imageName(s.image),
+      imagePullPolicy: 'IfNotPresent',
+      env,
+      ports: [{ name: 'http', containerPort: GRAFANA_PORT, protocol: 'TCP' }],
+      resources: resourceRequirements(s.resources),
+      // The first start migrates the database, which takes a while on a slow volume.
+      startupProbe: { httpGet: { path: '/api/health', port: http }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 },
+      readinessProbe: { httpGet: { path: '/api/health', port: http }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+      livenessProbe: { httpGet: { path: '/api/health', port: http }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 5 },
+      securityContext: restrictedContainerSecurityContext(),
+      volumeMounts: [
+        { name: 'config', mountPath: GRAFANA_PATHS.config, subPath: INI_FILE, readOnly: true },
+        { name: 'datasources', mountPath: `${GRAFANA_PATHS.provisioning}/datasources`, readOnly: true },
+        { name: 'dashboard-providers', mountPath: `${GRAFANA_PATHS.provisioning}/dashboards`, readOnly: true },
+        // One file each, by subPath: a directory mount would also show the ConfigMap's hidden
+        // timestamped folders to the provider. The config hash restarts the pod on a change.
+        ...dashboardFiles.map(({ dashboard, file }) => ({
+          name: `dashboard-${dashboard.slug}`, mountPath: `${GRAFANA_PATHS.dashboards}/${file}`, subPath: file, readOnly: true,
+        })),
+        { name: 'admin', mountPath: GRAFANA_PATHS.adminSecret, readOnly: true },
+        { name: 'data', mountPath: GRAFANA_PATHS.data },
+        { name: 'logs', mountPath: GRAFANA_PATHS.logs },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    };
+
+    const volumes: k8s.Volume[] = [
+      { name: 'config', configMap: { name: this.configMap.name } },
+      { name: 'datasources', configMap: { name: this.datasourcesConfigMap.name } },
+      { name: 'dashboard-providers', configMap: { name: this.providersConfigMap.name } },
+      ...dashboardFiles.map(({ dashboard }, i) => ({ name: `dashboard-${dashboard.slug}`, configMap: { name: this.dashboardConfigMaps[i].name } })),
+      // Readable by the fsGroup only: the admin password.
+      { name: 'admin', secret: { secretName: s.adminSecretName, defaultMode: 0o440 } },
+      this.persistentVolumeClaim
+        ? { name: 'data', persistentVolumeClaim: { claimName: this.persistentVolumeClaim.name } }
+        : { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString(s.storageSize) } },
+      { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('100Mi') } },
+      { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('100Mi') } },
+    ];
+
+    const configHash = Lazy.any({
+      produce: () => contentHash(iniText, datasourcesYaml(), providersYaml, ...dashboardFiles.map((d) => d.json)),
+    }) as unknown as string;
+
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: metadata(s.name),
+      spec: {
+        replicas: s.replicas,
+        selector: { matchLabels: this.podSelector },
+        // A ReadWriteOnce volume attaches to one node: the old pod must let go before the new one starts.
+        strategy: this.persistentVolumeClaim ? { type: 'Recreate' } : { type: 'RollingUpdate' },
+        template: {
+          metadata: { labels, annotations: { [GRAFANA_CONFIG_HASH_ANNOTATION]: configHash } },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            automountServiceAccountToken: false,
+            // fsGroup makes the volume and the admin Secret's files readable and writable by Grafana.
+            securityContext: restrictedPodSecurityContext(GRAFANA_UID, GRAFANA_UID),
+            enableServiceLinks: false,
+            containers: [container],
+            volumes,
+          },
+        },
+      },
+    });
+  }
+
+  /**
+   * Provisions one more datasource (Loki, a second Prometheus, ...). Throws a ConfigError on a
+   * duplicate name or uid, or a second default.
+   */
+  public addDatasource(datasource: Datasource): void {
+    this.datasourceList.add(datasource);
+  }
+
+  /** The datasources provisioned, in order. */
+  public get datasources(): readonly Datasource[] {
+    return this.datasourceList.all;
+  }
+
+  /** The ApiObject of the Deployment, for JSON patches (`addJsonPatch`). */
+  public get apiObject(): ApiObject {
+    return this.deployment;
+  }
+}

@@ -1,0 +1,83 @@
+import { ImageRef } from '../shared/images';
+import { SecretKeyRef } from '../shared/secrets';
+import { ContainerResources } from '../shared/workload';
+import { GrafanaIni } from './ini';
+
+/** What Grafana needs to know about Tempo: taken from what the Tempo construct exposes, never typed twice. */
+export interface GrafanaTempoLink {
+  /** Tempo's HTTP API inside the cluster, e.g. `http://tempo.tempo.svc.cluster.local:3200`. */
+  readonly url: string;
+  /** Whether Tempo's metrics-generator writes span metrics and service graphs to Prometheus. */
+  readonly metricsGenerator: boolean;
+  /** Tempo's replicas, for the dashboards' descriptions. @default - not shown */
+  readonly replicas?: number;
+  /** Each Tempo container's memory limit in bytes, drawn as a threshold on the memory panel. @default - no threshold */
+  readonly memoryLimitBytes?: number;
+  /** Each Tempo container's CPU limit in cores, drawn as a threshold on the CPU panel. @default - no threshold */
+  readonly cpuLimitCores?: number;
+}
+
+/** What Grafana needs to know about Prometheus. */
+export interface GrafanaPrometheusLink {
+  /** Prometheus's HTTP API inside the cluster, e.g. `http://prometheus.tempo.svc.cluster.local:9090`. */
+  readonly url: string;
+}
+
+/** An external PostgreSQL or MySQL database for Grafana's state, so that more than one replica can run. */
+export interface GrafanaDatabase {
+  /** `postgres` or `mysql` (Grafana's `[database] type`). */
+  readonly type: 'postgres' | 'mysql';
+  /** `host:port`, e.g. `postgres.db.svc.cluster.local:5432`. */
+  readonly host: string;
+  /** The database name. */
+  readonly name: string;
+  /** The database user. */
+  readonly user: string;
+  /** The password, from a Secret the user creates; handed to Grafana as `GF_DATABASE_PASSWORD`. */
+  readonly password: SecretKeyRef;
+  /** PostgreSQL only: `disable`, `require` or `verify-full`. @default 'require' */
+  readonly sslMode?: 'disable' | 'require' | 'verify-full';
+}
+
+/** Settings of a Grafana deployment with provisioned Tempo and Prometheus datasources and Tempo dashboards. */
+export interface GrafanaProps {
+  /** Name of the Deployment, its Service (other pods reach Grafana by it) and ConfigMaps. A DNS label. @default 'grafana' */
+  readonly name?: string;
+  /** Namespace the objects live in. @default - the chart's namespace, else 'default' */
+  readonly namespace?: string;
+  /** The image; the tag must be pinned. @default grafana/grafana:12.3.11 */
+  readonly image?: ImageRef;
+  /** Tempo, as the Tempo construct exposes it. */
+  readonly tempo: GrafanaTempoLink;
+  /** Prometheus, as the Prometheus construct exposes it. */
+  readonly prometheus: GrafanaPrometheusLink;
+  /**
+   * Name of a Secret in the same namespace with the keys `admin-user` and `admin-password`. It is
+   * never synthesized (nothing secret lands in dist/): the user or the deploy script creates it:
+   *
+   * ```sh
+   * kubectl -n tempo create secret generic grafana-admin \
+   *   --from-literal=admin-user=admin --from-literal=admin-password="$(openssl rand -hex 24)"
+   * ```
+   * @default 'grafana-admin'
+   */
+  readonly adminSecretName?: string;
+  /** Let anyone who reaches Grafana browse it without logging in, as a read-only Viewer. @default false */
+  readonly anonymous?: boolean;
+  /** The public URL users reach Grafana at behind an Ingress (`[server] root_url`), e.g. `https://grafana.example.com/`. @default - Grafana's own */
+  readonly rootUrl?: string;
+  /** Keep Grafana's SQLite database on a PersistentVolumeClaim; `false` uses an emptyDir (dev: lost on restart). @default true without `database`, false with it */
+  readonly persistence?: boolean;
+  /** Size of the PVC at /var/lib/grafana. @default '1Gi' */
+  readonly storageSize?: string;
+  /** StorageClass of the PVC. @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** @default requests 100m / 256Mi, limits 1 / 512Mi */
+  readonly resources?: ContainerResources;
+  /** Number of replicas; more than one needs `database`. @default 1 */
+  readonly replicas?: number;
+  /** An external database instead of SQLite. @default - SQLite in /var/lib/grafana */
+  readonly database?: GrafanaDatabase;
+  /** grafana.ini sections and keys merged over the generated ones, last. @default - none */
+  readonly iniOverrides?: GrafanaIni;
+}

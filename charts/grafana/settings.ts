@@ -1,0 +1,145 @@
+import { IMAGES, ImageRef } from '../shared/images';
+import {
+  checkDnsLabel, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
+} from '../shared/validate';
+import { ContainerResources, checkResources } from '../shared/workload';
+import { GrafanaIni } from './ini';
+import { GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
+
+const C = 'grafana';
+
+/** Every Grafana setting with defaults applied and validated: the input of the builders and the construct. */
+export interface GrafanaSettings {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: ImageRef;
+  readonly tempo: GrafanaTempoLink;
+  readonly prometheus: GrafanaPrometheusLink;
+  readonly adminSecretName: string;
+  readonly anonymous: boolean;
+  readonly rootUrl?: string;
+  readonly persistence: boolean;
+  readonly storageSize: string;
+  readonly storageClassName?: string;
+  readonly resources: ContainerResources;
+  readonly replicas: number;
+  readonly database?: GrafanaDatabase;
+  readonly iniOverrides: GrafanaIni;
+}
+
+/** Enough for a few users browsing traces and the provisioned dashboards. */
+export const GRAFANA_DEFAULT_RESOURCES: ContainerResources = {
+  requests: { cpu: '100m', memory: '256Mi' },
+  limits: { cpu: '1', memory: '512Mi' },
+};
+
+const URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+const DATABASE_TYPES: readonly GrafanaDatabase['type'][] = ['postgres', 'mysql'];
+const SSL_MODES: readonly NonNullable<GrafanaDatabase['sslMode']>[] = ['disable', 'require', 'verify-full'];
+
+/** Resolves and validates GrafanaProps. Throws a ConfigError naming the prop on bad input. */
+export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
+  const name = checkDnsLabel(C, 'name', props.name ?? 'grafana', 50);
+  const namespace = checkDnsLabel(C, 'namespace', props.namespace ?? 'default');
+
+  const image = props.image ?? IMAGES.grafana;
+  if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'grafana/grafana\'');
+  checkImageTag(C, 'image.tag', image.tag, IMAGES.grafana.tag);
+
+  const tempo = props.tempo;
+  if (!tempo) fail(C, 'tempo', 'is required', tempo, 'pass the Tempo construct\'s URL and whether its metrics-generator runs');
+  checkUrl('tempo.url', tempo.url, 'http://tempo.tempo.svc.cluster.local:3200');
+  if (typeof tempo.metricsGenerator !== 'boolean') {
+    fail(C, 'tempo.metricsGenerator', 'must be true or false', tempo.metricsGenerator, 'pass whether Tempo\'s metrics-generator runs');
+  }
+  if (tempo.replicas !== undefined) checkInteger(C, 'tempo.replicas', tempo.replicas, 1);
+  if (tempo.memoryLimitBytes !== undefined) checkPositiveNumber(C, 'tempo.memoryLimitBytes', tempo.memoryLimitBytes);
+  if (tempo.cpuLimitCores !== undefined) checkPositiveNumber(C, 'tempo.cpuLimitCores', tempo.cpuLimitCores);
+
+  const prometheus = props.prometheus;
+  if (!prometheus) fail(C, 'prometheus', 'is required', prometheus, 'pass the Prometheus construct\'s URL');
+  checkUrl('prometheus.url', prometheus.url, 'http://prometheus.tempo.svc.cluster.local:9090');
+
+  const adminSecretName = checkDnsLabel(C, 'adminSecretName', props.adminSecretName ?? 'grafana-admin', 253, 'grafana-admin');
+  if (props.rootUrl !== undefined) checkUrl('rootUrl', props.rootUrl, 'https://grafana.example.com/');
+
+  const database = props.database;
+  if (database) validateDatabase(database);
+
+  const replicas = checkInteger(C, 'replicas', props.replicas ?? 1, 1, 20);
+  if (replicas > 1 && !database) {
+    fail(C, 'replicas', 'must be 1 with the built-in SQLite database', replicas,
+      'SQLite lives on one ReadWriteOnce volume; set database (postgres or mysql) to run more replicas');
+  }
+  const persistence = props.persistence ?? !database;
+  if (persistence && replicas > 1) {
+    fail(C, 'persistence', `cannot be true with ${replicas} replicas`, persistence,
+      'a ReadWriteOnce volume cannot be shared; set persistence: false (the external database keeps the state)');
+  }
+
+  const storageSize = props.storageSize ?? '1Gi';
+  checkQuantity(C, 'storageSize', storageSize, '1Gi');
+  if (props.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', props.storageClassName, 253);
+
+  const resources = props.resources ?? GRAFANA_DEFAULT_RESOURCES;
+  checkResources(C, resources);
+
+  const iniOverrides = props.iniOverrides ?? {};
+  for (const [section, entries] of Object.entries(iniOverrides)) {
+    if (entries === null || typeof entries !== 'object' || Array.isArray(entries)) {
+      fail(C, `iniOverrides.${section}`, 'must be an object of keys and values', entries, `write e.g. { '${section}': { key: 'value' } }`);
+    }
+    if (section === 'security' && ('admin_password' in entries || 'admin_user' in entries)) {
+      fail(C, `iniOverrides.security`, 'must not set the admin user or password (it would land in dist/)', Object.keys(entries),
+        'put them in the Secret named by adminSecretName');
+    }
+    if (section === 'database' && 'password' in entries) {
+      fail(C, 'iniOverrides.database.password', 'must not be set (it would land in dist/)', '<redacted>',
+        'use database.password, a Secret reference');
+    }
+  }
+
+  return {
+    name,
+    namespace,
+    image,
+    tempo,
+    prometheus,
+    adminSecretName,
+    anonymous: props.anonymous ?? false,
+    rootUrl: props.rootUrl,
+    persistence,
+    storageSize,
+    storageClassName: props.storageClassName,
+    resources,
+    replicas,
+    database,
+    iniOverrides,
+  };
+}
+
+function checkUrl(prop: string, value: string, example: string): void {
+  if (typeof value !== 'string' || !URL.test(value)) fail(C, prop, 'must be an http(s) URL', value, `use e.g. '${example}'`);
+}
+
+function validateDatabase(db: GrafanaDatabase): void {
+  checkOneOf(C, 'database.type', db.type, DATABASE_TYPES);
+  if (typeof db.host !== 'string' || !HOST_PORT.test(db.host)) {
+    fail(C, 'database.host', 'must be host:port', db.host, 'write e.g. \'postgres.db.svc.cluster.local:5432\'');
+  }
+  for (const key of ['name', 'user'] as const) {
+    if (typeof db[key] !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(db[key])) {
+      fail(C, `database.${key}`, 'must be a plain name (letters, digits, \'_\', \'.\', \'-\')', db[key], 'write e.g. \'grafana\'');
+    }
+  }
+  if (!db.password) fail(C, 'database.password', 'is required', db.password, 'reference the Secret key holding the password, e.g. { name: \'grafana-db\', key: \'password\' }');
+  checkDnsLabel(C, 'database.password.name', db.password.name, 253, 'grafana-db');
+  if (typeof db.password.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(db.password.key)) {
+    fail(C, 'database.password.key', 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', db.password.key, 'name the key inside the Secret, e.g. \'password\'');
+  }
+  if (db.sslMode !== undefined) {
+    if (db.type !== 'postgres') fail(C, 'database.sslMode', 'applies to postgres only', db.sslMode, 'remove sslMode for mysql');
+    checkOneOf(C, 'database.sslMode', db.sslMode, SSL_MODES);
+  }
+}
