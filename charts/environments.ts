@@ -15,12 +15,16 @@ export const ENVIRONMENTS: readonly Environment[] = [
   {
     name: 'dev',
     description: 'Development: single-node Tempo with the basic preset and local storage.',
-    stack: { namespace: 'tempo-dev', tempo: { mode: 'single-node', preset: 'basic' } },
+    stack: {
+      namespace: 'tempo-dev',
+      tempo: { mode: 'single-node', preset: 'basic' },
+      prometheus: { environment: 'dev', retentionTime: '3d', storageSize: '2Gi' },
+    },
   },
   {
     name: 'single-node',
     description: 'Production single node: Tempo with compaction and retention tuned, ingestion sized for 2 000 traces/s.',
-    stack: { namespace: 'tempo', tempo: { mode: 'single-node', preset: 'single-node' } },
+    stack: { namespace: 'tempo', tempo: { mode: 'single-node', preset: 'single-node' }, prometheus: {} },
   },
   {
     name: 'cluster',
@@ -32,10 +36,10 @@ export const ENVIRONMENTS: readonly Environment[] = [
         mode: 'cluster',
         preset: 'with-metrics',
         replicas: 3,
-        // The Prometheus this stack will deploy in the same namespace (remote-write receiver on).
-        metricsRemoteWriteUrl: 'http://prometheus.tempo-cluster.svc.cluster.local:9090/api/v1/write',
       },
       minio: {},
+      // The metrics-generator remote-writes here (the stack points Tempo at it).
+      prometheus: {},
     },
   },
 ];

@@ -1,5 +1,6 @@
 import { SCRAPE_JOBS, TARGET_LABELS } from '../shared/telemetry';
-import { PrometheusSettings } from './settings';
+import { serviceFqdn } from '../shared/workload';
+import type { PrometheusSettings } from './settings';
 
 /**
  * prometheus.yml as typed data, in Prometheus's own key names (configuration reference,
@@ -127,6 +128,19 @@ export const RULE_FILES_GLOB = `${PROMETHEUS_PATHS.rulesDir}/*.rules.yaml`;
 
 /** The port Prometheus serves its UI, API and /metrics on. */
 export const PROMETHEUS_PORT = 9090;
+
+/** The default name of the StatefulSet and its Service. */
+export const DEFAULT_PROMETHEUS_NAME = 'prometheus';
+
+/**
+ * The URLs of a Prometheus named `name` in `namespace`: its API and UI, and the remote-write
+ * receiver. The construct's `httpUrl` and `remoteWriteUrl` come from here; the stack uses it to
+ * hand Tempo the remote-write URL before the Prometheus (which needs Tempo's pod selector) exists.
+ */
+export function prometheusUrls(name: string | undefined, namespace: string): { httpUrl: string; remoteWriteUrl: string } {
+  const httpUrl = `http://${serviceFqdn(name ?? DEFAULT_PROMETHEUS_NAME, namespace)}:${PROMETHEUS_PORT}`;
+  return { httpUrl, remoteWriteUrl: `${httpUrl}/api/v1/write` };
+}
 
 /** The file names the remote-write Secret key is mounted as. */
 export const REMOTE_WRITE_FILES = { password: 'password', token: 'token' } as const;

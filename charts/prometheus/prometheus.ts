@@ -6,9 +6,9 @@ import { selectorLabels, standardLabels } from '../shared/labels';
 import { contentHash, toYaml } from '../shared/render';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
 import { fail } from '../shared/validate';
-import { dataVolumeClaim, namedServicePort, resourceRequirements, serviceFqdn } from '../shared/workload';
+import { dataVolumeClaim, namedServicePort, resourceRequirements } from '../shared/workload';
 import {
-  PROMETHEUS_PATHS, PROMETHEUS_PORT, PrometheusConfig, REMOTE_WRITE_FILES, RULE_FILES, ScrapeConfig, buildPrometheusConfig,
+  PROMETHEUS_PATHS, PROMETHEUS_PORT, PrometheusConfig, REMOTE_WRITE_FILES, RULE_FILES, ScrapeConfig, buildPrometheusConfig, prometheusUrls,
 } from './config';
 import { PrometheusProps } from './props';
 import { RuleFile, RuleGroup, tempoRuleGroups } from './rules';
@@ -89,8 +89,7 @@ export class Prometheus extends Construct {
     const metadata = (name: string, namespace = s.namespace) => ({ name, namespace, labels });
 
     this.serviceName = s.name;
-    this.httpUrl = `http://${serviceFqdn(s.name, s.namespace)}:${PROMETHEUS_PORT}`;
-    this.remoteWriteUrl = `${this.httpUrl}/api/v1/write`;
+    ({ httpUrl: this.httpUrl, remoteWriteUrl: this.remoteWriteUrl } = prometheusUrls(s.name, s.namespace));
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: metadata(s.name),

@@ -5,6 +5,7 @@ import {
 } from '../shared/validate';
 import { checkResources } from '../shared/workload';
 import { PrometheusCapacityPlan, RETENTION_SIZE_FRACTION, planPrometheusCapacity } from './capacity';
+import { DEFAULT_PROMETHEUS_NAME } from './config';
 import { PrometheusProps, PrometheusResources, RemoteWriteTarget, TempoScrapeTarget } from './props';
 import { TempoRulesOptions } from './rules';
 
@@ -73,7 +74,7 @@ const HTTP_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
 
 /** Resolves and validates PrometheusProps. Throws a ConfigError naming the prop on bad input. */
 export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSettings {
-  const name = checkDnsLabel(C, 'name', props.name ?? 'prometheus', 50);
+  const name = checkDnsLabel(C, 'name', props.name ?? DEFAULT_PROMETHEUS_NAME, 50);
   const namespace = checkDnsLabel(C, 'namespace', props.namespace ?? 'default');
 
   const image = props.image ?? IMAGES.prometheus;
@@ -186,7 +187,7 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
 
 /** Requests and limits from the planned memory: memory request equals the limit, so the pod is never the first evicted. */
 function defaultResources(memoryBytes: number): PrometheusResources {
-  const memory = `${Math.max(1024, Math.ceil(memoryBytes / 2 ** 28) * 256)}Mi`;
+  const memory = `${Math.max(512, Math.ceil(memoryBytes / 2 ** 28) * 256)}Mi`;
   return { requests: { cpu: '250m', memory }, limits: { cpu: '1', memory } };
 }
 
