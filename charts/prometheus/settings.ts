@@ -75,7 +75,7 @@ const HTTP_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
 /** Resolves and validates PrometheusProps. Throws a ConfigError naming the prop on bad input. */
 export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSettings {
   const name = checkDnsLabel(C, 'name', props.name ?? DEFAULT_PROMETHEUS_NAME, 50);
-  const namespace = checkDnsLabel(C, 'namespace', props.namespace ?? 'default');
+  const namespace = checkDnsLabel(C, 'namespace', props.namespace ?? 'default', 63, 'tempo');
 
   const image = props.image ?? IMAGES.prometheus;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'prom/prometheus\'');
@@ -131,7 +131,7 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
     fail(C, 'storageSize', `is too small for ${retentionTime} of ${Math.round(capacity.activeSeries)} active series (the TSDB needs about ${needed})`,
       storageSize, `raise it to at least '${needed}', or shorten retentionTime`);
   }
-  if (props.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', props.storageClassName, 253);
+  if (props.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', props.storageClassName, 253, 'standard');
 
   let retentionSize = `${Math.floor(storageBytes * RETENTION_SIZE_FRACTION / 2 ** 20)}MB`;
   if (props.retentionSize !== undefined) {
@@ -208,7 +208,7 @@ function resolveTempoTarget(tempo: TempoScrapeTarget | undefined, namespace: str
   }
   checkInteger(C, 'tempo.replicas', tempo.replicas, 1);
   if (tempo.memoryLimitBytes !== undefined) checkInteger(C, 'tempo.memoryLimitBytes', tempo.memoryLimitBytes, 1);
-  return { ...tempo, namespace: checkDnsLabel(C, 'tempo.namespace', tempo.namespace ?? namespace) };
+  return { ...tempo, namespace: checkDnsLabel(C, 'tempo.namespace', tempo.namespace ?? namespace, 63, 'tempo') };
 }
 
 function checkLabelValue(prop: string, value: string): string {
