@@ -46,11 +46,22 @@ function makeStrict(schema: unknown): void {
   for (const key of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[key])) for (const sub of s[key]) makeStrict(sub);
 }
 
+/**
+ * CRD patterns are Go RE2, which the API server evaluates; JavaScript lacks RE2's inline
+ * case-insensitive flag `(?i)` (e.g. the PrometheusRule's `partial_response_strategy`), so it
+ * becomes the `i` flag.
+ */
+function re2(pattern: string, flags: string): RegExp {
+  const insensitive = pattern.includes('(?i)');
+  return new RegExp(pattern.split('(?i)').join(''), insensitive ? `${flags}i` : flags);
+}
+re2.code = 'new RegExp';
+
 /** The schema of every `group/version/kind` of every CRD in the fixtures folder. */
 function load(): Loaded {
   if (loaded) return loaded;
   // CRD schemas use vendor keywords (x-kubernetes-*) and formats ajv does not know.
-  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true, code: { regExp: re2 } });
   const schemas = new Map<string, object>();
   for (const file of fs.readdirSync(CRD_DIR).filter((f) => /\.ya?ml$/.test(f)).sort()) {
     for (const doc of yaml.loadAll(fs.readFileSync(path.join(CRD_DIR, file), 'utf8')) as Crd[]) {
