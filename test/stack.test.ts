@@ -70,3 +70,22 @@ describe('stack props', () => {
     expect(stack.minioChart).toBeUndefined();
   });
 });
+
+describe('the stack deploys Prometheus in every environment', () => {
+  test.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('%s: Prometheus scrapes its Tempo and the files end with it', (_name, env) => {
+    const built = buildEnvironment(env);
+    const prometheus = built.stack.prometheusChart!.prometheus;
+    expect(prometheus.serviceName).toBe('prometheus');
+    expect(prometheus.settings.tempo.podSelector).toEqual(built.stack.tempoChart.tempo.podSelector);
+    expect(prometheus.settings.tempo.replicas).toBe(built.stack.tempoChart.tempo.settings.replicas);
+    expect([...renderEnvironment(built).keys()].pop()).toMatch(/-prometheus\.k8s\.yaml$/);
+  });
+
+  test('the cluster\'s metrics-generator writes to the Prometheus construct\'s receiver, which is on', () => {
+    const built = buildEnvironment(ENVIRONMENTS.find((e) => e.name === 'cluster')!);
+    const prometheus = built.stack.prometheusChart!.prometheus;
+    expect(built.stack.tempoChart.tempo.settings.metricsRemoteWriteUrl).toBe(prometheus.remoteWriteUrl);
+    expect(prometheus.settings.metricsGenerator).toBe(true);
+    expect(ENVIRONMENTS.find((e) => e.name === 'cluster')!.stack.tempo?.metricsRemoteWriteUrl).toBeUndefined();
+  });
+});
