@@ -82,7 +82,7 @@ export interface PrometheusProps {
   readonly storageSize?: string;
   /** StorageClass of the PVC. @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
-  /** @default requests 250m and the planned memory, limits 1 CPU and the planned memory (rounded up to 256Mi, at least 512Mi) */
+  /** @default CPU requests 250m, limits 1 CPU; memory the plan's plus 25 %, rounded up to 256Mi, at least 512Mi, requests equal to limits */
   readonly resources?: PrometheusResources;
   /**
    * Tempo's metrics-generator runs and remote-writes into this Prometheus: turns on the

@@ -185,9 +185,15 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
   };
 }
 
-/** Requests and limits from the planned memory: memory request equals the limit, so the pod is never the first evicted. */
+/** Share above the planned memory the default limit adds, for query spikes and compaction. */
+export const MEMORY_HEADROOM = 1.25;
+
+/**
+ * Requests and limits from the planned memory plus headroom, rounded up to 256Mi (at least
+ * 512Mi). The memory request equals the limit, so the pod is never the first evicted.
+ */
 function defaultResources(memoryBytes: number): PrometheusResources {
-  const memory = `${Math.max(512, Math.ceil(memoryBytes / 2 ** 28) * 256)}Mi`;
+  const memory = `${Math.max(512, Math.ceil(memoryBytes * MEMORY_HEADROOM / 2 ** 28) * 256)}Mi`;
   return { requests: { cpu: '250m', memory }, limits: { cpu: '1', memory } };
 }
 
