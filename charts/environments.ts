@@ -14,7 +14,7 @@ export interface Environment {
 export const ENVIRONMENTS: readonly Environment[] = [
   {
     name: 'dev',
-    description: 'Development: single-node Tempo with the basic preset and local storage.',
+    description: 'Development: single-node Tempo with the basic preset and local storage; Prometheus keeps 3 days.',
     stack: {
       namespace: 'tempo-dev',
       tempo: { mode: 'single-node', preset: 'basic' },
@@ -23,13 +23,13 @@ export const ENVIRONMENTS: readonly Environment[] = [
   },
   {
     name: 'single-node',
-    description: 'Production single node: Tempo with compaction and retention tuned, ingestion sized for 2 000 traces/s.',
+    description: 'Production single node: Tempo with compaction and retention tuned, ingestion sized for 2 000 traces/s; Prometheus with the Tempo alerts.',
     stack: { namespace: 'tempo', tempo: { mode: 'single-node', preset: 'single-node' }, prometheus: {} },
   },
   {
     name: 'cluster',
     description: 'Production cluster: three Tempo replicas gossiping over memberlist, replication factor 3, metrics-generator, '
-      + 'blocks in the bundled MinIO (replace it with your S3, GCS or Azure store for production).',
+      + 'blocks in the bundled MinIO (replace it with your S3, GCS or Azure store for production); Prometheus receiving the generator\'s metrics.',
     stack: {
       namespace: 'tempo-cluster',
       tempo: {
