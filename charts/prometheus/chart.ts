@@ -6,6 +6,7 @@ import { PrometheusProps } from './props';
 
 /** Props of a PrometheusChart: the chart's own (namespace, labels) and Prometheus's. */
 export interface PrometheusChartProps extends ChartProps {
+  /** Prometheus's settings; its namespace defaults to the chart's. */
   readonly prometheus: PrometheusProps;
 }
 
@@ -22,6 +23,7 @@ export class PrometheusChart extends Chart {
 
 /** Props of a PrometheusOperatorChart. */
 export interface PrometheusOperatorChartProps extends ChartProps {
+  /** The PodMonitor's and PrometheusRule's settings; their namespace defaults to the chart's. */
   readonly operator: PrometheusOperatorProps;
 }
 

@@ -43,7 +43,9 @@ export interface PrometheusOperatorProps {
  * same rule groups. Both carry `release: <release>`, the label kube-prometheus-stack selects on.
  */
 export class PrometheusOperatorResources extends Construct {
+  /** The PodMonitor scraping Tempo's pods. */
   public readonly podMonitor: PodMonitor;
+  /** The PrometheusRule with every rule group. */
   public readonly prometheusRule: PrometheusRule;
   private readonly builtInGroups: readonly RuleGroup[];
   private readonly addedGroups: RuleGroup[] = [];

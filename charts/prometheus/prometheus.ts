@@ -63,10 +63,13 @@ export class Prometheus extends Construct {
   /** Labels that select the Prometheus pod. */
   public readonly podSelector: Record<string, string>;
 
+  /** The objects, for JSON patches (`ApiObject.addJsonPatch`). */
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly role: k8s.KubeRole;
   public readonly roleBinding: k8s.KubeRoleBinding;
+  /** `<name>-config`: prometheus.yml. */
   public readonly configMap: k8s.KubeConfigMap;
+  /** `<name>-rules`: one rule file per key (RULE_FILES). */
   public readonly rulesConfigMap: k8s.KubeConfigMap;
   public readonly service: k8s.KubeService;
   public readonly headlessService: k8s.KubeService;
