@@ -6,6 +6,7 @@ export * from './shared/validate';
 export * from './shared/namespace';
 export * from './minio';
 export * from './tempo';
+export * from './prometheus';
 export * from './grafana';
 export * from './stack';
 export * from './config';

@@ -1,9 +1,37 @@
 import { Construct } from 'constructs';
+import { GrafanaChart, GrafanaProps } from './grafana';
 import { MinioChart, MinioProps } from './minio';
+import {
+  PrometheusChart, PrometheusOperatorChart, PrometheusOperatorProps, PrometheusProps, TempoScrapeTarget, prometheusUrls,
+} from './prometheus';
 import { NamespaceChart } from './shared/namespace';
 import { GeneratedSecret } from './shared/secrets';
-import { fail } from './shared/validate';
-import { TempoChart, TempoProps } from './tempo';
+import { checkQuantity, fail } from './shared/validate';
+import { Tempo, TempoChart, TempoProps } from './tempo';
+
+/**
+ * The series cap the stack budgets for Tempo's metrics-generator: Tempo's per-tenant
+ * `metrics_generator.max_active_series`, which comes from Tempo's settings
+ * (`metricsGeneratorMaxActiveSeries`) once Tempo exposes it.
+ */
+export const GENERATOR_ACTIVE_SERIES = 50_000;
+
+/** Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo. */
+export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries'>;
+
+/** Prometheus Operator settings the stack takes; the Tempo target and the metrics-generator come from Tempo. */
+export type StackPrometheusOperatorProps = Omit<PrometheusOperatorProps, 'tempo' | 'namespace' | 'metricsGenerator'>;
+
+/** Grafana settings the stack takes; the links to Tempo and Prometheus come from those components. */
+export interface StackGrafanaProps extends Omit<GrafanaProps, 'tempo' | 'prometheus' | 'namespace'> {
+  /**
+   * The Prometheus Grafana queries, when the stack deploys none of its own (with
+   * `prometheusOperator`, the operator's Prometheus), e.g.
+   * `http://prometheus-operated.monitoring.svc.cluster.local:9090`.
+   * @default - the stack's own Prometheus
+   */
+  readonly prometheusUrl?: string;
+}
 
 /** Props of a TempoStack. */
 export interface TempoStackProps {
@@ -17,14 +45,35 @@ export interface TempoStackProps {
    * @default - no MinIO
    */
   readonly minio?: MinioProps;
+  /**
+   * The Prometheus that scrapes every Tempo pod, holds the Tempo rules and receives the
+   * metrics-generator's remote write (Tempo's `metricsRemoteWriteUrl` points at it unless set).
+   * `false` deploys none.
+   * @default {} (deployed, with its defaults)
+   */
+  readonly prometheus?: StackPrometheusProps | false;
+  /**
+   * Instead of our own Prometheus, a `PodMonitor` and a `PrometheusRule` for a cluster that runs
+   * the Prometheus Operator (kube-prometheus-stack). Tempo's `metricsRemoteWriteUrl` must then name
+   * that Prometheus (with its remote-write receiver on) when the metrics-generator runs.
+   * @default - none
+   */
+  readonly prometheusOperator?: StackPrometheusOperatorProps;
+  /**
+   * Grafana with the Tempo and Prometheus datasources linked to each other and the Tempo
+   * dashboards. `false` deploys none.
+   * @default {} (deployed, with its defaults)
+   */
+  readonly grafana?: StackGrafanaProps | false;
 }
 
 /**
  * The whole tracing stack of one environment. This is the one place that wires components
  * together: each exposes the names and URLs the others need, and none imports another.
  *
- * Creates the charts `namespace`, then `minio` (when asked for) and `tempo`; their files sort in
- * that order, so `kubectl apply -f` creates the Namespace first.
+ * Creates the charts `namespace`, then `minio` (when asked for), `tempo`, `prometheus` (or
+ * `prometheus-operator`) and `grafana`; their files sort in that order, so `kubectl apply -f`
+ * creates the Namespace first.
  */
 export class TempoStack extends Construct {
   /** The namespace every object lives in. */
@@ -34,6 +83,9 @@ export class TempoStack extends Construct {
   public readonly namespaceChart: NamespaceChart;
   public readonly minioChart?: MinioChart;
   public readonly tempoChart: TempoChart;
+  public readonly prometheusChart?: PrometheusChart;
+  public readonly prometheusOperatorChart?: PrometheusOperatorChart;
+  public readonly grafanaChart?: GrafanaChart;
 
   constructor(scope: Construct, id: string, props: TempoStackProps) {
     super(scope, id);
@@ -60,8 +112,82 @@ export class TempoStack extends Construct {
       };
     }
 
+    if (props.prometheusOperator && props.prometheus) {
+      fail('stack', 'prometheusOperator', 'replaces our own Prometheus and cannot be combined with prometheus', props.prometheusOperator.release,
+        'set prometheus: false to use the Prometheus Operator, or remove prometheusOperator');
+    }
+    const prometheus = props.prometheusOperator ? false : props.prometheus ?? {};
+    // Prometheus needs Tempo's pod selector, so it is built after Tempo; its URL is known from its name.
+    const ownPrometheus = prometheus ? prometheusUrls(prometheus.name, namespace) : undefined;
+    tempo = { ...tempo, metricsRemoteWriteUrl: tempo.metricsRemoteWriteUrl ?? ownPrometheus?.remoteWriteUrl };
+
     this.tempoChart = new TempoChart(this, 'tempo', { namespace, tempo });
     this.tempoChart.addDependency(this.minioChart ?? this.namespaceChart);
-    this.generatedSecrets = [...(this.minioChart?.minio.generatedSecrets ?? [])];
+    const t = this.tempoChart.tempo;
+    const generatorWrites = t.settings.metricsGeneratorProcessors.some((p) => p !== 'local-blocks');
+    const writesToOwn = generatorWrites && t.settings.metricsRemoteWriteUrl === ownPrometheus?.remoteWriteUrl;
+
+    if (prometheus) {
+      this.prometheusChart = new PrometheusChart(this, 'prometheus', {
+        namespace,
+        prometheus: {
+          ...prometheus,
+          tempo: scrapeTarget(t),
+          metricsGenerator: writesToOwn,
+          ...(writesToOwn ? { generatorActiveSeries: GENERATOR_ACTIVE_SERIES } : {}),
+        },
+      });
+      this.prometheusChart.addDependency(this.tempoChart);
+    }
+    if (props.prometheusOperator) {
+      this.prometheusOperatorChart = new PrometheusOperatorChart(this, 'prometheus-operator', {
+        namespace,
+        operator: { ...props.prometheusOperator, tempo: scrapeTarget(t), metricsGenerator: generatorWrites },
+      });
+      this.prometheusOperatorChart.addDependency(this.tempoChart);
+    }
+
+    const grafana = props.grafana ?? {};
+    if (grafana) {
+      const { prometheusUrl, ...grafanaProps } = grafana;
+      const queried = prometheusUrl ?? this.prometheusChart?.prometheus.httpUrl;
+      if (!queried) {
+        fail('stack', 'grafana.prometheusUrl', 'is required when the stack deploys no Prometheus of its own', prometheusUrl,
+          'name the Prometheus Grafana should query (e.g. the Prometheus Operator\'s), or set grafana: false');
+      }
+      const limits = t.settings.resources.limits;
+      this.grafanaChart = new GrafanaChart(this, 'grafana', {
+        namespace,
+        grafana: {
+          ...grafanaProps,
+          tempo: {
+            url: t.httpUrl,
+            // Span metrics and service graphs exist only where the generator writes to the Prometheus Grafana queries.
+            metricsGenerator: prometheusUrl === undefined ? writesToOwn : generatorWrites,
+            replicas: t.settings.replicas,
+            memoryLimitBytes: checkQuantity('tempo', 'resources.limits.memory', limits.memory, '2Gi'),
+            cpuLimitCores: checkQuantity('tempo', 'resources.limits.cpu', limits.cpu, '2'),
+          },
+          prometheus: { url: queried },
+        },
+      });
+      this.grafanaChart.addDependency(this.prometheusChart ?? this.prometheusOperatorChart ?? this.tempoChart);
+    }
+
+    this.generatedSecrets = [
+      ...(this.minioChart?.minio.generatedSecrets ?? []),
+      ...(this.grafanaChart?.grafana.generatedSecrets ?? []),
+    ];
   }
+}
+
+/** What Prometheus needs to know about Tempo's pods, from the Tempo construct. */
+function scrapeTarget(tempo: Tempo): TempoScrapeTarget {
+  return {
+    podSelector: tempo.podSelector,
+    metricsPortName: tempo.metricsPortName,
+    replicas: tempo.settings.replicas,
+    namespace: tempo.settings.namespace,
+    memoryLimitBytes: checkQuantity('tempo', 'resources.limits.memory', tempo.settings.resources.limits.memory, '2Gi'),
+  };
 }

@@ -47,9 +47,10 @@ describe('the stack wires the bundled MinIO into Tempo', () => {
     });
   });
 
-  test('MinIO is created before Tempo (file order)', () => {
+  test('files sort namespace, MinIO, Tempo, Prometheus', () => {
     const env = ENVIRONMENTS.find((e) => e.name === 'cluster')!;
-    expect([...renderEnvironment(buildEnvironment(env)).keys()].filter((f) => f.endsWith('.k8s.yaml'))).toEqual(['0000-namespace.k8s.yaml', '0001-minio.k8s.yaml', '0002-tempo.k8s.yaml']);
+    expect([...renderEnvironment(buildEnvironment(env)).keys()])
+      .toEqual(['0000-namespace.k8s.yaml', '0001-minio.k8s.yaml', '0002-tempo.k8s.yaml', '0003-prometheus.k8s.yaml', '0004-grafana.k8s.yaml', 'Kustomization', 'secrets.txt']);
   });
 });
 
@@ -67,5 +68,25 @@ describe('stack props', () => {
   test('without MinIO there is no MinIO chart', () => {
     const stack = new TempoStack(new App(), 'x', { namespace: 'tempo' });
     expect(stack.minioChart).toBeUndefined();
+  });
+});
+
+describe('the stack deploys Prometheus in every environment', () => {
+  test.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('%s: Prometheus scrapes its Tempo, and its file comes after Tempo\'s and before Grafana\'s', (_name, env) => {
+    const built = buildEnvironment(env);
+    const prometheus = built.stack.prometheusChart!.prometheus;
+    expect(prometheus.serviceName).toBe('prometheus');
+    expect(prometheus.settings.tempo.podSelector).toEqual(built.stack.tempoChart.tempo.podSelector);
+    expect(prometheus.settings.tempo.replicas).toBe(built.stack.tempoChart.tempo.settings.replicas);
+    const manifests = [...renderEnvironment(built).keys()].filter((f) => f.endsWith('.k8s.yaml')).map((f) => f.replace(/^\d+-|\.k8s\.yaml$/g, ''));
+    expect(manifests.slice(-3)).toEqual(['tempo', 'prometheus', 'grafana']);
+  });
+
+  test('the cluster\'s metrics-generator writes to the Prometheus construct\'s receiver, which is on', () => {
+    const built = buildEnvironment(ENVIRONMENTS.find((e) => e.name === 'cluster')!);
+    const prometheus = built.stack.prometheusChart!.prometheus;
+    expect(built.stack.tempoChart.tempo.settings.metricsRemoteWriteUrl).toBe(prometheus.remoteWriteUrl);
+    expect(prometheus.settings.metricsGenerator).toBe(true);
+    expect(ENVIRONMENTS.find((e) => e.name === 'cluster')!.tempo?.metricsRemoteWriteUrl).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { imageName } from '../shared/images';
 import { selectorLabels, standardLabels } from '../shared/labels';
 import { contentHash, toYaml } from '../shared/render';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
+import { GeneratedSecret } from '../shared/secrets';
 import { envFromSecret, namedServicePort, resourceRequirements, serviceFqdn } from '../shared/workload';
 import { GRAFANA_PATHS, GRAFANA_PORT, buildGrafanaIni } from './config';
 import { DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, buildDashboards } from './dashboards';
@@ -53,6 +54,8 @@ export class Grafana extends Construct {
   public readonly url: string;
   /** The Secret (created by the user) holding `admin-user` and `admin-password`. */
   public readonly adminSecretName: string;
+  /** The admin Secret, for the deploy script to create (user `admin`, a random password) when nobody has. */
+  public readonly generatedSecrets: readonly GeneratedSecret[];
   /** The uid of the Tempo datasource. */
   public readonly tempoDatasourceUid = TEMPO_DATASOURCE_UID;
   /** The uid of the Prometheus datasource. */
@@ -80,6 +83,10 @@ export class Grafana extends Construct {
     this.dashboards = buildDashboards(s.tempo);
     this.dashboardProviders = buildDashboardProviders(GRAFANA_PATHS.dashboards);
     this.adminSecretName = s.adminSecretName;
+    this.generatedSecrets = [{
+      name: s.adminSecretName,
+      keys: { [GRAFANA_ADMIN_SECRET_KEYS.user]: { literal: 'admin' }, [GRAFANA_ADMIN_SECRET_KEYS.password]: { random: true } },
+    }];
 
     const identity = { name: 'grafana', instance: s.name, component: 'dashboards', version: s.image.tag };
     const labels = standardLabels(identity);

@@ -11,6 +11,8 @@ export const IMAGES = {
   // default of many copies of MinIO's own Helm chart values. MinIO stopped publishing community
   // images in late 2025; published tags stay pullable.
   minio: { repository: 'minio/minio', tag: 'RELEASE.2024-12-18T13-15-44Z' },
+  // The 3.5 LTS line. Configs and rules stay valid for 2.53 too (CI checks them with promtool 2.53.3).
+  prometheus: { repository: 'prom/prometheus', tag: 'v3.5.5' },
   // 12.3 still bundles the Tempo and Prometheus datasources (from 13.2 they are plugins installed
   // at start-up, which an air-gapped cluster cannot do).
   grafana: { repository: 'grafana/grafana', tag: '12.3.11' },
