@@ -1,0 +1,31 @@
+/**
+ * Tempo's alerting and recording rules as typed data: pure functions from options to Prometheus
+ * rule groups, selecting on the label contract of charts/shared/telemetry.ts.
+ */
+import { toYaml } from '../../shared/render';
+import { resolveRulesOptions, TempoRulesOptions } from './options';
+import { buildRuleGroups } from './tempo-rules';
+import { RuleFile, RuleGroup } from './types';
+
+export * from './types';
+export {
+  DEFAULT_ALERT_FOR, DEFAULT_LATENCY_EXCLUDED_ROUTES, DEFAULT_RUNBOOK_BASE_URL, TempoAlertName, TempoRulesOptions,
+  ResolvedTempoRulesOptions, resolveRulesOptions, promDurationSeconds, formatPromDuration,
+} from './options';
+export { RULE_GROUP_NAMES, runbookAnchor } from './tempo-rules';
+
+/**
+ * The Tempo rule groups: `tempo-recording` (request rate and latency quantiles), `tempo` (Tempo's
+ * alerts), `tempo-metrics-generator` (only with the metrics-generator) and `tempo-prometheus`
+ * (Prometheus's own rule evaluation, and its remote-write receiver when the generator writes to it).
+ * Pure: the same options give the same groups. Throws a ConfigError naming the option on bad input.
+ */
+export function tempoRuleGroups(options: TempoRulesOptions): RuleGroup[] {
+  return buildRuleGroups(resolveRulesOptions(options));
+}
+
+/** Serializes rule groups as one Prometheus rule file (YAML). */
+export function renderRuleFile(groups: readonly RuleGroup[]): string {
+  const file: RuleFile = { groups };
+  return toYaml(file);
+}
