@@ -26,6 +26,8 @@ export interface Scenario {
   readonly silentAt: readonly string[];
   /** Other series (a healthy system) on which it must not fire at `firesAt`. */
   readonly healthy?: readonly Series[];
+  /** Spacing of the samples and of rule evaluation. @default '1m' */
+  readonly step?: string;
 }
 
 const NAMESPACE = 'tempo';
@@ -107,11 +109,13 @@ export const SCENARIOS: readonly Scenario[] = [
   perPodCounter('TempoCompactionsFailing', 'tempodb_compaction_errors_total'),
   {
     alert: 'TempoCompactionTooManyOutstandingBlocks',
+    // Hours of series: sampled and evaluated every 10 minutes, which keeps promtool quick.
+    step: '10m',
     series: [
-      t(0, 'tempodb_compaction_outstanding_blocks', '80x400', tenant), t(1, 'tempodb_compaction_outstanding_blocks', '40x400', tenant),
-      t(0, 'tempodb_compaction_outstanding_blocks', '10x400', { tenant: 'other' }),
+      t(0, 'tempodb_compaction_outstanding_blocks', '80x40', tenant), t(1, 'tempodb_compaction_outstanding_blocks', '40x40', tenant),
+      t(0, 'tempodb_compaction_outstanding_blocks', '10x40', { tenant: 'other' }),
     ],
-    firesAt: '370m', expected: [{ labels: { ...ns, ...tenant }, value: '120' }], silentAt: ['300m'],
+    firesAt: '380m', expected: [{ labels: { ...ns, ...tenant }, value: '120' }], silentAt: ['300m'],
   },
   perPodCounter('TempoBlocklistPollsFailing', 'tempodb_blocklist_poll_errors_total', tenant),
   {
@@ -233,16 +237,21 @@ export function alertsByName(groups: readonly RuleGroup[]): Map<string, Alerting
   return out;
 }
 
-/** The promtool unit-test file for the scenarios, against rule files `ruleFileNames`. */
-export function promtoolTestFile(groups: readonly RuleGroup[], ruleFileNames: string[], scenarios: readonly Scenario[] = SCENARIOS): unknown {
+/**
+ * The promtool unit-test files for the scenarios, against rule files `ruleFileNames`: one file per
+ * evaluation step (promtool sets the evaluation interval per file), named `rules-<step>.test.yml`.
+ */
+export function promtoolTestFiles(groups: readonly RuleGroup[], ruleFileNames: string[], scenarios: readonly Scenario[] = SCENARIOS): Record<string, unknown> {
   const alerts = alertsByName(groups);
-  const tests: unknown[] = [];
+  const testsByStep = new Map<string, unknown[]>();
+  const add = (step: string, test: unknown) => testsByStep.set(step, [...(testsByStep.get(step) ?? []), test]);
   for (const s of scenarios) {
     const rule = alerts.get(s.alert);
     if (!rule) throw new Error(`scenario for ${s.alert}, but the rules have no such alert`);
-    tests.push({
+    const step = s.step ?? '1m';
+    add(step, {
       name: `${s.alert} fires with its labels and annotations, and stays silent before and elsewhere`,
-      interval: '1m',
+      interval: step,
       input_series: inputSeries(s.series),
       alert_rule_test: [
         {
@@ -259,19 +268,19 @@ export function promtoolTestFile(groups: readonly RuleGroup[], ruleFileNames: st
       ],
     });
     if (s.healthy) {
-      tests.push({
+      add(step, {
         name: `${s.alert} stays silent on healthy series`,
-        interval: '1m',
+        interval: step,
         input_series: inputSeries(s.healthy),
         alert_rule_test: [{ eval_time: s.firesAt, alertname: s.alert, exp_alerts: [] }],
       });
     }
   }
-  tests.push({
+  add('1m', {
     name: 'the request-rate recording rule sums the pods by namespace, route and status code',
     interval: '1m',
     input_series: inputSeries(RECORDING_SCENARIO.series),
     promql_expr_test: [{ expr: RECORDING_SCENARIO.expr, eval_time: RECORDING_SCENARIO.at, exp_samples: RECORDING_SCENARIO.expected }],
   });
-  return { rule_files: ruleFileNames, evaluation_interval: '1m', tests };
+  return Object.fromEntries([...testsByStep].map(([step, tests]) => [`rules-${step}.test.yml`, { rule_files: ruleFileNames, evaluation_interval: step, tests }]));
 }

@@ -80,11 +80,23 @@ export function checkRules(ruleFiles: Record<string, string>): ToolResult {
   }
 }
 
-/** `promtool test rules` on a unit-test file whose `rule_files` name files of `ruleFiles`. */
-export function testRules(testFile: unknown, ruleFiles: Record<string, string>): ToolResult {
-  const dir = tempDirWith({ ...ruleFiles, 'rules.test.yml': toYaml(testFile) });
+/**
+ * `promtool test rules` on unit-test files (name -> content as data) whose `rule_files` name files
+ * of `ruleFiles`; one promtool per test file, run concurrently. Fails (status 1) if any fails.
+ */
+export async function testRules(testFiles: Record<string, unknown>, ruleFiles: Record<string, string>): Promise<ToolResult> {
+  const binary = required(PROMTOOL, 'promtool');
+  const dir = tempDirWith({ ...ruleFiles, ...Object.fromEntries(Object.entries(testFiles).map(([name, test]) => [name, toYaml(test)])) });
   try {
-    return promtool(['test', 'rules', 'rules.test.yml'], dir);
+    const results = await Promise.all(Object.keys(testFiles).map((name) => new Promise<ToolResult>((resolve, reject) => {
+      const child = spawn(binary, ['test', 'rules', name], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+      let output = '';
+      child.stdout.on('data', (d) => { output += d; });
+      child.stderr.on('data', (d) => { output += d; });
+      child.once('error', reject);
+      child.once('close', (status) => resolve({ status, output }));
+    })));
+    return { status: results.every((r) => r.status === 0) ? 0 : 1, output: results.map((r) => r.output).join('\n') };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
