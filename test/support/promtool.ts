@@ -41,8 +41,17 @@ export function itWith(tool: string | undefined): jest.It {
   return tool || IN_CI ? it : it.skip;
 }
 
+const versionChecked = new Set<string>();
+
+/** The tool's path; throws when it is missing or another version (Debian bookworm's 2.42 lacks Kubernetes discovery). */
 function required(tool: string | undefined, name: string): string {
   if (!tool) throw new Error(`${name} ${PROMETHEUS_VERSION} is not installed: ${INSTALL_HINT}`);
+  if (!versionChecked.has(tool)) {
+    const r = spawnSync(tool, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    const version = /version (\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? 'unknown';
+    if (!version.startsWith(`${PROMETHEUS_VERSION}`)) throw new Error(`${tool} is version ${version}, not ${PROMETHEUS_VERSION}: ${INSTALL_HINT}`);
+    versionChecked.add(tool);
+  }
   return tool;
 }
 
