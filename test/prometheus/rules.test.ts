@@ -341,6 +341,12 @@ describe('promtool 2.53.3 on the generated rules', () => {
     const bad = checkPrometheusConfig(config(['/etc/prometheus/rules/tempo-rules.yml']).replace('scrape_interval', 'scrape_intervall'), { 'tempo-rules.yml': files['tempo-rules.yml'] });
     expect(bad.output).toContain('field scrape_intervall not found');
     expect(bad.status).not.toBe(0);
+    // Files from mounted Secrets are stood in for, as promtool checks they exist.
+    const withSecret = yaml.dump({
+      ...(yaml.load(config(['/etc/prometheus/rules/tempo-rules.yml'])) as object),
+      remote_write: [{ url: 'https://mimir.example.com/api/v1/push', basic_auth: { username: 'tempo', password_file: '/etc/prometheus/secrets/lts/password' } }],
+    });
+    expect(checkPrometheusConfig(withSecret, { 'tempo-rules.yml': files['tempo-rules.yml'] })).toMatchObject({ status: 0 });
     expect(() => checkPrometheusConfig(config(['/etc/prometheus/rules/other.yml']), files))
       .toThrow('rule_files names \'/etc/prometheus/rules/other.yml\', but no rule file \'other.yml\' was given');
   });

@@ -130,8 +130,28 @@ export function stageConfig(configYaml: string, ruleFiles: Record<string, string
     return path.join(dir, 'rules', base);
   });
   const file = path.join(dir, 'prometheus.yml');
-  fs.writeFileSync(file, toYaml({ ...config, ...(entries.length ? { rule_files: rewritten } : {}) }));
+  const staged = stageSecretFiles({ ...config, ...(entries.length ? { rule_files: rewritten } : {}) }, path.join(dir, 'files'));
+  fs.writeFileSync(file, toYaml(staged));
   return { dir, config: file };
+}
+
+/**
+ * Points every `*_file` setting (credentials_file, password_file, ca_file, ...: files the pod gets
+ * from mounted Secrets) at a placeholder file in `into`, because `promtool check config` checks they
+ * exist. Returns a copy of the config.
+ */
+function stageSecretFiles(value: unknown, into: string, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((v) => stageSecretFiles(v, into));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stageSecretFiles(v, into, k)]));
+  }
+  if (typeof value === 'string' && key.endsWith('_file') && value !== '') {
+    const placeholder = path.join(into, value.replace(/^\/+/, '').replace(/[^A-Za-z0-9._-]/g, '_'));
+    fs.mkdirSync(into, { recursive: true });
+    fs.writeFileSync(placeholder, 'placeholder\n');
+    return placeholder;
+  }
+  return value;
 }
 
 /** `promtool check config` on a config and the rule files it names (rewritten to temporary paths). */

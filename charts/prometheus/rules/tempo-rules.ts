@@ -100,7 +100,7 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
       alert: 'TempoDiscardingSpans', severity: 'warning',
       expr: `sum by (${NS}, reason) (rate(${t('tempo_discarded_spans_total')}[${w}])) > ${num(o.discardedSpansPerSecond)}`,
       summary: 'Tempo is dropping spans it received.',
-      description: `Tempo in namespace ${label(NS)} discards {{ $value | humanize }} spans/s with reason ${label('reason')}. Clients got a success answer for most of them.`,
+      description: `Tempo in namespace ${label(NS)} discards {{ $value | humanize }} spans/s with reason ${label('reason')}. Unless the reason is rate_limited, the clients were told the spans were accepted.`,
     }),
     alert(o, {
       alert: 'TempoIngesterFlushesFailing', severity: 'warning',
