@@ -113,11 +113,11 @@ describe('Tempo rule groups', () => {
     expect([...runbook.matchAll(/^## (Tempo\w+)$/gm)].map((m) => m[1]).sort()).toEqual(alerts(withGenerator).map((a) => a.alert).sort());
   });
 
-  it('descriptions name the pod or namespace (Prometheus\'s own alerts: its instance; the absent job: the job)', () => {
+  it('descriptions name the pod or namespace (Prometheus\'s own alerts: its instance; the absent job: its selector)', () => {
     for (const a of alerts(withGenerator)) {
       const d = a.annotations.description;
       if (a.alert.startsWith('TempoPrometheus')) expect(d).toContain('{{ $labels.instance }}');
-      else if (a.alert === 'TempoJobAbsent') expect(d).toContain(`{{ $labels.${TARGET_LABELS.job} }}`);
+      else if (a.alert === 'TempoJobAbsent') expect(d).toContain(`up{${TARGET_LABELS.job}="${SCRAPE_JOBS.tempo}"}`);
       else expect(d).toMatch(new RegExp(`\\{\\{ \\$labels\\.(${TARGET_LABELS.pod}|${TARGET_LABELS.namespace}) \\}\\}`));
     }
   });

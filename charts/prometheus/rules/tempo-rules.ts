@@ -86,7 +86,8 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
       alert: 'TempoJobAbsent', severity: 'critical',
       expr: `absent(${t('up')})`,
       summary: 'Prometheus finds no Tempo pod to scrape.',
-      description: `No target of job ${label(JOB)} has existed for ${o.alertFor.TempoJobAbsent}: Tempo is not running, or service discovery does not find its pods.`,
+      // absent() carries only the selector's exact labels, so the description names the selector itself.
+      description: `No target matching ${t('up')} has existed for ${o.alertFor.TempoJobAbsent}: Tempo is not running, or service discovery does not find its pods.`,
     }),
     alert(o, {
       alert: 'TempoHighMemory', severity: 'warning',
