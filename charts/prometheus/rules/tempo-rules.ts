@@ -95,7 +95,7 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
       summary: 'A Tempo pod is close to its memory limit.',
       description: o.memoryLimitFraction !== undefined
         ? `Tempo ${where} uses {{ $value | humanize1024 }}B of resident memory, over ${Math.round(o.memoryLimitFraction * 100)}% of its memory limit; at the limit it is killed.`
-        : `Tempo ${where} uses {{ $value | humanize1024 }}B of resident memory, over ${Math.round(o.memoryThresholdBytes / 2 ** 20)}Mi.`,
+        : `Tempo ${where} uses {{ $value | humanize1024 }}B of resident memory, over ${o.memoryThresholdBytes / 1e9} GB.`,
     }),
     alert(o, {
       alert: 'TempoDiscardingSpans', severity: 'warning',
