@@ -8,9 +8,9 @@ import { buildRuleGroups } from './tempo-rules';
 import { RuleFile, RuleGroup } from './types';
 
 export * from './types';
+export type { TempoAlertName, TempoRulesOptions, ResolvedTempoRulesOptions } from './options';
 export {
-  DEFAULT_ALERT_FOR, DEFAULT_LATENCY_EXCLUDED_ROUTES, DEFAULT_RUNBOOK_BASE_URL, TempoAlertName, TempoRulesOptions,
-  ResolvedTempoRulesOptions, resolveRulesOptions, promDurationSeconds, formatPromDuration,
+  DEFAULT_ALERT_FOR, DEFAULT_LATENCY_EXCLUDED_ROUTES, DEFAULT_RUNBOOK_BASE_URL, resolveRulesOptions, promDurationSeconds, formatPromDuration,
 } from './options';
 export { RULE_GROUP_NAMES, runbookAnchor } from './tempo-rules';
 
