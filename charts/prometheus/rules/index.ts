@@ -1,55 +1,31 @@
-import { SCRAPE_JOBS, TARGET_LABELS } from '../../shared/telemetry';
-import { RuleGroup } from './types';
+/**
+ * Tempo's alerting and recording rules as typed data: pure functions from options to Prometheus
+ * rule groups, selecting on the label contract of charts/shared/telemetry.ts.
+ */
+import { toYaml } from '../../shared/render';
+import { resolveRulesOptions, TempoRulesOptions } from './options';
+import { buildRuleGroups } from './tempo-rules';
+import { RuleFile, RuleGroup } from './types';
 
 export * from './types';
-
-/** Options of the Tempo rule groups. */
-export interface TempoRulesOptions {
-  /** The Tempo job's scrape interval, a Prometheus duration such as '30s'. */
-  readonly tempoScrapeInterval: string;
-  /** Whether Tempo's metrics-generator runs (its alerts are added then). */
-  readonly metricsGenerator: boolean;
-  /** Tempo's container memory limit in bytes; TempoHighMemory fires at a fraction of it. @default - a fixed 1.5e9 bytes */
-  readonly tempoMemoryLimitBytes?: number;
-  /** Where the runbook lives; each alert links to its section. @default - the runbook in this repository */
-  readonly runbookBaseUrl?: string;
-}
-
-const DEFAULT_RUNBOOK = 'https://github.com/tempo-stack/tempo-stack/blob/main/docs/runbook.md';
+export type { TempoAlertName, TempoRulesOptions, ResolvedTempoRulesOptions } from './options';
+export {
+  DEFAULT_ALERT_FOR, DEFAULT_LATENCY_EXCLUDED_ROUTES, DEFAULT_RUNBOOK_BASE_URL, resolveRulesOptions, promDurationSeconds, formatPromDuration,
+} from './options';
+export { RULE_GROUP_NAMES, runbookAnchor } from './tempo-rules';
 
 /**
- * The rule groups for Tempo. Interim entry point with the seed's two alerts only; the full rule
- * set replaces this file.
+ * The Tempo rule groups: `tempo-recording` (request rate and latency quantiles), `tempo` (Tempo's
+ * alerts), `tempo-metrics-generator` (only with the metrics-generator) and `tempo-prometheus`
+ * (Prometheus's own rule evaluation, and its remote-write receiver when the generator writes to it).
+ * Pure: the same options give the same groups. Throws a ConfigError naming the option on bad input.
  */
 export function tempoRuleGroups(options: TempoRulesOptions): RuleGroup[] {
-  const runbook = options.runbookBaseUrl ?? DEFAULT_RUNBOOK;
-  const { job, namespace, pod } = TARGET_LABELS;
-  const threshold = options.tempoMemoryLimitBytes !== undefined ? options.tempoMemoryLimitBytes * 0.8 : 1.5e9;
-  return [{
-    name: 'tempo',
-    rules: [
-      {
-        alert: 'TempoDown',
-        expr: `up{${job}="${SCRAPE_JOBS.tempo}"} == 0`,
-        for: '5m',
-        labels: { severity: 'critical' },
-        annotations: {
-          summary: 'A Tempo pod is down.',
-          description: `Tempo pod {{ $labels.${pod} }} in namespace {{ $labels.${namespace} }} has not been scraped for 5 minutes.`,
-          runbook_url: `${runbook}#tempodown`,
-        },
-      },
-      {
-        alert: 'TempoHighMemory',
-        expr: `process_resident_memory_bytes{${job}="${SCRAPE_JOBS.tempo}"} > ${threshold}`,
-        for: '5m',
-        labels: { severity: 'warning' },
-        annotations: {
-          summary: 'A Tempo pod uses a lot of memory.',
-          description: `Tempo pod {{ $labels.${pod} }} in namespace {{ $labels.${namespace} }} uses {{ $value | humanize1024 }}B of resident memory.`,
-          runbook_url: `${runbook}#tempohighmemory`,
-        },
-      },
-    ],
-  }];
+  return buildRuleGroups(resolveRulesOptions(options));
+}
+
+/** Serializes rule groups as one Prometheus rule file (YAML). */
+export function renderRuleFile(groups: readonly RuleGroup[]): string {
+  const file: RuleFile = { groups };
+  return toYaml(file);
 }
