@@ -92,6 +92,7 @@ describe('the stack with the Prometheus Operator', () => {
   const stack = new TempoStack(new App(), 'env', {
     namespace: 'tempo', prometheusOperator: { release: 'monitoring' },
     tempo: { mode: 'cluster', storage: s3, metricsRemoteWriteUrl: remote },
+    grafana: { prometheusUrl: 'http://prometheus-operated.monitoring.svc:9090' },
   });
 
   test('replaces our own Prometheus: a PodMonitor and a PrometheusRule, no StatefulSet', () => {
@@ -115,10 +116,16 @@ describe('the stack with the Prometheus Operator', () => {
   });
 
   test('prometheus: false deploys neither', () => {
-    const none = new TempoStack(new App(), 'x', { namespace: 'tempo', prometheus: false });
-    expect([none.prometheusChart, none.prometheusOperatorChart]).toEqual([undefined, undefined]);
+    const none = new TempoStack(new App(), 'x', { namespace: 'tempo', prometheus: false, grafana: false });
+    expect([none.prometheusChart, none.prometheusOperatorChart, none.grafanaChart]).toEqual([undefined, undefined, undefined]);
     expect(validateK8sObjects(none.tempoChart.toJson())).toEqual([]);
   });
+});
+
+test('without a Prometheus of its own, Grafana must be told which one to query', () => {
+  expect(() => new TempoStack(new App(), 'x', { namespace: 'tempo', prometheus: false })).toThrow(
+    "stack: 'grafana.prometheusUrl' is required when the stack deploys no Prometheus of its own, got undefined; "
+    + "name the Prometheus Grafana should query (e.g. the Prometheus Operator's), or set grafana: false");
 });
 
 describe('CRD schema validation (test support)', () => {
