@@ -54,6 +54,16 @@ describe('tempo.yaml for every mode', () => {
     expect(high.burst_size_bytes).toBe(low.burst_size_bytes * 2);
   });
 
+  test('the ingester sweeps every 5 s and cuts traces idle for 10 s unless set', () => {
+    expect(config().ingester).toMatchObject({ trace_idle_period: '10s', flush_check_period: '5s' });
+    expect(config({ ingesterTraceIdlePeriod: '8s', ingesterFlushCheckPeriod: '2s' }).ingester).toMatchObject({ trace_idle_period: '8s', flush_check_period: '2s' });
+  });
+
+  test('max_bytes_per_trace is written, Tempo\'s 5 MB unless set', () => {
+    expect(config().overrides.defaults.global).toEqual({ max_bytes_per_trace: 5_000_000 });
+    expect(config({ maxBytesPerTrace: 8_000_000 }).overrides.defaults.global).toEqual({ max_bytes_per_trace: 8_000_000 });
+  });
+
   test('presets differ where the guide says they do', () => {
     const basic = config({ preset: 'basic' });
     const production = config({ preset: 'single-node' });
@@ -93,7 +103,13 @@ describe('the metrics-generator', () => {
   const c = config({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite });
 
   test('processors are enabled through the overrides, in Tempo\'s hyphenated names', () => {
-    expect(c.overrides.defaults.metrics_generator).toEqual({ processors: ['service-graphs', 'span-metrics', 'local-blocks'] });
+    expect(c.overrides.defaults.metrics_generator).toEqual({ processors: ['service-graphs', 'span-metrics', 'local-blocks'], max_active_series: 10_000 });
+  });
+
+  test('caps the active series of each generator, 10 000 unless set', () => {
+    const set = config({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite, metricsGeneratorMaxActiveSeries: 50_000 });
+    expect(set.overrides.defaults.metrics_generator?.max_active_series).toBe(50_000);
+    expect(resolveTempoSettings({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite, metricsGeneratorMaxActiveSeries: 50_000 }).metricsGeneratorMaxActiveSeries).toBe(50_000);
   });
 
   test('writes its WAL and local blocks under the volume', () => {
@@ -160,8 +176,9 @@ describe('cluster mode', () => {
     expect(c.storage.trace.wal.path.startsWith('/var/tempo/')).toBe(true);
   });
 
-  test('the rate limit is shared by all distributors (global strategy)', () => {
+  test('the rate limit is shared by all distributors (global strategy) unless local is asked for', () => {
     expect(c.overrides.defaults.ingestion.rate_strategy).toBe('global');
+    expect(config({ mode: 'cluster', storage: s3, metricsRemoteWriteUrl: remoteWrite, rateStrategy: 'local', resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '8Gi' } } }).overrides.defaults.ingestion.rate_strategy).toBe('local');
   });
 
   test('blocks go to S3 with credentials left to the environment', () => {
