@@ -1,3 +1,5 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 import { PLAN_BOUNDS, formatPlan, planDeployment, resolveTempoSettings } from '../../charts/tempo';
 import { USAGE, parsePlanArgs, runPlan } from '../../scripts/plan';
 import { remoteWrite, s3 } from '../helpers';
@@ -124,5 +126,19 @@ describe('the plan command line', () => {
     expect(code).toBe(1);
     expect(out).toBe('');
     expect(err).toBe("plan failed:\n  plan: '--traces-per-second' must be a number greater than 0, got 0; use a number greater than 0\n");
+  });
+});
+
+describe('npm run plan as a process', () => {
+  const script = path.join(__dirname, '..', '..', 'scripts', 'plan.ts');
+  const node = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8' });
+
+  test('exits 0 with the plan, and 2 with the usage on a bad flag', () => {
+    const ok = node(['--traces-per-second=50', '--spans-per-trace=10']);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe(formatPlan(planDeployment({ tracesPerSecond: 50, spansPerTrace: 10 })));
+    const bad = node(['--traces-per-second=50']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe(`plan: --spans-per-trace is required\n\n${USAGE}`);
   });
 });
