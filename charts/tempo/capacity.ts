@@ -54,7 +54,7 @@ export const BURST_SECONDS = 1.5;
  * - the distributor re-batches spans per trace (modules/distributor/distributor.go,
  *   `requestsByTraceID`), copying the resource and scope into every trace's segment.
  * Rounded up to 1 KiB. Calibrated against DESIGN fact 12: 200 000-270 000 live traces of ten
- * ~100-byte spans ran at 1.2-1.5 GiB peak RSS; this model gives 1.1-1.3 GiB.
+ * ~100-byte spans ran at 1.2-1.5 GiB peak RSS; this model gives 1.0-1.3 GiB.
  */
 export const PER_TRACE_OVERHEAD_BYTES = 1024;
 
