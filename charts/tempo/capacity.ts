@@ -53,10 +53,13 @@ export const BURST_SECONDS = 1.5;
  *   linear buckets of 400 B), so each segment rounds up by less than 400 B;
  * - the distributor re-batches spans per trace (modules/distributor/distributor.go,
  *   `requestsByTraceID`), copying the resource and scope into every trace's segment.
- * Rounded up to 1 KiB. Calibrated against DESIGN fact 12: 200 000-270 000 live traces of ten
- * ~100-byte spans ran at 1.2-1.5 GiB peak RSS; this model gives 1.0-1.3 GiB.
+ * These add up to about 1 KiB; the constant is set from DESIGN fact 12 instead: one Tempo 2.6.1
+ * fed 12 600-14 500 traces/s of ten ~100-byte spans, each trace in one request, held up to
+ * 250 000-290 000 live traces (10 s idle period plus up to one 10 s sweep) at 1.2-1.5 GiB peak RSS,
+ * about 4.6 KB per trace above the baseline at the upper end; 1.5 KiB of overhead (5.1 KB per trace
+ * with the GC headroom) covers it, where 1 KiB (4.0 KB) would fall short.
  */
-export const PER_TRACE_OVERHEAD_BYTES = 1024;
+export const PER_TRACE_OVERHEAD_BYTES = 1536;
 
 /**
  * Go's garbage collector with `GOGC=100` (Tempo sets nothing else) lets the heap grow to twice

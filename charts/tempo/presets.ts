@@ -20,8 +20,12 @@ export interface TempoPreset {
   readonly metricsGeneratorProcessors: readonly MetricsGeneratorProcessor[];
 }
 
-/** The seed guide's production resources: limits 2 CPU / 2G, reservations 0.5 CPU / 512M. */
-const SEED_RESOURCES: TempoResources = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } };
+/**
+ * The seed guide's production resources (limits 2 CPU / 2G, reservations 0.5 CPU / 512M), with the
+ * memory limit raised to 2560Mi: the 430 000 live traces the production rate limit can fill need
+ * 2336Mi (README, "Capacity"), more than the seed's 2G.
+ */
+const SEED_RESOURCES: TempoResources = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2560Mi' } };
 
 /**
  * Tempo's 10 s idle period stays (OpenTelemetry SDKs export every 5 s, so one trace's spans can

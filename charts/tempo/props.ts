@@ -51,7 +51,7 @@ export interface ExpectedLoad {
 
 /**
  * CPU and memory for each Tempo container, as Kubernetes quantities. The presets' defaults are
- * the seed's production values (requests 500m / 512Mi, limits 2 / 2Gi) for single-node.
+ * the seed's production values (requests 500m / 512Mi, limits 2 / 2G, the memory limit raised to 2560Mi) for single-node.
  */
 export type TempoResources = ContainerResources;
 

@@ -192,22 +192,24 @@ describe('the shipped presets, computed by hand', () => {
     const s = resolveTempoSettings({ preset: 'basic' });
     // rate 50 x 2 x 10 x 500 = 500 000 B/s; burst stays at 20 MB (1.5 x 500 000 is less).
     // Window 5 + 10 + 5 = 20 s: 500 000 x 20 + 20 000 000 = 30 000 000 B; / (10 x 100 B) = 30 000 traces.
-    // Memory 256 MiB + 2 x (30 000 000 + 30 000 x 1 024) = 268 435 456 + 121 440 000 B.
+    // Memory 256 MiB + 2 x 30 000 x (1 000 + 1 536) = 268 435 456 + 152 160 000 B.
     expect(s.capacity).toMatchObject({ rateLimitBytes: 500_000, burstSizeBytes: 20_000_000, maxTracesPerUser: 30_000, rateStrategy: 'local' });
-    expect(s.capacity.memoryBytesPerReplica).toBe(268_435_456 + 121_440_000);
-    expect(formatMiB(s.capacity.memoryBytesPerReplica)).toBe('372Mi');
+    expect(s.capacity.memoryBytesPerReplica).toBe(268_435_456 + 152_160_000);
+    expect(formatMiB(s.capacity.memoryBytesPerReplica)).toBe('402Mi');
     expect(s.capacity.memoryBytesPerReplica).toBeLessThanOrEqual(1024 * MiB);
   });
 
-  test('single-node: 2 000 traces/s x 2 x 10 spans x 500 B on the seed\'s 2 CPU / 2Gi', () => {
+  test('single-node: 2 000 traces/s x 2 x 10 spans x 500 B on the seed\'s 2 CPU, memory raised to 2560Mi', () => {
     const s = resolveTempoSettings({ preset: 'single-node' });
     // rate 2 000 x 2 x 10 x 500 = 20 000 000 B/s; burst 1.5 x that = 30 000 000.
     // 20 000 000 x 20 + 30 000 000 = 430 000 000 B; / 1 000 B = 430 000 traces.
-    // Memory 268 435 456 + 2 x (430 000 000 + 430 000 x 1 024 = 440 320 000) = 2 009 075 456 B.
+    // Memory 268 435 456 + 2 x 430 000 x (1 000 + 1 536) = 268 435 456 + 2 180 960 000 = 2 449 395 456 B.
     expect(s.capacity).toMatchObject({ rateLimitBytes: 20_000_000, burstSizeBytes: 30_000_000, maxTracesPerUser: 430_000, rateStrategy: 'local' });
-    expect(s.capacity.memoryBytesPerReplica).toBe(2_009_075_456);
-    expect(formatMiB(s.capacity.memoryBytesPerReplica)).toBe('1917Mi');
-    expect(s.resources.limits.memory).toBe('2Gi');
+    expect(s.capacity.memoryBytesPerReplica).toBe(2_449_395_456);
+    expect(formatMiB(s.capacity.memoryBytesPerReplica)).toBe('2336Mi');
+    // The seed's 2G would not hold it.
+    expect(s.capacity.memoryBytesPerReplica).toBeGreaterThan(2 * 2 ** 30);
+    expect(s.resources.limits.memory).toBe('2560Mi');
     // 40 000 spans/s under the 2 x 23 000 one 2-core node keeps.
     expect(s.capacity.cpuCoresPerReplica).toBeCloseTo(40_000 / 23_000);
   });
@@ -215,18 +217,18 @@ describe('the shipped presets, computed by hand', () => {
   test('with-metrics, single node: the same plus 512 MiB for the generator, within 3Gi', () => {
     const s = resolveTempoSettings({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite });
     expect(s.capacity).toMatchObject({ rateLimitBytes: 20_000_000, burstSizeBytes: 30_000_000, maxTracesPerUser: 430_000 });
-    expect(s.capacity.memoryBytesPerReplica).toBe(2_009_075_456 + 536_870_912);
-    expect(formatMiB(s.capacity.memoryBytesPerReplica)).toBe('2429Mi');
+    expect(s.capacity.memoryBytesPerReplica).toBe(2_449_395_456 + 536_870_912);
+    expect(formatMiB(s.capacity.memoryBytesPerReplica)).toBe('2848Mi');
   });
 
   test('with-metrics, the 3-replica cluster (replication factor 3, global strategy)', () => {
     const s = resolveTempoSettings({ mode: 'cluster', preset: 'with-metrics', storage: s3, metricsRemoteWriteUrl: remoteWrite });
     // rate_limit_bytes 20 000 000 for the cluster, 6 666 667 per distributor; burst 20 000 000 (1.5 x share is less).
     // Every ingester holds every trace: 20 000 000 x 20 + 3 x 20 000 000 = 460 000 000 B -> 460 000 traces.
-    // Memory 268 435 456 + 536 870 912 + 2 x (460 000 000 + 471 040 000) = 2 667 386 368 B.
+    // Memory 268 435 456 + 536 870 912 + 2 x 460 000 x (1 000 + 1 536) = 805 306 368 + 2 333 120 000 = 3 138 426 368 B.
     expect(s.capacity).toMatchObject({ rateLimitBytes: 20_000_000, burstSizeBytes: 20_000_000, maxTracesPerUser: 460_000, rateStrategy: 'global' });
-    expect(s.capacity.memoryBytesPerReplica).toBe(2_667_386_368);
-    expect(formatMiB(s.capacity.memoryBytesPerReplica)).toBe('2544Mi');
+    expect(s.capacity.memoryBytesPerReplica).toBe(3_138_426_368);
+    expect(formatMiB(s.capacity.memoryBytesPerReplica)).toBe('2994Mi');
     expect(s.resources.limits.memory).toBe('3Gi');
   });
 });

@@ -46,7 +46,7 @@ describe('tempo.yaml for every mode', () => {
   });
 
   test('ingestion limits come from the declared load', () => {
-    const resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '4', memory: '4Gi' } };
+    const resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '4', memory: '8Gi' } };
     const low = config({ expectedLoad: { tracesPerSecond: 2000 }, resources }).overrides.defaults.ingestion;
     const high = config({ expectedLoad: { tracesPerSecond: 4000 }, resources }).overrides.defaults.ingestion;
     expect(high.max_traces_per_user).toBe(low.max_traces_per_user * 2);
@@ -154,7 +154,10 @@ describe('cluster mode', () => {
 
   test('replicates every trace to three ingesters by default, configurable up to replicas', () => {
     expect(c.ingester.lifecycler?.ring.replication_factor).toBe(3);
-    const five = config({ mode: 'cluster', replicas: 5, replicationFactor: 5, storage: s3, metricsRemoteWriteUrl: remoteWrite });
+    const five = config({
+      mode: 'cluster', replicas: 5, replicationFactor: 5, storage: s3, metricsRemoteWriteUrl: remoteWrite,
+      resources: { requests: { cpu: '1', memory: '1536Mi' }, limits: { cpu: '2', memory: '4Gi' } },
+    });
     expect(five.ingester.lifecycler?.ring.replication_factor).toBe(5);
   });
 

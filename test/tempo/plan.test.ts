@@ -15,9 +15,10 @@ describe('the planner', () => {
     expect(plan).toMatchObject({ mode: 'single-node', replicas: 1, replicationFactor: 1 });
     // 1 000 x 10 x 500 B/s for 48 h, no compression counted.
     expect(plan.storedBytes).toBe(1000 * 10 * 500 * 48 * 3600);
-    // 2 000 x 10 x 500 B/s x 20 s + 20 MB burst = 220 MB = 220 000 traces of 1 000 B; 256 MiB + 2 x 220 000 x 2 024 B -> 1 105 MiB -> 1 280Mi.
+    // 2 000 x 10 x 500 B/s x 20 s + 20 MB burst = 220 MB = 220 000 traces of 1 000 B; 256 MiB + 2 x 220 000 x 2 536 B -> 1 321 MiB,
+    // rounded up to 256 MiB steps: 1 536Mi. CPU 20 000 spans/s / 23 000 -> limit 1 core, request half of it.
     expect(plan.capacity.maxTracesPerUser).toBe(220_000);
-    expect(plan.resources).toEqual({ requests: { cpu: '500m', memory: '1280Mi' }, limits: { cpu: '1', memory: '1280Mi' } });
+    expect(plan.resources).toEqual({ requests: { cpu: '500m', memory: '1536Mi' }, limits: { cpu: '1', memory: '1536Mi' } });
     // WAL 10 MB/s x (2 x 50 s head block + 900 s) = 10 GB, plus 864 GB of blocks, a fifth more: 977Gi.
     expect(plan.walBytesPerReplica).toBe(10_000_000_000);
     expect(plan.storageSize).toBe('977Gi');

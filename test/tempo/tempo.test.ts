@@ -162,7 +162,7 @@ describe('single-node Tempo', () => {
   });
 
   test('resources default to the seed\'s and can be overridden', () => {
-    expect(tempoContainer(objects).resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } });
+    expect(tempoContainer(objects).resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2560Mi' } });
     const custom = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '3', memory: '3Gi' } };
     expect(tempoContainer(synthTempo({ resources: custom }).objects).resources).toEqual(custom);
   });
@@ -295,8 +295,8 @@ describe('bad input throws at construction with the prop, the value and the fix'
     ['a negative load', { expectedLoad: { tracesPerSecond: -5 } }, "tempo: 'expectedLoad.tracesPerSecond' must be a number greater than 0, got -5"],
     ['headroom below 1', { expectedLoad: { tracesPerSecond: 10, headroom: 0.5 } }, "tempo: 'expectedLoad.headroom' must be a number at least 1, got 0.5"],
     ['a memory limit below the load', { expectedLoad: { tracesPerSecond: 2000 }, resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } } },
-      "tempo: 'resources.limits.memory' cannot hold what the rate limit admits (430000 live traces of 10 spans of 100 bytes per replica need about 1917Mi), got '1Gi'; "
-      + "raise it to at least 1917Mi, lower 'expectedLoad', raise 'expectedLoad.minBytesPerSpan' if spans are never that small, shorten 'ingesterFlushCheckPeriod', or add replicas in cluster mode"],
+      "tempo: 'resources.limits.memory' cannot hold what the rate limit admits (430000 live traces of 10 spans of 100 bytes per replica need about 2336Mi), got '1Gi'; "
+      + "raise it to at least 2336Mi, lower 'expectedLoad', raise 'expectedLoad.minBytesPerSpan' if spans are never that small, shorten 'ingesterFlushCheckPeriod', or add replicas in cluster mode"],
     ['a smallest span above the average', { expectedLoad: { tracesPerSecond: 10, bytesPerSpan: 500, minBytesPerSpan: 600 } },
       "tempo: 'expectedLoad.minBytesPerSpan' must not exceed expectedLoad.bytesPerSpan (500), got 600; the smallest span cannot be larger than the average one: lower minBytesPerSpan or raise bytesPerSpan"],
     ['a zero smallest span', { expectedLoad: { tracesPerSecond: 10, minBytesPerSpan: 0 } },
