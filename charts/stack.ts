@@ -9,13 +9,6 @@ import { GeneratedSecret } from './shared/secrets';
 import { checkQuantity, fail } from './shared/validate';
 import { Tempo, TempoChart, TempoProps } from './tempo';
 
-/**
- * The series cap the stack budgets for Tempo's metrics-generator: Tempo's per-tenant
- * `metrics_generator.max_active_series`, which comes from Tempo's settings
- * (`metricsGeneratorMaxActiveSeries`) once Tempo exposes it.
- */
-export const GENERATOR_ACTIVE_SERIES = 50_000;
-
 /** Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo. */
 export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries'>;
 
@@ -134,7 +127,9 @@ export class TempoStack extends Construct {
           ...prometheus,
           tempo: scrapeTarget(t),
           metricsGenerator: writesToOwn,
-          ...(writesToOwn ? { generatorActiveSeries: GENERATOR_ACTIVE_SERIES } : {}),
+          // Tempo caps each generator's series (metrics_generator.max_active_series); every
+          // replica's generator labels its own series, so Prometheus holds replicas x the cap.
+          ...(writesToOwn ? { generatorActiveSeries: t.settings.metricsGeneratorMaxActiveSeries * t.settings.replicas } : {}),
         },
       });
       this.prometheusChart.addDependency(this.tempoChart);

@@ -57,7 +57,7 @@ const FILE_CASES: Array<[string, string, string]> = [
   ['an unpinned Tempo image', fileWith(envWith(0, (e) => { e.tempo.image = { repository: 'grafana/tempo', tag: 'latest' }; })),
     "tempo-stack.yaml: 'environments[0].tempo.image.tag' must be a pinned image tag, got 'latest'"],
   ['a memory limit below the declared load', fileWith(envWith(1, (e) => { e.tempo.resources = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '600Mi' } }; })),
-    "tempo-stack.yaml: 'environments[0].tempo.resources.limits.memory' is too small for the expected load"],
+    "tempo-stack.yaml: 'environments[0].tempo.resources.limits.memory' cannot hold what the rate limit admits"],
   ['a MinIO bucket name S3 refuses', fileWith(envWith(2, (e) => { e.minio = { bucket: 'Traces_1' }; })),
     "tempo-stack.yaml: 'environments[0].minio.bucket' must be"],
   ['an Argo CD section without a repository', 'environments: []\nargocd: {project: default}\n',

@@ -64,6 +64,8 @@ export interface TempoConfig {
     ring?: RingConfig;
   };
   ingester: {
+    trace_idle_period: string;
+    flush_check_period: string;
     max_block_bytes: number;
     max_block_duration: string;
     flush_all_on_shutdown: boolean;
@@ -97,7 +99,8 @@ export interface TempoConfig {
   overrides: {
     defaults: {
       ingestion: { rate_strategy: 'local' | 'global'; rate_limit_bytes: number; burst_size_bytes: number; max_traces_per_user: number };
-      metrics_generator?: { processors: string[] };
+      global: { max_bytes_per_trace: number };
+      metrics_generator?: { processors: string[]; max_active_series: number };
     };
   };
   usage_report: { reporting_enabled: boolean };
@@ -137,6 +140,10 @@ export function buildTempoConfig(s: TempoSettings): TempoConfig {
       ...(cluster ? { ring: ring() } : {}),
     },
     ingester: {
+      // How long a trace stays live, and so how many live traces the rate limit can fill
+      // (capacity.ts sizes max_traces_per_user and the memory from both).
+      trace_idle_period: s.ingesterTraceIdlePeriod,
+      flush_check_period: s.ingesterFlushCheckPeriod,
       max_block_bytes: s.ingesterMaxBlockBytes,
       max_block_duration: s.ingesterMaxBlockDuration,
       // A stopping pod writes its live traces to a block, so a rolling update loses nothing.
@@ -200,8 +207,11 @@ export function buildTempoConfig(s: TempoSettings): TempoConfig {
           burst_size_bytes: s.capacity.burstSizeBytes,
           max_traces_per_user: s.capacity.maxTracesPerUser,
         },
+        global: { max_bytes_per_trace: s.maxBytesPerTrace },
         // Processors stay off until listed here, whatever metrics_generator says.
-        ...(generator ? { metrics_generator: { processors: [...s.metricsGeneratorProcessors] } } : {}),
+        ...(generator ? {
+          metrics_generator: { processors: [...s.metricsGeneratorProcessors], max_active_series: s.metricsGeneratorMaxActiveSeries },
+        } : {}),
       },
     },
     usage_report: { reporting_enabled: s.usageReporting },

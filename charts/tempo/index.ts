@@ -5,3 +5,4 @@ export * from './settings';
 export * from './config';
 export * from './tempo';
 export * from './chart';
+export * from './plan';

@@ -34,8 +34,15 @@ export interface ExpectedLoad {
   readonly tracesPerSecond: number;
   /** Average spans per trace. @default 10 */
   readonly spansPerTrace?: number;
-  /** Average size of one span as sent over OTLP (protobuf), in bytes. @default 500 */
+  /** Average size of one span as sent over OTLP (protobuf), in bytes: sizes the byte rate limit. @default 500 */
   readonly bytesPerSpan?: number;
+  /**
+   * The smallest span size to guard against, in bytes: the live-trace limit and the memory are
+   * sized so that even traces of `spansPerTrace` spans this small, at the full byte rate the
+   * limiter admits, are kept (smaller spans mean more traces per byte). At most `bytesPerSpan`.
+   * @default 100, or bytesPerSpan if smaller
+   */
+  readonly minBytesPerSpan?: number;
   /** Average time from a trace's first span to its last, in seconds. @default 5 */
   readonly traceDurationSeconds?: number;
   /** How many times the expected load must still be kept without discarding a span. @default 2 */
@@ -44,7 +51,7 @@ export interface ExpectedLoad {
 
 /**
  * CPU and memory for each Tempo container, as Kubernetes quantities. The presets' defaults are
- * the seed's production values (requests 500m / 512Mi, limits 2 / 2Gi) for single-node.
+ * the seed's production values (requests 500m / 512Mi, limits 2 / 2G, the memory limit raised to 2560Mi) for single-node.
  */
 export type TempoResources = ContainerResources;
 
@@ -134,6 +141,42 @@ export interface TempoProps {
   readonly image?: ImageRef;
   /** The load to size ingestion limits and check resources against. @default preset's */
   readonly expectedLoad?: ExpectedLoad;
+  /**
+   * `overrides.defaults.ingestion.rate_strategy`. `local`: every distributor admits the whole
+   * planned byte rate, so a sender pinned to one replica (one gRPC connection) gets all of it, but
+   * the cluster admits up to replicas x that and every ingester must be sized for
+   * replicationFactor x the planned load. `global`: the replicas share the planned rate (each
+   * admits rate / healthy replicas), so ingesters are sized for their share, and senders must
+   * spread over the replicas (several connections or collector replicas) or be refused with 429
+   * past their share.
+   * @default 'local' in single-node mode, 'global' in cluster mode
+   */
+  readonly rateStrategy?: 'local' | 'global';
+  /**
+   * `ingester.trace_idle_period`: a trace that received no span for this long is written to the
+   * WAL at the next sweep. Shorter holds fewer live traces; shorter than the gap between two
+   * exports of one trace's spans (OpenTelemetry SDKs export every 5 s) splits traces.
+   * @default preset's ('10s', Tempo's default)
+   */
+  readonly ingesterTraceIdlePeriod?: string;
+  /** `ingester.flush_check_period`: how often idle traces are swept out of memory. @default preset's ('5s'; Tempo's is 10s) */
+  readonly ingesterFlushCheckPeriod?: string;
+  /**
+   * `overrides.defaults.global.max_bytes_per_trace`: larger traces are discarded as
+   * `trace_too_large` after a 200. Must hold a trace of the declared shape
+   * (`expectedLoad.spansPerTrace x bytesPerSpan`).
+   * @default Tempo's 5 000 000, or twice the declared trace if that is larger
+   */
+  readonly maxBytesPerTrace?: number;
+  /**
+   * `overrides.defaults.metrics_generator.max_active_series`: active series each
+   * metrics-generator instance keeps (series past it are not created and counted in
+   * `tempo_metrics_generator_registry_series_limited_total`). Each generator labels its series
+   * with its own instance, so Prometheus holds up to replicas x this. Only written when the
+   * generator runs. Tempo's default 0 (unlimited) is not accepted: Prometheus could not be sized.
+   * @default 10000
+   */
+  readonly metricsGeneratorMaxActiveSeries?: number;
   /** @default preset's */
   readonly resources?: TempoResources;
   /** Where blocks are kept. @default { backend: 'local' } */

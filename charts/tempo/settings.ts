@@ -3,7 +3,7 @@ import {
   checkDnsLabel, checkDuration, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
 import { checkResources } from '../shared/workload';
-import { CapacityPlan, ResolvedLoad, planCapacity, resolveLoad } from './capacity';
+import { CapacityPlan, RateStrategy, ResolvedLoad, planCapacity, resolveLoad } from './capacity';
 import { TEMPO_PRESETS } from './presets';
 import {
   MetricsGeneratorProcessor, TempoLogLevel, TempoMode, TempoPresetName, TempoProps, TempoResources, TempoStorage,
@@ -26,6 +26,10 @@ export interface TempoSettings {
   readonly storage: TempoStorage;
   readonly storageSize: string;
   readonly storageClassName?: string;
+  readonly ingesterTraceIdlePeriod: string;
+  readonly ingesterFlushCheckPeriod: string;
+  /** `overrides.defaults.global.max_bytes_per_trace`. */
+  readonly maxBytesPerTrace: number;
   readonly ingesterMaxBlockBytes: number;
   readonly ingesterMaxBlockDuration: string;
   readonly blockRetention: string;
@@ -39,6 +43,13 @@ export interface TempoSettings {
   readonly usageReporting: boolean;
   readonly metricsGeneratorProcessors: readonly MetricsGeneratorProcessor[];
   readonly metricsRemoteWriteUrl?: string;
+  /**
+   * `overrides.defaults.metrics_generator.max_active_series`: the most active series each
+   * metrics-generator instance writes; Prometheus receives up to `replicas` times this (each
+   * generator labels its series with its own instance). Only meaningful when
+   * `metricsGeneratorProcessors` is not empty.
+   */
+  readonly metricsGeneratorMaxActiveSeries: number;
   readonly networkPolicy: boolean;
   readonly terminationGracePeriodSeconds: number;
 }
@@ -47,6 +58,7 @@ const MODES: readonly TempoMode[] = ['single-node', 'cluster'];
 const PRESETS = Object.keys(TEMPO_PRESETS) as TempoPresetName[];
 const LOG_LEVELS: readonly TempoLogLevel[] = ['debug', 'info', 'warn', 'error'];
 const PROCESSORS: readonly MetricsGeneratorProcessor[] = ['service-graphs', 'span-metrics', 'local-blocks'];
+const RATE_STRATEGIES: readonly RateStrategy[] = ['local', 'global'];
 
 /** Longest name: `<name>-headless` (and pod `<name>-NN`) must stay a 63-character DNS label. */
 const MAX_NAME_LENGTH = 40;
@@ -85,9 +97,19 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
 
   const load = resolveLoad(props.expectedLoad ?? defaults.expectedLoad);
   validateLoad(load);
-  const capacity = planCapacity(load, { replicas, replicationFactor, metricsGenerator: processors.length > 0 });
+  const rateStrategy = checkOneOf(C, 'rateStrategy', props.rateStrategy ?? (mode === 'cluster' ? 'global' : 'local'), RATE_STRATEGIES);
+  const ingesterTraceIdlePeriod = props.ingesterTraceIdlePeriod ?? defaults.ingesterTraceIdlePeriod;
+  const ingesterFlushCheckPeriod = props.ingesterFlushCheckPeriod ?? defaults.ingesterFlushCheckPeriod;
+  const capacity = planCapacity(load, {
+    replicas, replicationFactor, metricsGenerator: processors.length > 0, rateStrategy,
+    traceIdlePeriodSeconds: checkDuration(C, 'ingesterTraceIdlePeriod', ingesterTraceIdlePeriod),
+    flushCheckPeriodSeconds: checkDuration(C, 'ingesterFlushCheckPeriod', ingesterFlushCheckPeriod),
+  });
   const resources = props.resources ?? defaults.resources;
-  validateResources(resources, capacity);
+  validateResources(resources, capacity, load);
+  const maxBytesPerTrace = checkMaxBytesPerTrace(props.maxBytesPerTrace ?? capacity.maxBytesPerTrace, load);
+  const metricsGeneratorMaxActiveSeries = checkInteger(C, 'metricsGeneratorMaxActiveSeries', props.metricsGeneratorMaxActiveSeries ?? 10_000, 1,
+    Number.MAX_SAFE_INTEGER, 'use a whole number >= 1 such as 10000 (Tempo\'s 0 means unlimited, which Prometheus cannot be sized for)');
 
   const settings: TempoSettings = {
     name,
@@ -103,6 +125,9 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     storage,
     storageSize: props.storageSize ?? defaults.storageSize,
     storageClassName: props.storageClassName,
+    ingesterTraceIdlePeriod,
+    ingesterFlushCheckPeriod,
+    maxBytesPerTrace,
     ingesterMaxBlockBytes: props.ingesterMaxBlockBytes ?? defaults.ingesterMaxBlockBytes,
     ingesterMaxBlockDuration: props.ingesterMaxBlockDuration ?? defaults.ingesterMaxBlockDuration,
     blockRetention: props.blockRetention ?? defaults.blockRetention,
@@ -116,6 +141,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     usageReporting: props.usageReporting ?? false,
     metricsGeneratorProcessors: processors,
     metricsRemoteWriteUrl,
+    metricsGeneratorMaxActiveSeries,
     networkPolicy: props.networkPolicy ?? true,
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 300,
   };
@@ -196,21 +222,39 @@ function validateLoad(load: ResolvedLoad): void {
   checkPositiveNumber(C, 'expectedLoad.tracesPerSecond', load.tracesPerSecond);
   checkPositiveNumber(C, 'expectedLoad.spansPerTrace', load.spansPerTrace, 1);
   checkPositiveNumber(C, 'expectedLoad.bytesPerSpan', load.bytesPerSpan, 1);
+  checkPositiveNumber(C, 'expectedLoad.minBytesPerSpan', load.minBytesPerSpan, 1);
+  if (load.minBytesPerSpan > load.bytesPerSpan) {
+    fail(C, 'expectedLoad.minBytesPerSpan', `must not exceed expectedLoad.bytesPerSpan (${load.bytesPerSpan})`, load.minBytesPerSpan,
+      'the smallest span cannot be larger than the average one: lower minBytesPerSpan or raise bytesPerSpan');
+  }
   checkPositiveNumber(C, 'expectedLoad.traceDurationSeconds', load.traceDurationSeconds);
   checkPositiveNumber(C, 'expectedLoad.headroom', load.headroom, 1);
 }
 
-function validateResources(resources: TempoResources, capacity: CapacityPlan): void {
+function validateResources(resources: TempoResources, capacity: CapacityPlan, load: ResolvedLoad): void {
   const { limitCpu, limitMemory } = checkResources(C, resources);
   if (limitMemory < capacity.memoryBytesPerReplica) {
-    fail(C, 'resources.limits.memory', `is too small for the expected load (each replica needs about ${formatMiB(capacity.memoryBytesPerReplica)})`,
-      resources.limits.memory, `raise it to at least ${formatMiB(capacity.memoryBytesPerReplica)}, lower 'expectedLoad', or add replicas in cluster mode`);
+    const need = formatMiB(capacity.memoryBytesPerReplica);
+    fail(C, 'resources.limits.memory',
+      `cannot hold what the rate limit admits (${capacity.maxTracesPerUser} live traces of ${load.spansPerTrace} spans of ${load.minBytesPerSpan} bytes per replica need about ${need})`,
+      resources.limits.memory, `raise it to at least ${need}, lower 'expectedLoad', raise 'expectedLoad.minBytesPerSpan' if spans are never that small, `
+        + 'shorten \'ingesterFlushCheckPeriod\', or add replicas in cluster mode');
   }
   if (limitCpu < capacity.cpuCoresPerReplica) {
     const cores = Math.ceil(capacity.cpuCoresPerReplica * 10) / 10;
     fail(C, 'resources.limits.cpu', `is too small for the expected load (each replica ingests ${Math.round(capacity.spansPerSecondPerReplica)} spans/s, about ${cores} cores)`,
       resources.limits.cpu, `raise it to at least '${cores}', lower 'expectedLoad', or add replicas in cluster mode`);
   }
+}
+
+function checkMaxBytesPerTrace(maxBytesPerTrace: number, load: ResolvedLoad): number {
+  checkInteger(C, 'maxBytesPerTrace', maxBytesPerTrace, 1);
+  const declared = load.spansPerTrace * load.bytesPerSpan;
+  if (maxBytesPerTrace < declared) {
+    fail(C, 'maxBytesPerTrace', `is smaller than a trace of the declared shape (expectedLoad.spansPerTrace x bytesPerSpan = ${declared} bytes)`,
+      maxBytesPerTrace, `Tempo would discard such traces as trace_too_large after answering 200; raise it to at least ${declared}`);
+  }
+  return maxBytesPerTrace;
 }
 
 function validateTuning(s: TempoSettings): void {

@@ -88,7 +88,9 @@ describe.each(stacks)('Prometheus in the stack (%s)', (label, props) => {
   });
 
   test('TempoHighMemory is scaled to Tempo\'s memory limit', () => {
-    expect(stack.prometheusChart!.prometheus.settings.rules.tempoMemoryLimitBytes).toBe(cluster ? 3 * 2 ** 30 : 2 * 2 ** 30);
+    const limit = find(objects, 'StatefulSet', 'tempo').spec.template.spec.containers[0].resources.limits.memory;
+    expect(limit).toBe(cluster ? '3Gi' : '2560Mi');
+    expect(stack.prometheusChart!.prometheus.settings.rules.tempoMemoryLimitBytes).toBe(cluster ? 3 * 2 ** 30 : 2560 * 2 ** 20);
   });
 });
 

@@ -46,12 +46,22 @@ describe('tempo.yaml for every mode', () => {
   });
 
   test('ingestion limits come from the declared load', () => {
-    const resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '4', memory: '4Gi' } };
+    const resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '4', memory: '8Gi' } };
     const low = config({ expectedLoad: { tracesPerSecond: 2000 }, resources }).overrides.defaults.ingestion;
     const high = config({ expectedLoad: { tracesPerSecond: 4000 }, resources }).overrides.defaults.ingestion;
     expect(high.max_traces_per_user).toBe(low.max_traces_per_user * 2);
     expect(high.rate_limit_bytes).toBe(low.rate_limit_bytes * 2);
     expect(high.burst_size_bytes).toBe(low.burst_size_bytes * 2);
+  });
+
+  test('the ingester sweeps every 5 s and cuts traces idle for 10 s unless set', () => {
+    expect(config().ingester).toMatchObject({ trace_idle_period: '10s', flush_check_period: '5s' });
+    expect(config({ ingesterTraceIdlePeriod: '8s', ingesterFlushCheckPeriod: '2s' }).ingester).toMatchObject({ trace_idle_period: '8s', flush_check_period: '2s' });
+  });
+
+  test('max_bytes_per_trace is written, Tempo\'s 5 MB unless set', () => {
+    expect(config().overrides.defaults.global).toEqual({ max_bytes_per_trace: 5_000_000 });
+    expect(config({ maxBytesPerTrace: 8_000_000 }).overrides.defaults.global).toEqual({ max_bytes_per_trace: 8_000_000 });
   });
 
   test('presets differ where the guide says they do', () => {
@@ -93,7 +103,13 @@ describe('the metrics-generator', () => {
   const c = config({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite });
 
   test('processors are enabled through the overrides, in Tempo\'s hyphenated names', () => {
-    expect(c.overrides.defaults.metrics_generator).toEqual({ processors: ['service-graphs', 'span-metrics', 'local-blocks'] });
+    expect(c.overrides.defaults.metrics_generator).toEqual({ processors: ['service-graphs', 'span-metrics', 'local-blocks'], max_active_series: 10_000 });
+  });
+
+  test('caps the active series of each generator, 10 000 unless set', () => {
+    const set = config({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite, metricsGeneratorMaxActiveSeries: 50_000 });
+    expect(set.overrides.defaults.metrics_generator?.max_active_series).toBe(50_000);
+    expect(resolveTempoSettings({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite, metricsGeneratorMaxActiveSeries: 50_000 }).metricsGeneratorMaxActiveSeries).toBe(50_000);
   });
 
   test('writes its WAL and local blocks under the volume', () => {
@@ -138,7 +154,10 @@ describe('cluster mode', () => {
 
   test('replicates every trace to three ingesters by default, configurable up to replicas', () => {
     expect(c.ingester.lifecycler?.ring.replication_factor).toBe(3);
-    const five = config({ mode: 'cluster', replicas: 5, replicationFactor: 5, storage: s3, metricsRemoteWriteUrl: remoteWrite });
+    const five = config({
+      mode: 'cluster', replicas: 5, replicationFactor: 5, storage: s3, metricsRemoteWriteUrl: remoteWrite,
+      resources: { requests: { cpu: '1', memory: '1536Mi' }, limits: { cpu: '2', memory: '4Gi' } },
+    });
     expect(five.ingester.lifecycler?.ring.replication_factor).toBe(5);
   });
 
@@ -160,8 +179,9 @@ describe('cluster mode', () => {
     expect(c.storage.trace.wal.path.startsWith('/var/tempo/')).toBe(true);
   });
 
-  test('the rate limit is shared by all distributors (global strategy)', () => {
+  test('the rate limit is shared by all distributors (global strategy) unless local is asked for', () => {
     expect(c.overrides.defaults.ingestion.rate_strategy).toBe('global');
+    expect(config({ mode: 'cluster', storage: s3, metricsRemoteWriteUrl: remoteWrite, rateStrategy: 'local', resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '8Gi' } } }).overrides.defaults.ingestion.rate_strategy).toBe('local');
   });
 
   test('blocks go to S3 with credentials left to the environment', () => {

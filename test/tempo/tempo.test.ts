@@ -162,7 +162,7 @@ describe('single-node Tempo', () => {
   });
 
   test('resources default to the seed\'s and can be overridden', () => {
-    expect(tempoContainer(objects).resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } });
+    expect(tempoContainer(objects).resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2560Mi' } });
     const custom = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '3', memory: '3Gi' } };
     expect(tempoContainer(synthTempo({ resources: custom }).objects).resources).toEqual(custom);
   });
@@ -295,7 +295,22 @@ describe('bad input throws at construction with the prop, the value and the fix'
     ['a negative load', { expectedLoad: { tracesPerSecond: -5 } }, "tempo: 'expectedLoad.tracesPerSecond' must be a number greater than 0, got -5"],
     ['headroom below 1', { expectedLoad: { tracesPerSecond: 10, headroom: 0.5 } }, "tempo: 'expectedLoad.headroom' must be a number at least 1, got 0.5"],
     ['a memory limit below the load', { expectedLoad: { tracesPerSecond: 2000 }, resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } } },
-      "tempo: 'resources.limits.memory' is too small for the expected load (each replica needs about 1210Mi), got '1Gi'; raise it to at least 1210Mi, lower 'expectedLoad', or add replicas in cluster mode"],
+      "tempo: 'resources.limits.memory' cannot hold what the rate limit admits (430000 live traces of 10 spans of 100 bytes per replica need about 2336Mi), got '1Gi'; "
+      + "raise it to at least 2336Mi, lower 'expectedLoad', raise 'expectedLoad.minBytesPerSpan' if spans are never that small, shorten 'ingesterFlushCheckPeriod', or add replicas in cluster mode"],
+    ['a smallest span above the average', { expectedLoad: { tracesPerSecond: 10, bytesPerSpan: 500, minBytesPerSpan: 600 } },
+      "tempo: 'expectedLoad.minBytesPerSpan' must not exceed expectedLoad.bytesPerSpan (500), got 600; the smallest span cannot be larger than the average one: lower minBytesPerSpan or raise bytesPerSpan"],
+    ['a zero smallest span', { expectedLoad: { tracesPerSecond: 10, minBytesPerSpan: 0 } },
+      "tempo: 'expectedLoad.minBytesPerSpan' must be a number at least 1, got 0; use a number at least 1"],
+    ['a trace size limit below the declared trace', { expectedLoad: { tracesPerSecond: 10, spansPerTrace: 20, bytesPerSpan: 1000 }, maxBytesPerTrace: 15_000 },
+      "tempo: 'maxBytesPerTrace' is smaller than a trace of the declared shape (expectedLoad.spansPerTrace x bytesPerSpan = 20000 bytes), got 15000; "
+      + 'Tempo would discard such traces as trace_too_large after answering 200; raise it to at least 20000'],
+    ['a fractional trace size limit', { maxBytesPerTrace: 5e6 + 0.5 }, "tempo: 'maxBytesPerTrace' must be a whole number >= 1, got 5000000.5; use a whole number >= 1"],
+    ['an unlimited series limit', { metricsGeneratorMaxActiveSeries: 0 },
+      "tempo: 'metricsGeneratorMaxActiveSeries' must be a whole number >= 1, got 0; use a whole number >= 1 such as 10000 (Tempo's 0 means unlimited, which Prometheus cannot be sized for)"],
+    ['an unknown rate strategy', { rateStrategy: 'shared' as any }, "tempo: 'rateStrategy' must be one of 'local', 'global', got 'shared'; pick one of local, global"],
+    ['an idle period Tempo cannot parse', { ingesterTraceIdlePeriod: '10' },
+      "tempo: 'ingesterTraceIdlePeriod' must be a Go duration such as '30s', '5m' or '336h', got '10'; write it with the units ns, us, ms, s, m or h (days are not accepted: write 7d as '168h')"],
+    ['a zero flush check period', { ingesterFlushCheckPeriod: '0s' }, "tempo: 'ingesterFlushCheckPeriod' must be longer than zero, got '0s'; use a positive duration such as '30s'"],
     ['a CPU limit below the load', { expectedLoad: { tracesPerSecond: 3000 }, resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '4Gi' } } },
       "tempo: 'resources.limits.cpu' is too small for the expected load (each replica ingests 60000 spans/s, about 2.7 cores), got '2'; raise it to at least '2.7', lower 'expectedLoad', or add replicas in cluster mode"],
     ['a request above its limit', { resources: { requests: { cpu: '4', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } } }, "tempo: 'resources.requests.cpu' must not exceed the limit (2), got '4'; lower the request or raise the limit"],
