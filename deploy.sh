@@ -7,7 +7,7 @@ set -euo pipefail
 # Generated Secrets pass through temporary files: nobody else may read them.
 umask 077
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "${BASH_SOURCE[0]%/*}" 2>/dev/null && pwd) || ROOT=$PWD
 readonly ROOT
 readonly DIST="$ROOT/dist"
 readonly FIELD_MANAGER=tempo-stack
@@ -156,7 +156,8 @@ duration_seconds() {
 available_envs() {
   local d names=""
   for d in "$DIST"/*/; do
-    [[ -d $d ]] && names+="${names:+, }$(basename "$d")"
+    d=${d%/}
+    [[ -d $d ]] && names+="${names:+, }${d##*/}"
   done
   printf '%s' "${names:-none}"
 }
@@ -338,10 +339,11 @@ secret_manifest() {
 }
 
 ensure_secrets() {
-  local i name spec keys file
+  local i name spec keys file pair
   for i in ${SECRET_NAMES[@]+"${!SECRET_NAMES[@]}"}; do
     name=${SECRET_NAMES[$i]} spec=${SECRET_SPECS[$i]}
-    keys=$(printf '%s\n' "$spec" | tr ' ' '\n' | sed 's/=.*//' | paste -sd, -)
+    keys=""
+    for pair in $spec; do keys+="${keys:+,}${pair%%=*}"; done
     if ((!NS_EXISTS)); then
       say "Secret $name would be created with generated keys $keys"
       continue
@@ -443,25 +445,33 @@ wait_rollouts() {
 }
 
 PF_LOCAL_PORTS=()
+PF_ERROR=""
 # kubectl picks free local ports (":<port>") and prints them, one line per port, in order.
-port_forward() {
-  local service=$1 log="$WORK/port-forward-$1.log" specs=() port attempt line
+start_port_forward() {
+  local service=$1 specs=() port
   shift
   for port in "$@"; do specs+=(":$port"); done
-  kc --exec --namespace "$NS" port-forward "svc/$service" "${specs[@]}" --address 127.0.0.1 >"$log" 2>&1 &
-  local pid=$!
-  PF_PIDS+=("$pid")
-  PF_LOCAL_PORTS=()
-  for ((attempt = 0; attempt < 100; attempt++)); do
+  : >"$WORK/port-forward-$service.log"
+  kc --exec --namespace "$NS" port-forward "svc/$service" "${specs[@]}" --address 127.0.0.1 \
+    >"$WORK/port-forward-$service.log" 2>&1 &
+  PF_PIDS+=("$!")
+}
+
+# Waits for the local ports of a port-forward started last but <index> (0: the first one started).
+await_port_forward() {
+  local service=$1 count=$2 pid=${PF_PIDS[$3]} log="$WORK/port-forward-$1.log" attempt line
+  for ((attempt = 0; attempt < 200; attempt++)); do
     PF_LOCAL_PORTS=()
     while IFS= read -r line; do
       if [[ $line =~ ^Forwarding\ from\ 127\.0\.0\.1:([0-9]+)\ -\> ]]; then PF_LOCAL_PORTS+=("${BASH_REMATCH[1]}"); fi
     done <"$log"
-    ((${#PF_LOCAL_PORTS[@]} < $#)) || return 0
+    ((${#PF_LOCAL_PORTS[@]} < count)) || return 0
     kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
+    sleep 0.05
   done
-  PF_ERROR=$(tr '\n' ' ' <"$log")
+  IFS= read -r -d '' PF_ERROR <"$log" || true
+  PF_ERROR=${PF_ERROR//$'\n'/ }
+  PF_ERROR="kubectl port-forward svc/$service: ${PF_ERROR:-no local port within 10 s}"
   return 1
 }
 
@@ -469,21 +479,38 @@ HTTP_STATUS=""
 HTTP_BODY=""
 # curl into HTTP_STATUS (000 when nothing answered) and HTTP_BODY; never fails.
 http() {
-  rm -f "$WORK/http-body"
+  : >"$WORK/http-body"
   HTTP_STATUS=$(curl -sS --max-time 10 -o "$WORK/http-body" -w '%{http_code}' "$@" 2>"$WORK/http-error") || true
-  HTTP_BODY=$(cat "$WORK/http-body" 2>/dev/null) || HTTP_BODY=""
-  if [[ -z $HTTP_BODY ]]; then HTTP_BODY=$(tr '\n' ' ' <"$WORK/http-error"); fi
+  HTTP_BODY=""
+  IFS= read -r -d '' HTTP_BODY <"$WORK/http-body" || true
+  if [[ -z $HTTP_BODY ]]; then
+    IFS= read -r -d '' HTTP_BODY <"$WORK/http-error" || true
+    HTTP_BODY=${HTTP_BODY//$'\n'/ }
+  fi
   [[ -n $HTTP_STATUS ]] || HTTP_STATUS=000
 }
 
-first_line() { printf '%s' "$1" | head -n 1 | cut -c1-200; }
+first_line() {
+  local line=${1%%$'\n'*}
+  printf '%s' "${line:0:200}"
+}
+
+# How often a fixed string occurs in a text.
+occurrences() {
+  local rest=$1 n=0
+  while [[ $rest == *"$2"* ]]; do
+    rest=${rest#*"$2"}
+    n=$((n + 1))
+  done
+  printf '%s' "$n"
+}
 
 CHECKS=0
 FAILED_CHECKS=0
 check_line() {
   CHECKS=$((CHECKS + 1))
   if [[ $1 == FAIL ]]; then FAILED_CHECKS=$((FAILED_CHECKS + 1)); fi
-  printf '%-4s  %-34s %s\n' "$1" "$2" "$3"
+  printf '%-4s  %-36s %s\n' "$1" "$2" "$3"
 }
 
 DETAIL=""
@@ -502,7 +529,7 @@ TEMPO_URL="" OTLP_URL="" PROMETHEUS_URL="" GRAFANA_URL=""
 TRACE_ID="" SPAN_ID="" TRACE_SENT=0
 GRAFANA_CONFIG=""
 
-has_service() { printf '%s\n' "$SERVICES" | grep -qx "service/$1"; }
+has_service() { [[ $'\n'$SERVICES$'\n' == *$'\n'"service/$1"$'\n'* ]]; }
 
 probe_tempo_ready() {
   http "$TEMPO_URL/ready"
@@ -529,26 +556,31 @@ probe_grafana_health() {
 health_checks() {
   SERVICES=$(kcn get services -l "$STACK_SELECTOR" -o name)
   has_service tempo || die "no Service tempo labelled $STACK_SELECTOR in namespace $NS"
-  if port_forward tempo 3200 4318; then
+  local index=${#PF_PIDS[@]} prometheus=-1 grafana=-1
+  # All port-forwards start at once and come up in parallel.
+  start_port_forward tempo 3200 4318
+  if has_service prometheus; then prometheus=$((index + 1)) && start_port_forward prometheus 9090; fi
+  if has_service grafana; then grafana=$((index + 1 + (prometheus >= 0))) && start_port_forward grafana 3000; fi
+  if await_port_forward tempo 2 "$index"; then
     TEMPO_URL="http://127.0.0.1:${PF_LOCAL_PORTS[0]}" OTLP_URL="http://127.0.0.1:${PF_LOCAL_PORTS[1]}"
-    if poll probe_tempo_ready; then check_line ok "tempo /ready" "$DETAIL"; else check_line FAIL "tempo /ready" "$DETAIL"; fi
+    run_check "tempo /ready" probe_tempo_ready
   else
-    check_line FAIL "tempo port-forward" "$PF_ERROR"
+    check_line FAIL "tempo /ready" "$PF_ERROR"
   fi
-  if has_service prometheus; then
-    if port_forward prometheus 9090; then
+  if ((prometheus >= 0)); then
+    if await_port_forward prometheus 1 "$prometheus"; then
       PROMETHEUS_URL="http://127.0.0.1:${PF_LOCAL_PORTS[0]}"
-      if poll probe_prometheus_ready; then check_line ok "prometheus /-/ready" "$DETAIL"; else check_line FAIL "prometheus /-/ready" "$DETAIL"; fi
+      run_check "prometheus /-/ready" probe_prometheus_ready
     else
-      check_line FAIL "prometheus port-forward" "$PF_ERROR"
+      check_line FAIL "prometheus /-/ready" "$PF_ERROR"
     fi
   fi
-  if has_service grafana; then
-    if port_forward grafana 3000; then
+  if ((grafana >= 0)); then
+    if await_port_forward grafana 1 "$grafana"; then
       GRAFANA_URL="http://127.0.0.1:${PF_LOCAL_PORTS[0]}"
-      if poll probe_grafana_health; then check_line ok "grafana /api/health" "$DETAIL"; else check_line FAIL "grafana /api/health" "$DETAIL"; fi
+      run_check "grafana /api/health" probe_grafana_health
     else
-      check_line FAIL "grafana port-forward" "$PF_ERROR"
+      check_line FAIL "grafana /api/health" "$PF_ERROR"
     fi
   fi
 }
@@ -584,7 +616,7 @@ probe_trace_by_id() {
   http "$TEMPO_URL/api/traces/$TRACE_ID"
   if [[ $HTTP_STATUS == 200 && $HTTP_BODY == *"\"$VERIFY_SERVICE\""* ]]; then
     local spans
-    spans=$(printf '%s' "$HTTP_BODY" | grep -o '"spanId"' | wc -l | tr -d ' ')
+    spans=$(occurrences "$HTTP_BODY" '"spanId"')
     DETAIL="trace $TRACE_ID read back: $spans span(s) of service $VERIFY_SERVICE"
     return 0
   fi
@@ -649,9 +681,9 @@ declared_alerts() { awk '/^[[:space:]]*-?[[:space:]]*alert:[[:space:]]/ { n++ } 
 probe_alert_rules() {
   http "$PROMETHEUS_URL/api/v1/rules?type=alert"
   local loaded groups expected
-  loaded=$(printf '%s' "$HTTP_BODY" | grep -o '"type":"alerting"' | wc -l | tr -d ' ')
-  groups=$(printf '%s' "$HTTP_BODY" | grep -o '"file":"' | wc -l | tr -d ' ')
-  expected=$(declared_alerts)
+  loaded=$(occurrences "$HTTP_BODY" '"type":"alerting"')
+  groups=$(occurrences "$HTTP_BODY" '"file":"')
+  expected=$DECLARED_ALERTS
   if [[ $HTTP_STATUS == 200 ]] && ((loaded > 0 && loaded >= expected)); then
     DETAIL="$loaded alert rules loaded in $groups group(s) (dist/$ENV_NAME declares $expected)"
     return 0
@@ -724,6 +756,7 @@ verify_end_to_end() {
     if [[ -n $selector ]]; then
       TEMPO_PODS=$(kcn get pods -l "$selector" -o 'go-template={{range .items}}{{.metadata.name}} {{end}}') || TEMPO_PODS=""
     fi
+    DECLARED_ALERTS=$(declared_alerts)
     run_check "prometheus: scrapes every tempo pod" probe_tempo_scraped
     run_check "prometheus: alert rules" probe_alert_rules
   elif ! has_service prometheus; then
