@@ -400,7 +400,8 @@ selector_of() {
   printf '%s' "${selector%,}"
 }
 
-readonly POD_REASONS='{{range .items}}{{.metadata.name}}: {{.status.phase}}{{range .status.conditions}}{{if and (eq .type "PodScheduled") (eq .status "False")}}, not scheduled: {{.message}}{{end}}{{end}}{{range .status.initContainerStatuses}}{{if .state.waiting}}, init container {{.name}} waiting: {{.state.waiting.reason}}{{with .state.waiting.message}} ({{.}}){{end}}{{end}}{{end}}{{range .status.containerStatuses}}{{if .state.waiting}}, container {{.name}} waiting: {{.state.waiting.reason}}{{with .state.waiting.message}} ({{.}}){{end}}{{end}}{{if not .ready}}{{with .lastState.terminated}}, container {{.name}} last exited: {{.reason}} (exit code {{.exitCode}}){{end}}{{end}}{{end}}{{"\n"}}{{end}}'
+# shellcheck disable=SC2016 # Go templates, not shell
+readonly POD_REASONS='{{range .items}}{{.metadata.name}}: {{.status.phase}}{{range .status.conditions}}{{if and (eq .type "PodScheduled") (eq .status "False")}}, not scheduled: {{.message}}{{end}}{{end}}{{range .status.initContainerStatuses}}{{if .state.waiting}}, init container {{.name}} waiting: {{.state.waiting.reason}}{{with .state.waiting.message}} ({{.}}){{end}}{{end}}{{end}}{{range .status.containerStatuses}}{{$container := .name}}{{if .state.waiting}}, container {{.name}} waiting: {{.state.waiting.reason}}{{with .state.waiting.message}} ({{.}}){{end}}{{end}}{{if not .ready}}{{with .lastState.terminated}}, container {{$container}} last exited: {{.reason}} (exit code {{.exitCode}}){{end}}{{end}}{{end}}{{"\n"}}{{end}}'
 readonly EVENT_LINES='{{range .items}}{{.type}} {{.reason}}: {{.message}}{{"\n"}}{{end}}'
 
 # Why a workload is not ready: its pods' waiting reasons and the last events of it and its pods.
@@ -855,7 +856,7 @@ do_status() {
   say "== Services (in-cluster URLs)"
   # shellcheck disable=SC2016 # a Go template, not shell
   kcn get services -l "$STACK_SELECTOR" \
-    -o 'go-template={{range .items}}{{$name := .metadata.name}}{{range .spec.ports}}{{$name}} {{.name}} {{.port}}{{"\n"}}{{end}}{{end}}' |
+    -o 'go-template={{range .items}}{{$name := .metadata.name}}{{range .spec.ports}}{{$name}} {{or .name "-"}} {{.port}}{{"\n"}}{{end}}{{end}}' |
     while read -r service port_name port; do
       printf '  %-18s %-12s http://%s.%s.svc.cluster.local:%s\n' "$service" "$port_name" "$service" "$NS" "$port"
     done

@@ -521,7 +521,7 @@ describe('manage', () => {
       `--namespace tempo-dev get statefulset,deployment -l ${NS_LABELS} -o wide`,
       `--namespace tempo-dev get pods -l ${NS_LABELS} -o wide`,
       '--namespace tempo-dev get pvc',
-      `--namespace tempo-dev get services -l ${NS_LABELS} -o go-template={{range .items}}{{$name := .metadata.name}}{{range .spec.ports}}{{$name}} {{.name}} {{.port}}{{"\\n"}}{{end}}{{end}}`,
+      `--namespace tempo-dev get services -l ${NS_LABELS} -o go-template={{range .items}}{{$name := .metadata.name}}{{range .spec.ports}}{{$name}} {{or .name "-"}} {{.port}}{{"\\n"}}{{end}}{{end}}`,
       '--namespace tempo-dev get secrets -o go-template={{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}',
       '--namespace tempo-dev get secrets -l tempo-stack/generated=true -o go-template={{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}',
       '--namespace tempo-dev get events --field-selector type=Warning --sort-by=.lastTimestamp',
