@@ -295,6 +295,16 @@ describe('deploy', () => {
     expect(values.every((v) => v.length >= 32)).toBe(true);
   });
 
+  test('without a working openssl, random values come from /dev/urandom', () => {
+    w = healthyServices(runningStack(world())).override('openssl', 'rand -base64 48', { exit: 1 });
+    const run = w.run(['--no-verify']);
+    expect(run.status).toBe(0);
+    const [manifest] = w.evidence('created-');
+    const password = Buffer.from(/^ {2}admin-password: (\S+)$/m.exec(manifest)![1], 'base64').toString();
+    expect(password).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect(run.stdout + run.stderr).not.toContain(password);
+  });
+
   test('--dry-run: server-side dry run, no Secret created, no rollout, no port-forward', () => {
     w = deployed(world());
     const run = w.run(['--dry-run']);
@@ -463,6 +473,25 @@ describe('--verify', () => {
     expect(run.curl.filter((c) => c.endsWith('/api/search'))).toHaveLength(2);
     expect(run.sleep).toEqual(['5', '5', '5', '5']);
     expect(run.kubectl.slice(4)).toEqual([...PORT_FORWARDS, ...VERIFY_READS]);
+  });
+
+  test('a port-forward that fails is a failing check with kubectl\'s reason, and every port-forward is ended on exit', () => {
+    w = runningStack(deployed(world()))
+      .override('kubectl', '--namespace tempo-dev port-forward svc/tempo *', {
+        exit: 1, stderr: 'error: unable to forward port because pod is not running. Current status=Pending\n',
+      });
+    healthyServices(w);
+    const run = w.run(['--verify']);
+    expect(run.status).toBe(1);
+    expect(checks(run)).toEqual([
+      ['FAIL', 'tempo /ready', 'kubectl port-forward svc/tempo: error: unable to forward port because pod is not running. Current status=Pending '],
+      HEALTHY_CHECKS[1],
+      HEALTHY_CHECKS[2],
+    ]);
+    expect(run.curl.some((c) => c.includes('/v1/traces'))).toBe(false);
+    const pids = fs.readFileSync(path.join(w.fakeDir, 'port-forward.pids'), 'utf8').trim().split('\n').map(Number);
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
   });
 
   test('the trace sent is OTLP/JSON with the fresh trace id, a span id and current timestamps', () => {
@@ -654,4 +683,16 @@ test('deploy.sh in the repository is executable bash that parses', () => {
   expect(fs.statSync(script).mode & 0o111).toBe(0o111);
   expect(fs.readFileSync(script, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env bash');
   expect(spawnSync('bash', ['-n', script]).status).toBe(0);
+});
+
+test('the README\'s "Deploy with deploy.sh" documents every verb, option and exit code of --help', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.split('## Deploy with deploy.sh')[1].split('\n## ')[0];
+  w = world();
+  const help = w.run(['--help']).stdout;
+  const flags = [...new Set(help.match(/--[a-z-]+/g))];
+  expect(flags.length).toBeGreaterThan(12);
+  for (const flag of flags) expect(section).toContain(`\`${flag}`);
+  expect(section).toContain('**0** success; **1** failure');
+  expect(section).toContain('**2** usage error');
 });
