@@ -214,9 +214,10 @@ kc() {
   # Printed on fd 3 (the script's stderr), so that redirecting or capturing kubectl's output
   # never swallows the command line.
   if ((VERBOSE)); then
-    printf '+' >&3
-    printf ' %q' "${cmd[@]}" >&3
-    printf '\n' >&3
+    local line
+    printf -v line ' %q' "${cmd[@]}"
+    # One write, so that lines of port-forwards starting together do not interleave.
+    printf '+%s\n' "$line" >&3
   fi
   if ((replace)); then exec "${cmd[@]}" 3>&-; fi
   "${cmd[@]}" 3>&-
