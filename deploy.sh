@@ -234,33 +234,31 @@ cleanup() {
   if [[ -n $WORK ]]; then rm -rf "$WORK"; fi
 }
 
-check_kubectl() {
+# One call answers both: kubectl version prints the client's version, then asks the server for its own.
+check_kubectl_and_cluster() {
   command -v kubectl >/dev/null ||
     die "kubectl is not on the PATH: install kubectl 1.$KUBECTL_MIN_MINOR or newer (https://kubernetes.io/docs/tasks/tools/)"
-  local version
-  version=$(kc version --client -o yaml 2>&1) || die "kubectl version --client failed:" "$version"
-  if [[ $version =~ gitVersion:\ *v([0-9]+)\.([0-9]+) ]]; then
-    local major=${BASH_REMATCH[1]} minor=${BASH_REMATCH[2]}
-    if ((major < 1 || (major == 1 && 10#$minor < KUBECTL_MIN_MINOR))); then
-      die "kubectl $major.$minor is too old: server-side apply and kustomize need kubectl 1.$KUBECTL_MIN_MINOR or newer (https://kubernetes.io/docs/tasks/tools/)"
-    fi
-  else
-    warn "could not read kubectl's version; continuing"
-  fi
-}
-
-CONTEXT_NAME=""
-check_cluster() {
-  local out
   if [[ -n $CONTEXT ]]; then
     CONTEXT_NAME=$CONTEXT
   else
     CONTEXT_NAME=$(kc config current-context 2>/dev/null) ||
       die "kubectl has no current context: choose one with kubectl config use-context <name>, or pass --context <name>"
   fi
-  out=$(kc get --raw /version --request-timeout=15s 2>&1) ||
-    die "cannot reach the cluster of context '$CONTEXT_NAME':" "$out" \
+  local version reachable=1 error
+  version=$(kc version -o yaml --request-timeout=15s 2>"$WORK/version.err") || reachable=0
+  if [[ ${version%%serverVersion:*} =~ gitVersion:\ *v([0-9]+)\.([0-9]+) ]]; then
+    local major=${BASH_REMATCH[1]} minor=${BASH_REMATCH[2]}
+    if ((major < 1 || (major == 1 && 10#$minor < KUBECTL_MIN_MINOR))); then
+      die "kubectl $major.$minor is too old: server-side apply and kustomize need kubectl 1.$KUBECTL_MIN_MINOR or newer (https://kubernetes.io/docs/tasks/tools/)"
+    fi
+  elif ((reachable)); then
+    warn "could not read kubectl's version; continuing"
+  fi
+  if ((!reachable)) || [[ $version != *serverVersion:* ]]; then
+    IFS= read -r -d '' error <"$WORK/version.err" || true
+    die "cannot reach the cluster of context '$CONTEXT_NAME':" "${error%$'\n'}" \
       "Is the cluster running (kind get clusters, k3d cluster list, minikube status)? Pick another one with --context."
+  fi
 }
 
 NS_EXISTS=0
@@ -977,8 +975,7 @@ main() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
 
-  check_kubectl
-  check_cluster
+  check_kubectl_and_cluster
   check_namespace
   case $VERB in
     deploy) do_deploy ;;

@@ -54,19 +54,21 @@ const CLUSTER = {
   'secrets.txt': 'minio-credentials MINIO_ROOT_USER=random MINIO_ROOT_PASSWORD=random\n',
 };
 
+/** kubectl version -o yaml of a 1.30 client talking to a 1.29 server. */
+const VERSIONS = 'clientVersion:\n  gitVersion: v1.30.2\n  major: "1"\n  minor: "30"\nkustomizeVersion: v5.0.4-0.20230601165947-6ce0bf390ce3\n'
+  + 'serverVersion:\n  gitVersion: v1.29.4\n  major: "1"\n  minor: "29"\n';
+
 const COMMON_CHECKS = [
-  'version --client -o yaml',
   'config current-context',
-  'get --raw /version --request-timeout=15s',
+  'version -o yaml --request-timeout=15s',
 ];
 
 function world(): World {
   return new World().dist('dev', DEV).dist('cluster', CLUSTER).dist('single-node', {
     '0000-namespace.k8s.yaml': namespaceYaml('tempo', 'single-node'), 'kustomization.yaml': 'resources: []\n',
   })
-    .on('kubectl', '*version --client -o yaml', { stdout: 'clientVersion:\n  gitVersion: v1.30.2\n  major: "1"\n  minor: "30"\n' })
     .on('kubectl', 'config current-context', { stdout: 'kind-tempo\n' })
-    .on('kubectl', '*get --raw /version --request-timeout=15s', { stdout: '{"major":"1","minor":"30"}\n' });
+    .on('kubectl', '*version -o yaml --request-timeout=15s', { stdout: VERSIONS });
 }
 
 /** The namespace exists and carries the labels of environment `env`. */
@@ -249,8 +251,8 @@ describe('deploy', () => {
     expect(run.status).toBe(0);
     const printed = run.stderr.split('\n').filter((l) => l.startsWith('+ ')).map((l) => l.slice(2));
     expect(printed.map((l) => w.normalize(l).replace(/\\/g, '')).sort()).toEqual(run.kubectl.map((l) => `kubectl ${l}`.replace(/\\/g, '')).sort());
-    expect(printed[0]).toBe('kubectl --context kind-tempo version --client -o yaml');
-    expect(printed[2]).toBe(String.raw`kubectl --context kind-tempo get namespace tempo-dev --ignore-not-found -o jsonpath=\{.metadata.name\}\|\{.metadata.labels.app\\.kubernetes\\.io/part-of\}\|\{.metadata.labels.app\\.kubernetes\\.io/instance\}`);
+    expect(printed[0]).toBe('kubectl --context kind-tempo version -o yaml --request-timeout=15s');
+    expect(printed[1]).toBe(String.raw`kubectl --context kind-tempo get namespace tempo-dev --ignore-not-found -o jsonpath=\{.metadata.name\}\|\{.metadata.labels.app\\.kubernetes\\.io/part-of\}\|\{.metadata.labels.app\\.kubernetes\\.io/instance\}`);
     expect(run.kubectl.every((c) => c.startsWith('--context kind-tempo '))).toBe(true);
     // No current-context lookup when the context is given.
     expect(run.kubectl).not.toContain('--context kind-tempo config current-context');
@@ -270,7 +272,7 @@ describe('deploy', () => {
     w.on('kubectl', '--namespace tempo-dev get secret grafana-admin --ignore-not-found -o name', { stdout: 'secret/grafana-admin\n' });
     const run = w.run(['--no-verify']);
     expect(run.status).toBe(0);
-    expect(run.kubectl.slice(3, 7)).toEqual([
+    expect(run.kubectl.slice(2, 6)).toEqual([
       `get namespace tempo-dev --ignore-not-found ${JSONPATH}`,
       '--namespace tempo-dev get secret grafana-admin --ignore-not-found -o name',
       `${APPLY} -k $ROOT/dist/dev/`,
@@ -323,7 +325,7 @@ describe('deploy', () => {
     w = world();
     const run = w.run(['--dry-run']);
     expect(run.status).toBe(0);
-    expect(run.kubectl.slice(4)).toEqual([
+    expect(run.kubectl.slice(3)).toEqual([
       `${APPLY} --dry-run=server -f $ROOT/dist/dev/0000-namespace.k8s.yaml`,
       'apply --dry-run=client -k $ROOT/dist/dev/',
     ]);
@@ -337,7 +339,7 @@ describe('deploy', () => {
     expect(run.stderr).toContain("error: namespace tempo-dev belongs to environment 'single-node' of tempo-stack "
       + "(label app.kubernetes.io/instance=single-node), not to 'dev'; nothing was changed.\n"
       + '  Manage it with --env single-node, or give environment dev its own namespace in charts/environments.ts and run npm run synth.\n');
-    expect(run.kubectl).toHaveLength(4);
+    expect(run.kubectl).toHaveLength(3);
   });
 
   test('a namespace of another application is refused too', () => {
@@ -345,21 +347,23 @@ describe('deploy', () => {
     const run = w.run(['--clean', '--yes']);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("error: namespace tempo-dev belongs to 'loki-stack' (label app.kubernetes.io/part-of=loki-stack), not to tempo-stack; nothing was changed.\n");
-    expect(run.kubectl).toHaveLength(4);
+    expect(run.kubectl).toHaveLength(3);
   });
 
   test('an unreachable cluster or an old kubectl stops before anything is applied', () => {
-    w = world().override('kubectl', 'get --raw /version *', { exit: 1, stderr: 'The connection to the server 127.0.0.1:6443 was refused\n' });
+    w = world().override('kubectl', 'version -o yaml *', {
+      exit: 1, stdout: 'clientVersion:\n  gitVersion: v1.30.2\n', stderr: 'The connection to the server 127.0.0.1:6443 was refused\n',
+    });
     const unreachable = w.run([]);
     expect(unreachable.status).toBe(1);
     expect(unreachable.stderr).toContain("error: cannot reach the cluster of context 'kind-tempo':\n  The connection to the server 127.0.0.1:6443 was refused\n");
     expect(unreachable.kubectl).toEqual(COMMON_CHECKS);
     w.remove();
-    w = new World().dist('dev', DEV).on('kubectl', 'version --client -o yaml', { stdout: 'clientVersion:\n  gitVersion: v1.24.17\n' });
+    w = world().override('kubectl', 'version -o yaml *', { stdout: 'clientVersion:\n  gitVersion: v1.24.17\nserverVersion:\n  gitVersion: v1.29.4\n' });
     const old = w.run([]);
     expect(old.status).toBe(1);
     expect(old.stderr).toBe('error: kubectl 1.24 is too old: server-side apply and kustomize need kubectl 1.27 or newer (https://kubernetes.io/docs/tasks/tools/)\n');
-    expect(old.kubectl).toEqual(['version --client -o yaml']);
+    expect(old.kubectl).toEqual(COMMON_CHECKS);
   });
 
   test('a rollout that times out: which workload, its pods\' waiting reasons and last events, exit 1, no health check', () => {
@@ -373,7 +377,7 @@ describe('deploy', () => {
       .on('kubectl', '--namespace tempo-dev get events --field-selector involvedObject.name=tempo-0 *', { stdout: 'Warning BackOff: Back-off restarting failed container tempo\n' });
     const run = w.run(['--timeout', '2m']);
     expect(run.status).toBe(1);
-    expect(run.kubectl.slice(7)).toEqual([
+    expect(run.kubectl.slice(6)).toEqual([
       '--namespace tempo-dev rollout status statefulset.apps/tempo --timeout=2m',
       `--namespace tempo-dev get statefulset.apps/tempo ${SELECTOR_TEMPLATE}`,
       expect.stringMatching(new RegExp(`^--namespace tempo-dev get pods -l ${TEMPO_SELECTOR} -o go-template=`)),
@@ -472,7 +476,7 @@ describe('--verify', () => {
     // 10s of --timeout at one attempt every 5 s: two attempts per failing check.
     expect(run.curl.filter((c) => c.endsWith('/api/search'))).toHaveLength(2);
     expect(run.sleep).toEqual(['5', '5', '5', '5']);
-    expect(run.kubectl.slice(4)).toEqual([...PORT_FORWARDS, ...VERIFY_READS]);
+    expect(run.kubectl.slice(3)).toEqual([...PORT_FORWARDS, ...VERIFY_READS]);
   });
 
   test('a port-forward that fails is a failing check with kubectl\'s reason, and every port-forward is ended on exit', () => {
@@ -533,7 +537,7 @@ describe('--verify', () => {
     const run = w.run(['--verify']);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe("error: environment dev is not deployed: namespace tempo-dev does not exist in context 'kind-tempo'. Deploy it with ./deploy.sh --env dev\n");
-    expect(run.kubectl).toHaveLength(4);
+    expect(run.kubectl).toHaveLength(3);
   });
 });
 
@@ -546,7 +550,7 @@ describe('manage', () => {
       .on('kubectl', '--namespace tempo-dev get pods *', { stdout: 'NAME      READY   STATUS    RESTARTS\ntempo-0   1/1     Running   2\n' });
     const run = w.run(['--status']);
     expect(run.status).toBe(0);
-    expect(run.kubectl.slice(4)).toEqual([
+    expect(run.kubectl.slice(3)).toEqual([
       `--namespace tempo-dev get statefulset,deployment -l ${NS_LABELS} -o wide`,
       `--namespace tempo-dev get pods -l ${NS_LABELS} -o wide`,
       '--namespace tempo-dev get pvc',
@@ -591,7 +595,7 @@ describe('manage', () => {
     w = runningStack(deployed(world()));
     const run = w.run(['--stop']);
     expect(run.status).toBe(0);
-    expect(run.kubectl.slice(4)).toEqual([
+    expect(run.kubectl.slice(3)).toEqual([
       `--namespace tempo-dev get statefulset,deployment -l ${NS_LABELS} -o name`,
       '--namespace tempo-dev scale statefulset.apps/tempo deployment.apps/prometheus deployment.apps/grafana --replicas=0',
     ]);
@@ -602,7 +606,7 @@ describe('manage', () => {
     w = runningStack(deployed(world()));
     const run = w.run(['--restart', '--timeout', '90s']);
     expect(run.status).toBe(0);
-    expect(run.kubectl.slice(4)).toEqual([
+    expect(run.kubectl.slice(3)).toEqual([
       `--namespace tempo-dev get statefulset,deployment -l ${NS_LABELS} -o name`,
       '--namespace tempo-dev rollout restart statefulset.apps/tempo deployment.apps/prometheus deployment.apps/grafana',
       `--namespace tempo-dev get statefulset,deployment -l ${NS_LABELS} -o name`,
@@ -637,7 +641,7 @@ describe('manage', () => {
       const run = w.run(['--clean'], { input });
       expect(run.status).toBe(1);
       expect(run.stderr).toContain(`error: not confirmed (typed '${input.trim()}'): nothing was deleted\n`);
-      expect(run.kubectl.slice(4)).toEqual(CLEAN_READS);
+      expect(run.kubectl.slice(3)).toEqual(CLEAN_READS);
       expect(run.stdout).toContain('  - the PersistentVolumeClaims, and every trace and metric stored on them: data-tempo-0 (5Gi), data-prometheus-0 (10Gi)\n');
       expect(run.stdout).toContain('  - the Secrets deploy.sh generated (their passwords are lost): grafana-admin\n');
       expect(run.stderr).toContain('Type the environment name (dev) to delete it: ');
@@ -649,7 +653,7 @@ describe('manage', () => {
     w = cleanable();
     const run = w.run(['--clean', '--timeout', '3m'], { input: 'dev\n' });
     expect(run.status).toBe(0);
-    expect(run.kubectl.slice(4)).toEqual([
+    expect(run.kubectl.slice(3)).toEqual([
       ...CLEAN_READS,
       'delete --ignore-not-found --timeout=3m -f $ROOT/dist/dev/0001-tempo.k8s.yaml -f $ROOT/dist/dev/0002-prometheus.k8s.yaml -f $ROOT/dist/dev/0003-grafana.k8s.yaml',
       '--namespace tempo-dev delete pvc --ignore-not-found --timeout=3m data-tempo-0 data-prometheus-0',
@@ -674,7 +678,7 @@ describe('manage', () => {
     const run = w.run(['--clean', '--yes']);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe("nothing to clean: namespace tempo-dev does not exist in context 'kind-tempo'\n");
-    expect(run.kubectl).toHaveLength(4);
+    expect(run.kubectl).toHaveLength(3);
   });
 });
 
