@@ -56,7 +56,8 @@ Options:
 
 Exit codes:
   0  success
-  1  failure: a check, the apply, a rollout or a verification failed, or --clean was not confirmed
+  1  failure: a check, the apply, a rollout or a verification failed, the environment is not
+     deployed (--status, --logs, --stop, --restart, --verify), or --clean was not confirmed
   2  usage error: unknown option, missing value, unknown environment (nothing was run)
 EOF
 }
@@ -338,11 +339,12 @@ secret_manifest() {
 }
 
 ensure_secrets() {
-  local i name spec keys file pair
+  local i name spec keys file pair pairs
   for i in ${SECRET_NAMES[@]+"${!SECRET_NAMES[@]}"}; do
     name=${SECRET_NAMES[$i]} spec=${SECRET_SPECS[$i]}
     keys=""
-    for pair in $spec; do keys+="${keys:+,}${pair%%=*}"; done
+    read -r -a pairs <<<"$spec"
+    for pair in "${pairs[@]}"; do keys+="${keys:+,}${pair%%=*}"; done
     if ((!NS_EXISTS)); then
       say "Secret $name would be created with generated keys $keys"
       continue
@@ -428,9 +430,10 @@ explain_not_ready() {
   done
 }
 
+# Waits for the given workloads, or for every workload of the stack.
 wait_rollouts() {
-  local workloads workload failed=""
-  workloads=$(list_workloads)
+  local workloads=${1-} workload failed=""
+  [[ -n $workloads ]] || workloads=$(list_workloads)
   [[ -n $workloads ]] || die "no StatefulSet or Deployment labelled $STACK_SELECTOR in namespace $NS"
   for workload in $workloads; do
     if kcn rollout status "$workload" "--timeout=$TIMEOUT" >"$WORK/rollout.log" 2>&1; then
@@ -457,7 +460,7 @@ start_port_forward() {
   PF_PIDS+=("$!")
 }
 
-# Waits for the local ports of a port-forward started last but <index> (0: the first one started).
+# Waits until the port-forward PF_PIDS[<index>] prints its <count> local ports.
 await_port_forward() {
   local service=$1 count=$2 pid=${PF_PIDS[$3]} log="$WORK/port-forward-$1.log" attempt line
   for ((attempt = 0; attempt < 200; attempt++)); do
@@ -904,7 +907,7 @@ do_restart() {
   [[ -n $workloads ]] || die "no workload of environment $ENV_NAME in namespace $NS to restart"
   # shellcheck disable=SC2086 # one argument per workload
   kcn rollout restart $workloads
-  wait_rollouts
+  wait_rollouts "$workloads"
 }
 
 do_clean() {

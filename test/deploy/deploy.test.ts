@@ -609,7 +609,6 @@ describe('manage', () => {
     expect(run.kubectl.slice(3)).toEqual([
       `--namespace tempo-dev get statefulset,deployment -l ${NS_LABELS} -o name`,
       '--namespace tempo-dev rollout restart statefulset.apps/tempo deployment.apps/prometheus deployment.apps/grafana',
-      `--namespace tempo-dev get statefulset,deployment -l ${NS_LABELS} -o name`,
       '--namespace tempo-dev rollout status statefulset.apps/tempo --timeout=90s',
       '--namespace tempo-dev rollout status deployment.apps/prometheus --timeout=90s',
       '--namespace tempo-dev rollout status deployment.apps/grafana --timeout=90s',
