@@ -356,7 +356,8 @@ describe('deploy', () => {
     });
     const unreachable = w.run([]);
     expect(unreachable.status).toBe(1);
-    expect(unreachable.stderr).toContain("error: cannot reach the cluster of context 'kind-tempo':\n  The connection to the server 127.0.0.1:6443 was refused\n");
+    expect(unreachable.stderr).toBe("error: cannot reach the cluster of context 'kind-tempo':\n  The connection to the server 127.0.0.1:6443 was refused\n"
+      + '  Is the cluster running (kind get clusters, k3d cluster list, minikube status)? Pick another one with --context.\n');
     expect(unreachable.kubectl).toEqual(COMMON_CHECKS);
     w.remove();
     w = world().override('kubectl', 'version -o yaml *', { stdout: 'clientVersion:\n  gitVersion: v1.24.17\nserverVersion:\n  gitVersion: v1.29.4\n' });
@@ -440,6 +441,58 @@ describe('deploy', () => {
     const failing = w.run(['--dry-run']);
     expect(failing.status).toBe(1);
     expect(failing.stderr).toContain("error: npm run synth failed, nothing was applied:\n  synth failed: tempo: 'replicas' must be 1 in single-node mode, got 3\n");
+  });
+
+  describe('each other failure: its message, exit 1', () => {
+    const SECRET = '--namespace tempo-dev get secret grafana-admin --ignore-not-found -o name';
+    test.each<[string, string[], (w: World) => void, string]>([
+      ['no kustomization.yaml', ['--env', 'bare'], (x) => x.dist('bare', { '0000-namespace.k8s.yaml': namespaceYaml('bare', 'bare') }),
+        'error: dist/bare/kustomization.yaml is missing: run npm run synth\n'],
+      ['no Namespace manifest', ['--env', 'bare'], (x) => x.dist('bare', { 'kustomization.yaml': 'resources: []\n' }),
+        'error: dist/bare/0000-namespace.k8s.yaml is missing: run npm run synth\n'],
+      ['a Namespace without a valid name', ['--env', 'bare'], (x) => x.dist('bare', { 'kustomization.yaml': '', '0000-namespace.k8s.yaml': 'metadata:\n  name: Tempo_Dev\n' }),
+        "error: dist/bare/0000-namespace.k8s.yaml declares no valid Namespace name (got 'Tempo_Dev'): run npm run synth\n"],
+      ['an invalid Secret name in secrets.txt', [], (x) => x.dist('dev', { 'secrets.txt': 'Grafana admin-user=random\n' }),
+        "error: dist/dev/secrets.txt line 1: 'Grafana' is not a valid Secret name: run npm run synth\n"],
+      ['a Secret without keys in secrets.txt', [], (x) => x.dist('dev', { 'secrets.txt': 'grafana-admin # keys follow\n' }),
+        'error: dist/dev/secrets.txt line 1: Secret grafana-admin lists no key=kind\n'],
+      ['a key without a kind in secrets.txt', [], (x) => x.dist('dev', { 'secrets.txt': 'grafana-admin admin-password\n' }),
+        "error: dist/dev/secrets.txt line 1: 'admin-password' is not key=kind with a valid Secret key\n"],
+      ['no current context', [], (x) => x.override('kubectl', 'config current-context', { exit: 1 }),
+        'error: kubectl has no current context: choose one with kubectl config use-context <name>, or pass --context <name>\n'],
+      ['a Secret kubectl cannot create', ['--no-verify'], (x) => x.override('kubectl', '*create -f *', { exit: 1, stderr: 'Error from server (Forbidden): secrets is forbidden\n' }),
+        'Error from server (Forbidden): secrets is forbidden\nerror: could not create Secret grafana-admin in namespace tempo-dev\n'],
+      ['no workload to wait for', [], (x) => x.override('kubectl', '*get statefulset,deployment *', { stdout: '' }).on('kubectl', SECRET, { stdout: 'secret/grafana-admin' }),
+        'error: no StatefulSet or Deployment labelled app.kubernetes.io/part-of=tempo-stack in namespace tempo-dev\n'],
+      ['no Service tempo', [], (x) => x.override('kubectl', '*get services *', { stdout: 'service/grafana\n' }).on('kubectl', SECRET, { stdout: 'secret/grafana-admin' }),
+        'error: no Service tempo labelled app.kubernetes.io/part-of=tempo-stack in namespace tempo-dev\n'],
+      ['--stop with no workload', ['--stop'], (x) => x.override('kubectl', '*get statefulset,deployment *', { stdout: '' }),
+        'error: no workload of environment dev in namespace tempo-dev to stop\n'],
+      ['--restart with no workload', ['--restart'], (x) => x.override('kubectl', '*get statefulset,deployment *', { stdout: '' }),
+        'error: no workload of environment dev in namespace tempo-dev to restart\n'],
+    ])('%s', (_name, args, setup, message) => {
+      w = runningStack(deployed(world()));
+      setup(w);
+      const run = w.run(args);
+      expect(run.status).toBe(1);
+      expect(run.stderr.replace(/^warning: .*\n/gm, '')).toBe(message);
+    });
+
+    test('a fresh synth without the environment', () => {
+      w = world();
+      fs.mkdirSync(path.join(w.root, 'node_modules'));
+      fs.mkdirSync(path.join(w.root, 'fresh', 'cluster'), { recursive: true });
+      const run = w.run([], { env: { FAKE_SYNTH_FROM: path.join(w.root, 'fresh') } });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe("error: a fresh synth writes no environment 'dev': it was removed from charts/environments.ts; run npm run synth\n");
+    });
+
+    test('no dist/ at all is a usage error', () => {
+      w = new World();
+      const run = w.run(['--status']);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe('deploy.sh: no dist/ folder next to deploy.sh: run npm ci && npm run synth first\nRun ./deploy.sh --help for the verbs and options.\n');
+    });
   });
 
   test('a malformed secrets.txt is reported with its line before kubectl runs', () => {
