@@ -511,7 +511,7 @@ occurrences() {
 CHECKS=0
 FAILED_CHECKS=0
 check_line() {
-  CHECKS=$((CHECKS + 1))
+  if [[ $1 != skip ]]; then CHECKS=$((CHECKS + 1)); fi
   if [[ $1 == FAIL ]]; then FAILED_CHECKS=$((FAILED_CHECKS + 1)); fi
   printf '%-4s  %-36s %s\n' "$1" "$2" "$3"
 }
@@ -772,6 +772,8 @@ verify_end_to_end() {
     else
       check_line FAIL "grafana: datasources" "cannot read Secret grafana-admin (keys admin-user, admin-password) in namespace $NS"
     fi
+  elif ! has_service grafana; then
+    check_line skip "grafana" "environment $ENV_NAME has no Grafana"
   fi
   if generator_on; then
     if [[ -z $PROMETHEUS_URL ]]; then
@@ -825,6 +827,7 @@ do_verify() {
   health_checks
   if ((FAILED_CHECKS == 0)); then verify_end_to_end; fi
   checks_summary
+  next_steps
 }
 
 referenced_secrets() {
