@@ -463,14 +463,14 @@ start_port_forward() {
 # Waits until the port-forward PF_PIDS[<index>] prints its <count> local ports.
 await_port_forward() {
   local service=$1 count=$2 pid=${PF_PIDS[$3]} log="$WORK/port-forward-$1.log" attempt line
-  for ((attempt = 0; attempt < 200; attempt++)); do
+  for ((attempt = 0; attempt < 500; attempt++)); do
     PF_LOCAL_PORTS=()
     while IFS= read -r line; do
       if [[ $line =~ ^Forwarding\ from\ 127\.0\.0\.1:([0-9]+)\ -\> ]]; then PF_LOCAL_PORTS+=("${BASH_REMATCH[1]}"); fi
     done <"$log"
     ((${#PF_LOCAL_PORTS[@]} < count)) || return 0
     kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
+    sleep 0.02
   done
   IFS= read -r -d '' PF_ERROR <"$log" || true
   PF_ERROR=${PF_ERROR//$'\n'/ }
