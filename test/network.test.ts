@@ -1,7 +1,10 @@
 import { App, Chart } from 'cdk8s';
+import * as fs from 'fs';
 import * as yaml from 'js-yaml';
+import * as os from 'os';
+import * as path from 'path';
 import {
-  Environment, Grafana, Minio, Prometheus, Tempo, TempoStack, buildEnvironment, renderEnvironment,
+  Environment, Grafana, Minio, Prometheus, Tempo, TempoStack, buildEnvironment, loadStackConfig, renderEnvironment,
 } from '../charts';
 import { ENVIRONMENTS, K8sObject, podTemplates } from './helpers';
 import { validateK8sObjects } from './support/k8s-schema';
@@ -325,5 +328,30 @@ describe('bad network props are refused with the field, the value and the fix', 
 
   test('valid props pass', () => {
     expect(() => new Grafana(chart(), 'g', { tempo: tempoLink, prometheus: prometheusLink, fromNamespaces: ['ingress-nginx', 'kube-system'] })).not.toThrow();
+  });
+});
+
+describe('the README\'s network policy example', () => {
+  test('loads through the config file and admits what it says', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Network policies'));
+    const block = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-'));
+    try {
+      const file = path.join(dir, 'tempo-stack.yaml');
+      fs.writeFileSync(file, block);
+      const objects = objectsOf(loadStackConfig(file).environments[0]);
+      const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+      const tempo = podOf(objects, 'tempo');
+      const centralGrafana: Pod = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana' } };
+      expect(allowed(policies, centralGrafana, tempo, 'http')).toBe(true);
+      expect(allowed(policies, { ...centralGrafana, namespace: 'shop' }, tempo, 'http')).toBe(false);
+      expect(allowed(policies, app('otel-collector'), tempo, 'otlp-grpc')).toBe(true);
+      expect(allowed(policies, app('default'), tempo, 'otlp-grpc')).toBe(false);
+      expect(allowed(policies, app('ingress-nginx'), podOf(objects, 'grafana'), 'http')).toBe(true);
+      expect(allowed(policies, app('shop'), podOf(objects, 'grafana'), 'http')).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
