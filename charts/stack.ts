@@ -64,6 +64,9 @@ export interface TempoStackProps {
 /**
  * The whole tracing stack of one environment. This is the one place that wires components
  * together: each exposes the names and URLs the others need, and none imports another.
+ * NetworkPolicies are wired here too: each component admits the pods of the others that need it
+ * (Tempo's API: Grafana and Prometheus; Prometheus: Grafana and Tempo; MinIO: Tempo), passed as
+ * their pod selectors.
  *
  * Creates the charts `namespace`, then `minio` (when asked for), `tempo`, `prometheus` (or
  * `prometheus-operator`) and `grafana`; their files sort in that order, so `kubectl apply -f`
