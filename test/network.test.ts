@@ -4,7 +4,7 @@ import * as yaml from 'js-yaml';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  Environment, Grafana, Minio, Prometheus, Tempo, TempoStack, buildEnvironment, loadStackConfig, renderEnvironment,
+  Environment, Grafana, Minio, Prometheus, Tempo, TempoStack, buildEnvironment, loadStackConfig, parseStackConfig, renderConfig, renderEnvironment,
 } from '../charts';
 import { ENVIRONMENTS, K8sObject, podTemplates } from './helpers';
 import { validateK8sObjects } from './support/k8s-schema';
@@ -353,5 +353,72 @@ describe('the README\'s network policy example', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('bad network props in tempo-stack.yaml are located in the file', () => {
+  const messageOf = (text: string): string => {
+    try {
+      renderConfig(parseStackConfig(yaml.load(text)));
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('expected an error');
+  };
+
+  test.each([
+    ['an empty OTLP selection', '{tempo: {otlpFromNamespaces: []}}',
+      "tempo-stack.yaml: 'environments[0].tempo.otlpFromNamespaces' must name at least one namespace, got []; write 'all' to admit every namespace, or list the namespaces that may connect"],
+    ['a namespace twice for Grafana', '{grafana: {fromNamespaces: [shop, shop]}}',
+      "tempo-stack.yaml: 'environments[0].grafana.fromNamespaces' must not list a namespace twice ('shop'), got [\"shop\",\"shop\"]; list each namespace once"],
+    ['a bad namespace of an API client', '{tempo: {apiClients: [{podSelector: {app: x}, namespaces: [Bad]}]}}',
+      "tempo-stack.yaml: 'environments[0].tempo.apiClients[0].namespaces' must be 'all' or a list of namespace names (lower-case letters, digits and '-', at most 63 characters), got [\"Bad\"]; write 'all', or list the namespaces, e.g. ['ingress-nginx']"],
+    ['a bad label value of a MinIO client', '{minio: {clients: [{podSelector: {app: "a b"}}]}, tempo: {mode: cluster}}',
+      "tempo-stack.yaml: 'environments[0].minio.clients[0].podSelector' must map label names to label values, got {\"app\":\"a b\"}; write the labels of the pods that may connect, e.g. { 'app.kubernetes.io/name': 'grafana' }"],
+  ])('%s', (_label, props, message) => {
+    const env = yaml.load(props) as object;
+    expect(messageOf(yaml.dump({ environments: [{ name: 'a', namespace: 'a', ...env }] }))).toBe(message);
+  });
+
+  test('a selection that is neither \'all\' nor a list is refused by the schema, at its path', () => {
+    const message = messageOf('environments: [{name: a, namespace: a, tempo: {otlpFromNamespaces: everywhere}}]');
+    expect(message).toContain("tempo-stack.yaml: 'environments[0].tempo.otlpFromNamespaces'");
+    expect(message).toContain("got 'everywhere'");
+  });
+});
+
+describe('standalone defaults (constructs used without the stack)', () => {
+  const chartObjects = (build: (chart: Chart) => void): K8sObject[] => {
+    const chart = new Chart(new App(), 'c', { namespace: 'obs', disableResourceNameHashes: true });
+    build(chart);
+    return chart.toJson() as K8sObject[];
+  };
+  const policiesOf = (objects: K8sObject[]) => objects.filter((o) => o.kind === 'NetworkPolicy');
+
+  test('Tempo: OTLP and the API from every namespace, grpc only from Tempo', () => {
+    const objects = chartObjects((c) => new Tempo(c, 't', {}));
+    const t = podOf(objects, 'tempo');
+    expect(allowed(policiesOf(objects), app('shop'), t, 'otlp-http')).toBe(true);
+    expect(allowed(policiesOf(objects), app('monitoring'), t, 'http')).toBe(true);
+    expect(allowed(policiesOf(objects), app('shop'), t, 'grpc')).toBe(false);
+  });
+
+  test('Prometheus and MinIO: every pod of their own namespace, none of another', () => {
+    const objects = chartObjects((c) => {
+      new Prometheus(c, 'p', { tempo: { podSelector: { app: 'tempo' }, metricsPortName: 'http', replicas: 1 } });
+      new Minio(c, 'm', {});
+    });
+    for (const [name, port] of [['prometheus', 'http'], ['minio', 'api']]) {
+      expect(allowed(policiesOf(objects), app('obs'), podOf(objects, name), port)).toBe(true);
+      expect(allowed(policiesOf(objects), app('shop'), podOf(objects, name), port)).toBe(false);
+    }
+  });
+
+  test('Grafana: every namespace', () => {
+    const objects = chartObjects((c) => new Grafana(c, 'g', {
+      tempo: { url: 'http://tempo.obs.svc.cluster.local:3200', metricsGenerator: false },
+      prometheus: { url: 'http://prometheus.obs.svc.cluster.local:9090' },
+    }));
+    expect(allowed(policiesOf(objects), app('ingress-nginx'), podOf(objects, 'grafana'), 'http')).toBe(true);
   });
 });
