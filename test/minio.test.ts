@@ -140,12 +140,12 @@ describe('what MinIO exposes to Tempo', () => {
 });
 
 describe('MinIO network policy', () => {
-  test('only pods of the same namespace reach the api and console ports', () => {
+  test('standalone, only pods of the same namespace reach the api and console ports', () => {
     const { objs } = synth();
     const policy = find(objs, 'NetworkPolicy', 'minio');
     expect(policy.spec.podSelector.matchLabels).toEqual(find(objs, 'StatefulSet', 'minio').spec.selector.matchLabels);
     expect(policy.spec.ingress).toEqual([{
-      from: [{ podSelector: {} }],
+      from: [{ podSelector: { matchLabels: {} } }],
       ports: [{ port: 'api', protocol: 'TCP' }, { port: 'console', protocol: 'TCP' }],
     }]);
     const names = container(objs, 'minio').ports.map((p: any) => p.name);
@@ -322,5 +322,14 @@ describe('MinIO validation', () => {
 
   test('a bad storage class name is refused', () => {
     expect(() => synth({ storageClassName: 'Local_Path' })).toThrow('minio: \'storageClassName\' must be a DNS label');
+  });
+});
+
+describe('MinIO network policy props', () => {
+  test('clients narrow the store to those pods; networkPolicy: false drops the policy', () => {
+    const tempo = { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': 'tempo' };
+    expect(find(synth({ clients: [{ podSelector: tempo }] }).objs, 'NetworkPolicy', 'minio').spec.ingress[0].from)
+      .toEqual([{ podSelector: { matchLabels: tempo } }]);
+    expect(synth({ networkPolicy: false }).objs.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
   });
 });

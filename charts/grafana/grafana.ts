@@ -6,6 +6,7 @@ import { selectorLabels, standardLabels } from '../shared/labels';
 import { contentHash, toYaml } from '../shared/render';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
 import { GeneratedSecret } from '../shared/secrets';
+import { NamespaceSelection, checkNamespaceSelection, ingressPolicySpec } from '../shared/network';
 import { envFromSecret, namedServicePort, resourceRequirements, serviceFqdn } from '../shared/workload';
 import { GRAFANA_PATHS, GRAFANA_PORT, buildGrafanaIni } from './config';
 import { DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, buildDashboards } from './dashboards';
@@ -15,6 +16,14 @@ import {
 import { GrafanaIni, serializeIni } from './ini';
 import { GrafanaProps } from './props';
 import { GrafanaSettings, resolveGrafanaSettings } from './settings';
+
+/**
+ * The labels that select the pods of the Grafana named `name` (what `Grafana.podSelector` holds),
+ * for wiring code that needs them before the construct exists.
+ */
+export function grafanaPodSelector(name = 'grafana'): Record<string, string> {
+  return selectorLabels({ name: 'grafana', instance: name });
+}
 
 /** The UID and GID the grafana/grafana image runs as. */
 export const GRAFANA_UID = 472;
@@ -36,7 +45,8 @@ const PROVIDERS_FILE = 'dashboards.yaml';
  * with the datasources (`<name>-datasources`), one with the dashboard provider
  * (`<name>-dashboard-providers`), one per dashboard (`<name>-dashboard-<slug>`), a ClusterIP
  * Service (`<name>`, port 3000 named `http`), a PersistentVolumeClaim for SQLite (`<name>-data`,
- * unless `persistence` is off) and the Deployment. The admin credentials come from a Secret the
+ * unless `persistence` is off), a NetworkPolicy admitting `fromNamespaces` to port 3000 (unless
+ * turned off) and the Deployment. The admin credentials come from a Secret the
  * user creates (`adminSecretName`); no Secret is synthesized.
  */
 export class Grafana extends Construct {
@@ -62,6 +72,8 @@ export class Grafana extends Construct {
   public readonly prometheusDatasourceUid = PROMETHEUS_DATASOURCE_UID;
   /** Labels that select Grafana's pods. */
   public readonly podSelector: Record<string, string>;
+  /** The namespaces admitted to port 3000 (`fromNamespaces`, validated). */
+  public readonly fromNamespaces: NamespaceSelection;
 
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly configMap: k8s.KubeConfigMap;
@@ -71,6 +83,8 @@ export class Grafana extends Construct {
   public readonly service: k8s.KubeService;
   public readonly persistentVolumeClaim?: k8s.KubePersistentVolumeClaim;
   public readonly deployment: k8s.KubeDeployment;
+  /** Admits `fromNamespaces` to the `http` port; absent with `networkPolicy: false`. */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
 
   private readonly datasourceList: DatasourceList;
 
@@ -90,7 +104,7 @@ export class Grafana extends Construct {
 
     const identity = { name: 'grafana', instance: s.name, component: 'dashboards', version: s.image.tag };
     const labels = standardLabels(identity);
-    this.podSelector = selectorLabels(identity);
+    this.podSelector = grafanaPodSelector(s.name);
     const metadata = (name: string) => ({ name, namespace: s.namespace, labels });
 
     this.serviceName = s.name;
@@ -129,6 +143,14 @@ export class Grafana extends Construct {
       metadata: metadata(s.name),
       spec: { type: 'ClusterIP', selector: this.podSelector, ports: [namedServicePort('http', GRAFANA_PORT)] },
     });
+
+    this.fromNamespaces = checkNamespaceSelection('grafana', 'fromNamespaces', props.fromNamespaces ?? 'all');
+    if (props.networkPolicy ?? true) {
+      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: metadata(s.name),
+        spec: ingressPolicySpec(this.podSelector, [{ ports: ['http'], namespaces: this.fromNamespaces }]),
+      });
+    }
 
     if (s.persistence) {
       this.persistentVolumeClaim = new k8s.KubePersistentVolumeClaim(this, 'Data', {

@@ -1,4 +1,5 @@
 import { ImageRef } from '../shared/images';
+import { NamespaceSelection } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
 import { ContainerResources } from '../shared/workload';
 import { GrafanaIni } from './ini';
@@ -80,4 +81,16 @@ export interface GrafanaProps {
   readonly database?: GrafanaDatabase;
   /** grafana.ini sections and keys merged over the generated ones, last. @default - none */
   readonly iniOverrides?: GrafanaIni;
+  /**
+   * An ingress NetworkPolicy admitting only `fromNamespaces` to the `http` port (3000).
+   * `kubectl port-forward` is not affected.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * The namespaces whose pods may reach Grafana's port 3000, e.g. `['ingress-nginx']` for an
+   * ingress controller. Ignored with `networkPolicy: false`.
+   * @default 'all'
+   */
+  readonly fromNamespaces?: NamespaceSelection;
 }
