@@ -8,21 +8,21 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as yaml from 'js-yaml';
 import {
-  ArgoCdChart, ConfigError, Datasource, Environment, Grafana, GrafanaChart, KUSTOMIZATION_FILE, Minio, MinioChart, NamespaceChart,
-  Prometheus, PrometheusChart, PrometheusOperatorChart, RuleGroup, SCRAPE_JOBS, SECRETS_FILE, ScrapeConfig, StackConfigFile, Tempo,
-  TempoChart, TempoStack, buildEnvironment, loadStackConfig, parseStackConfig, renderEnvironment, synthesizeAll,
+  ArgoCdChart, ConfigError, ContainerResources, Datasource, Environment, Grafana, GrafanaChart, KUSTOMIZATION_FILE, Minio, MinioChart,
+  MinioProps, NamespaceChart, Prometheus, PrometheusChart, PrometheusOperatorChart, RuleGroup, SCRAPE_JOBS, SECRETS_FILE, ScrapeConfig,
+  StackConfigFile, StackGrafanaProps, StackPrometheusProps, Tempo, TempoChart, TempoProps, TempoStack, buildEnvironment, loadStackConfig,
+  parseStackConfig, renderEnvironment, synthesizeAll,
 } from '../charts';
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [key: string]: any };
 
-const environment: Environment = {
-  name: 'full',
-  namespace: 'tracing',
-  tempo: { mode: 'cluster', replicas: 3 },
-  minio: { storageSize: '20Gi' },
-  prometheus: { retentionTime: '7d' },
-  grafana: { anonymous: false },
-};
+// Each part typed with its exported props type, as a user's code would be.
+const tempo: TempoProps = { mode: 'cluster', replicas: 3 };
+const minio: MinioProps = { storageSize: '20Gi' };
+const prometheus: StackPrometheusProps = { retentionTime: '7d' };
+const grafanaResources: ContainerResources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
+const grafana: StackGrafanaProps = { anonymous: false, resources: grafanaResources };
+const environment: Environment = { name: 'full', namespace: 'tracing', tempo, minio, prometheus, grafana };
 
 const scrapeJob: ScrapeConfig = { job_name: 'shop', static_configs: [{ targets: ['shop.web.svc.cluster.local:9102'] }] };
 const ruleGroup: RuleGroup = {
