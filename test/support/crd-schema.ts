@@ -14,6 +14,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { makeStrict } from './k8s-schema';
 
 const CRD_DIR = path.join(__dirname, '..', 'fixtures', 'crds');
 
@@ -29,22 +30,6 @@ interface Loaded {
 }
 
 let loaded: Loaded | undefined;
-
-/**
- * Makes every object schema with `properties` reject unknown keys, except where the CRD says it
- * keeps unknown fields. Walks schema positions only (never the keys of a `properties` map).
- */
-function makeStrict(schema: unknown): void {
-  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return;
-  const s = schema as Record<string, any>;
-  if (s.properties && typeof s.properties === 'object') {
-    if (s.additionalProperties === undefined && s['x-kubernetes-preserve-unknown-fields'] !== true) s.additionalProperties = false;
-    for (const sub of Object.values(s.properties)) makeStrict(sub);
-  }
-  if (s.items !== undefined) for (const sub of Array.isArray(s.items) ? s.items : [s.items]) makeStrict(sub);
-  if (s.additionalProperties && typeof s.additionalProperties === 'object') makeStrict(s.additionalProperties);
-  for (const key of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[key])) for (const sub of s[key]) makeStrict(sub);
-}
 
 /**
  * CRD patterns are Go RE2, which the API server evaluates; JavaScript lacks RE2's inline

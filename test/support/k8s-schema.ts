@@ -43,18 +43,19 @@ let loaded: Loaded | undefined;
 /**
  * Makes every object schema that lists `properties` but says nothing about `additionalProperties`
  * reject unknown keys, as kubeconform's `-strict` does. Schemas without `properties` (RawExtension,
- * FieldsV1, JSON, ...) are deliberately left open: they hold arbitrary data by design. Maps such as
- * `labels` declare `additionalProperties: {type: string}` and have no `properties`, so they stay maps.
+ * FieldsV1, JSON, ...) are deliberately left open: they hold arbitrary data by design, and so does
+ * any schema marked `x-kubernetes-preserve-unknown-fields` (CRDs use it). Maps such as `labels`
+ * declare `additionalProperties: {type: string}` and have no `properties`, so they stay maps.
  *
  * Walks schema positions only (properties values, items, additionalProperties, *Of), never the keys of
  * a `properties` map themselves, so a field that happens to be named `properties` (JSONSchemaProps)
- * is not mistaken for a schema keyword.
+ * is not mistaken for a schema keyword. Shared with the CRD validator (crd-schema.ts).
  */
-function makeStrict(schema: unknown): void {
+export function makeStrict(schema: unknown): void {
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return;
   const s = schema as Record<string, any>;
   if (s.properties && typeof s.properties === 'object') {
-    if (s.additionalProperties === undefined) s.additionalProperties = false;
+    if (s.additionalProperties === undefined && s['x-kubernetes-preserve-unknown-fields'] !== true) s.additionalProperties = false;
     for (const sub of Object.values(s.properties)) makeStrict(sub);
   }
   if (s.items !== undefined) {
