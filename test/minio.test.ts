@@ -324,3 +324,16 @@ describe('MinIO validation', () => {
     expect(() => synth({ storageClassName: 'Local_Path' })).toThrow('minio: \'storageClassName\' must be a DNS label');
   });
 });
+
+describe('MinIO partial resources', () => {
+  test('a memory limit alone keeps the default requests and CPU limit', () => {
+    expect(container(synth({ resources: { limits: { memory: '2Gi' } } }).objs, 'minio').resources)
+      .toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '2Gi' } });
+  });
+
+  test('a CPU request alone above the default limit is refused naming it', () => {
+    expect(() => resolveMinioSettings({ resources: { requests: { cpu: '2' } } })).toThrow(new Error(
+      "minio: 'resources.requests.cpu' must not exceed the cpu limit ('1', from the default), got '2'; "
+      + "also set resources.limits.cpu to at least '2', or lower the request to at most '1'"));
+  });
+});

@@ -165,9 +165,13 @@ function checkIniEntry(section: string, key: string, value: unknown): void {
     fail(C, `iniOverrides.${section}.${key}`, 'must be a string, number or boolean (grafana.ini has no nesting or lists)', value,
       'write one value; a list is a comma-separated string in grafana.ini, e.g. \'a,b\'');
   }
-  if (typeof value === 'string' && (/[\r\n]/.test(value) || (value.includes('`') && (value !== value.trim() || /[;#"]/.test(value))))) {
-    fail(C, `iniOverrides.${section}.${key}`, 'must fit on one line and not mix a backtick with spaces at the ends, \';\', \'#\' or \'"\'', value,
-      'write the value on one line; go-ini would cut or misread it');
+  if (typeof value === 'string' && /[\r\n]/.test(value)) {
+    fail(C, `iniOverrides.${section}.${key}`, 'must fit on one line (go-ini ends a value at the line break)', value.replace(/\r?\n|\r/g, '\\n'),
+      'write the value on one line');
+  }
+  if (typeof value === 'string' && value.includes('`') && (value !== value.trim() || /[;#"]/.test(value))) {
+    fail(C, `iniOverrides.${section}.${key}`, 'cannot hold a backtick together with spaces at its ends, \';\', \'#\' or \'"\' (such values are quoted with backticks)', value,
+      'remove the backtick, or the characters that need quoting');
   }
 }
 
