@@ -190,8 +190,9 @@ export interface TempoProps {
    * mappings merge key by key, a list or scalar replaces what was there, `null` removes a key.
    * Every key path is checked against Tempo 2.6.1's key tree at synth time (an unknown or
    * misplaced key stops Tempo at start-up): a typo throws with its path and the closest known key.
-   * Values are not checked, and a key the props already set (ports, paths, ring and memberlist
-   * wiring) is overwritten as written, so prefer the prop when there is one.
+   * Values are not checked, and a key a prop sets is overwritten as written, so prefer the prop
+   * when there is one. The keys the Kubernetes objects are built around are refused: `target`, the
+   * listen ports and OTLP endpoints, memberlist's ports, and the paths on the volume.
    * Never put a secret here (it would land in the ConfigMap and in dist/): keys such as
    * `secret_key`, `access_key`, `password`, `credentials` are refused; credentials come from
    * Secrets through `storage.credentials` / `storage.accountKey`.

@@ -277,6 +277,24 @@ function validateTuning(s: TempoSettings): void {
     'Tempo needs time to flush its blocks on shutdown; use 30 to 3600 seconds');
 }
 
+const PORTS_WIRED = 'the container ports, Services, probes and NetworkPolicy use the generated value';
+const PATHS_WIRED = 'it lies on the PersistentVolume mounted at /var/tempo';
+
+/** tempo.yaml keys the Kubernetes objects are built around: an override would silently break them. */
+const WIRED_KEYS: Record<string, string> = {
+  target: 'it follows mode (all, or scalable-single-binary for a cluster); set mode instead',
+  'server.http_listen_port': PORTS_WIRED,
+  'server.grpc_listen_port': PORTS_WIRED,
+  'distributor.receivers.otlp.protocols.grpc.endpoint': PORTS_WIRED,
+  'distributor.receivers.otlp.protocols.http.endpoint': PORTS_WIRED,
+  'memberlist.bind_port': PORTS_WIRED,
+  'memberlist.advertise_port': PORTS_WIRED,
+  'storage.trace.wal.path': PATHS_WIRED,
+  'storage.trace.local.path': PATHS_WIRED,
+  'metrics_generator.storage.path': PATHS_WIRED,
+  'metrics_generator.traces_storage.path': PATHS_WIRED,
+};
+
 const SHAPES: Record<string, string> = { mapping: 'a mapping of keys', list: 'a list', scalar: 'a single value (not a mapping or list)' };
 
 /**
@@ -309,6 +327,10 @@ function checkConfigOverrides(overrides: ConfigOverrides | undefined): ConfigOve
   if (secret !== undefined) {
     fail(C, `configOverrides.${secret}`, 'must not hold a credential (it would land in the ConfigMap and in dist/)', '<redacted>',
       'leave it out: object-storage credentials come from a Secret through storage.credentials (s3, gcs) or storage.accountKey (azure)');
+  }
+  for (const [path, why] of Object.entries(WIRED_KEYS)) {
+    const got = valueAtPath(overrides, path);
+    if (got !== undefined) fail(C, `configOverrides.${path}`, 'cannot be overridden: the Kubernetes objects are built around it', got, `leave it out: ${why}`);
   }
   return overrides;
 }

@@ -103,6 +103,15 @@ describe('Tempo configOverrides', () => {
     ['a credential', { storage: { trace: { s3: { secret_key: 'hunter2' } } } },
       "tempo: 'configOverrides.storage.trace.s3.secret_key' must not hold a credential (it would land in the ConfigMap and in dist/), got '<redacted>'; "
       + 'leave it out: object-storage credentials come from a Secret through storage.credentials (s3, gcs) or storage.accountKey (azure)'],
+    ['a listen port the Services target', { server: { http_listen_port: 8080 } },
+      "tempo: 'configOverrides.server.http_listen_port' cannot be overridden: the Kubernetes objects are built around it, got 8080; "
+      + 'leave it out: the container ports, Services, probes and NetworkPolicy use the generated value'],
+    ['the target, which follows mode', { target: 'all' },
+      "tempo: 'configOverrides.target' cannot be overridden: the Kubernetes objects are built around it, got 'all'; "
+      + 'leave it out: it follows mode (all, or scalable-single-binary for a cluster); set mode instead'],
+    ['a path on the volume', { storage: { trace: { wal: { path: '/tmp/wal' } } } },
+      "tempo: 'configOverrides.storage.trace.wal.path' cannot be overridden: the Kubernetes objects are built around it, got '/tmp/wal'; "
+      + 'leave it out: it lies on the PersistentVolume mounted at /var/tempo'],
     ['a list instead of a mapping', [{ server: {} }] as any,
       "tempo: 'configOverrides' must be a mapping of tempo.yaml keys, got [{\"server\":{}}]; write e.g. { server: { log_format: 'json' } }"],
   ])('refuses %s at synth', (_label, configOverrides, message) => {
