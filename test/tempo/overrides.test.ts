@@ -1,3 +1,5 @@
+import * as yaml from 'js-yaml';
+import { parseStackConfig, renderConfig } from '../../charts';
 import { CONFIG_HASH_ANNOTATION, TempoProps, buildTempoConfig, resolveTempoSettings } from '../../charts/tempo';
 import { unknownTempoKeys } from '../../charts/tempo/keys';
 import { find, K8sObject, remoteWrite, s3, synthTempo, tempoYaml } from '../helpers';
@@ -123,5 +125,27 @@ describe('Tempo configOverrides', () => {
     const message = messageOf(() => resolveTempoSettings({ configOverrides: { storage: { trace: { s3: { access_key: 'AKIASECRET' } } } } }));
     expect(message).toContain("tempo: 'configOverrides.storage.trace.s3.access_key' must not hold a credential");
     expect(message).not.toContain('AKIASECRET');
+  });
+});
+
+describe('overrides through the config file', () => {
+  const render = (text: string) => messageOf(() => renderConfig(parseStackConfig(yaml.load(text))));
+
+  test('partial resources and an open configOverrides object pass the schema unchanged', () => {
+    const config = parseStackConfig(yaml.load(
+      'environments: [{name: a, namespace: a, tempo: {resources: {limits: {memory: 3Gi}}, configOverrides: {server: {log_format: json}}}, prometheus: false, grafana: false}]'));
+    expect(config.environments[0].tempo).toEqual({ resources: { limits: { memory: '3Gi' } }, configOverrides: { server: { log_format: 'json' } } });
+  });
+
+  test('an unknown Tempo key is located in the file with its path', () => {
+    expect(render('environments: [{name: a, namespace: a, tempo: {configOverrides: {ingester: {max_block_byte: 1000}}}}]')).toBe(
+      "tempo-stack.yaml: 'environments[0].tempo.configOverrides.ingester.max_block_byte' is not a Tempo 2.6 config key, got 1000; "
+      + "did you mean 'ingester.max_block_bytes'? Tempo refuses unknown keys at start-up");
+  });
+
+  test('a limit alone below the preset\'s request is located in the file', () => {
+    expect(render('environments: [{name: a, namespace: a, tempo: {preset: basic, resources: {limits: {memory: 128Mi}}}}]')).toBe(
+      "tempo-stack.yaml: 'environments[0].tempo.resources.limits.memory' must not be below the memory request ('256Mi', from preset 'basic'), got '128Mi'; "
+      + "also set resources.requests.memory to at most '128Mi', or raise the limit to at least '256Mi'");
   });
 });
