@@ -58,7 +58,7 @@ function defined<T extends object>(value: T | undefined): Partial<T> {
 /** Where the quantities a user did not set come from, for error messages: `preset 'single-node'`, `the default`. */
 export type ResourceSource = string;
 
-const RESOURCE_KEYS = { requests: ['cpu', 'memory'], limits: ['cpu', 'memory'] } as const;
+const RESOURCE_SIDES: readonly string[] = ['requests', 'limits'];
 const QUANTITY_EXAMPLES = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } } as const;
 
 /**
@@ -107,7 +107,7 @@ function checkResourceOverrideShape(component: string, overrides: ResourceOverri
     fail(component, 'resources', 'must be an object with requests and/or limits', overrides, 'write e.g. { limits: { memory: \'3Gi\' } }');
   }
   for (const [side, value] of Object.entries(overrides)) {
-    if (!(side in RESOURCE_KEYS)) {
+    if (!RESOURCE_SIDES.includes(side)) {
       fail(component, `resources.${side}`, 'is not a resources key', value, 'use requests and/or limits, each with cpu and/or memory');
     }
     if (value === undefined) continue;
