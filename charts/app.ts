@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Yaml } from 'cdk8s';
+import { App } from 'cdk8s';
 import { ArgoCdChart } from './argocd/applications';
 import { Environment, StackConfigFile } from './config/file';
 import { DEFAULT_CONFIG_FILE, locateConfigError } from './config/load';
@@ -51,11 +51,19 @@ function renderApp(built: BuiltEnvironment): { files: Map<string, string>; kinds
     const name = `${String(index).padStart(4, '0')}-${chart.node.id}.k8s.yaml`;
     const json = chart.toJson();
     objects.push(...json);
-    files.set(name, Yaml.stringify(...json));
+    files.set(name, renderManifests(json));
   });
   files.set(KUSTOMIZATION_FILE, kustomization([...files.keys()]));
   files.set(SECRETS_FILE, renderGeneratedSecrets(built.stack.generatedSecrets));
   return { files, kinds: countKinds(objects) };
+}
+
+/**
+ * A multi-document YAML file of Kubernetes objects. js-yaml, as for every config file here: it
+ * writes the same text as cdk8s's `Yaml.stringify` for these objects, in less than half the time.
+ */
+function renderManifests(objects: readonly unknown[]): string {
+  return objects.map((o) => toYaml(o)).join('---\n');
 }
 
 function kustomization(resources: string[]): string {
@@ -100,7 +108,7 @@ export function renderConfig(config: StackConfigFile, file = DEFAULT_CONFIG_FILE
     const chart = new ArgoCdChart(app, 'argocd', { options: config.argocd, environments: targets });
     const files = new Map<string, string>();
     const objects = chart.applications.map((application) => application.toJson());
-    objects.forEach((object, i) => files.set(`${targets[i].name}.k8s.yaml`, Yaml.stringify(object)));
+    objects.forEach((object, i) => files.set(`${targets[i].name}.k8s.yaml`, renderManifests([object])));
     files.set(KUSTOMIZATION_FILE, kustomization([...files.keys()]));
     folders.set('argocd', files);
     kinds.set('argocd', countKinds(objects));

@@ -15,3 +15,8 @@ export * from './app';
 export * from './shared/telemetry';
 export * from './shared/merge';
 export * from './shared/network';
+// The shared helpers a platform team composes its own objects with; the rest of shared/ is internal.
+export type { ContainerResources } from './shared/workload';
+export { serviceFqdn } from './shared/workload';
+export { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './shared/security';
+export { contentHash, toYaml } from './shared/render';

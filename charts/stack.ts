@@ -1,13 +1,14 @@
 import { Construct } from 'constructs';
-import { GrafanaChart, GrafanaProps } from './grafana';
+import { GrafanaChart, GrafanaProps, grafanaPodSelector } from './grafana';
 import { MinioChart, MinioProps } from './minio';
 import {
-  PrometheusChart, PrometheusOperatorChart, PrometheusOperatorProps, PrometheusProps, TempoScrapeTarget, prometheusUrls,
+  PrometheusChart, PrometheusOperatorChart, PrometheusOperatorProps, PrometheusProps, TempoScrapeTarget, prometheusPodSelector, prometheusUrls,
 } from './prometheus';
 import { NamespaceChart } from './shared/namespace';
+import { NetworkPeer } from './shared/network';
 import { GeneratedSecret } from './shared/secrets';
 import { checkQuantity, fail } from './shared/validate';
-import { Tempo, TempoChart, TempoProps } from './tempo';
+import { Tempo, TempoChart, TempoProps, tempoPodSelector } from './tempo';
 
 /** Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo. */
 export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries'>;
@@ -63,6 +64,9 @@ export interface TempoStackProps {
 /**
  * The whole tracing stack of one environment. This is the one place that wires components
  * together: each exposes the names and URLs the others need, and none imports another.
+ * NetworkPolicies are wired here too: each component admits the pods of the others that need it
+ * (Tempo's API: Grafana and Prometheus; Prometheus: Grafana and Tempo; MinIO: Tempo), passed as
+ * their pod selectors.
  *
  * Creates the charts `namespace`, then `minio` (when asked for), `tempo`, `prometheus` (or
  * `prometheus-operator`) and `grafana`; their files sort in that order, so `kubectl apply -f`
@@ -88,12 +92,14 @@ export class TempoStack extends Construct {
     this.namespaceChart = new NamespaceChart(this, 'namespace', { namespace, instance: id });
 
     let tempo: TempoProps = props.tempo ?? {};
+    // Each component's NetworkPolicy names the others' pods; the ones built later are known by their names.
+    const tempoPeer: NetworkPeer = { podSelector: tempoPodSelector(tempo.name) };
     if (props.minio) {
       if (tempo.storage) {
         fail('stack', 'minio', 'cannot be combined with tempo.storage', tempo.storage.backend,
           'remove minio to use your own object store, or remove tempo.storage to use the bundled MinIO');
       }
-      this.minioChart = new MinioChart(this, 'minio', { namespace, minio: props.minio });
+      this.minioChart = new MinioChart(this, 'minio', { namespace, minio: { ...props.minio, clients: [...(props.minio.clients ?? []), tempoPeer] } });
       this.minioChart.addDependency(this.namespaceChart);
       const minio = this.minioChart.minio;
       tempo = {
@@ -112,7 +118,19 @@ export class TempoStack extends Construct {
     const prometheus = props.prometheusOperator ? false : props.prometheus ?? {};
     // Prometheus needs Tempo's pod selector, so it is built after Tempo; its URL is known from its name.
     const ownPrometheus = prometheus ? prometheusUrls(prometheus.name, namespace) : undefined;
-    tempo = { ...tempo, metricsRemoteWriteUrl: tempo.metricsRemoteWriteUrl ?? ownPrometheus?.remoteWriteUrl };
+    const grafana = props.grafana ?? {};
+    const grafanaPeers: NetworkPeer[] = grafana ? [{ podSelector: grafanaPodSelector(grafana.name) }] : [];
+    const prometheusPeers: NetworkPeer[] = [
+      ...(prometheus ? [{ podSelector: prometheusPodSelector(prometheus.name) }] : []),
+      // The operator's Prometheus (kube-prometheus-stack) runs in a namespace of its own; the
+      // operator labels its pods app.kubernetes.io/name=prometheus.
+      ...(props.prometheusOperator ? [{ podSelector: { 'app.kubernetes.io/name': 'prometheus' }, namespaces: 'all' as const }] : []),
+    ];
+    tempo = {
+      ...tempo,
+      metricsRemoteWriteUrl: tempo.metricsRemoteWriteUrl ?? ownPrometheus?.remoteWriteUrl,
+      apiClients: [...(tempo.apiClients ?? []), ...grafanaPeers, ...prometheusPeers],
+    };
 
     this.tempoChart = new TempoChart(this, 'tempo', { namespace, tempo });
     this.tempoChart.addDependency(this.minioChart ?? this.namespaceChart);
@@ -125,6 +143,8 @@ export class TempoStack extends Construct {
         namespace,
         prometheus: {
           ...prometheus,
+          // Grafana queries; Tempo's metrics-generator remote-writes (admitted even while it is off).
+          clients: [...(prometheus.clients ?? []), ...grafanaPeers, { podSelector: t.podSelector }],
           tempo: scrapeTarget(t),
           metricsGenerator: writesToOwn,
           // Tempo caps each generator's series (metrics_generator.max_active_series); every
@@ -142,7 +162,6 @@ export class TempoStack extends Construct {
       this.prometheusOperatorChart.addDependency(this.tempoChart);
     }
 
-    const grafana = props.grafana ?? {};
     if (grafana) {
       const { prometheusUrl, ...grafanaProps } = grafana;
       const queried = prometheusUrl ?? this.prometheusChart?.prometheus.httpUrl;

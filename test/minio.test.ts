@@ -140,12 +140,12 @@ describe('what MinIO exposes to Tempo', () => {
 });
 
 describe('MinIO network policy', () => {
-  test('only pods of the same namespace reach the api and console ports', () => {
+  test('standalone, only pods of the same namespace reach the api and console ports', () => {
     const { objs } = synth();
     const policy = find(objs, 'NetworkPolicy', 'minio');
     expect(policy.spec.podSelector.matchLabels).toEqual(find(objs, 'StatefulSet', 'minio').spec.selector.matchLabels);
     expect(policy.spec.ingress).toEqual([{
-      from: [{ podSelector: {} }],
+      from: [{ podSelector: { matchLabels: {} } }],
       ports: [{ port: 'api', protocol: 'TCP' }, { port: 'console', protocol: 'TCP' }],
     }]);
     const names = container(objs, 'minio').ports.map((p: any) => p.name);
@@ -335,5 +335,14 @@ describe('MinIO partial resources', () => {
     expect(() => resolveMinioSettings({ resources: { requests: { cpu: '2' } } })).toThrow(new Error(
       "minio: 'resources.requests.cpu' must not exceed the cpu limit ('1', from the default), got '2'; "
       + "also set resources.limits.cpu to at least '2', or lower the request to at most '1'"));
+  });
+});
+
+describe('MinIO network policy props', () => {
+  test('clients narrow the store to those pods; networkPolicy: false drops the policy', () => {
+    const tempo = { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': 'tempo' };
+    expect(find(synth({ clients: [{ podSelector: tempo }] }).objs, 'NetworkPolicy', 'minio').spec.ingress[0].from)
+      .toEqual([{ podSelector: { matchLabels: tempo } }]);
+    expect(synth({ networkPolicy: false }).objs.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
   });
 });

@@ -1,26 +1,149 @@
-// The README's "Use the charts in your own cdk8s app" example, kept runnable.
-import { App, JsonPatch } from 'cdk8s';
-import { TempoStack } from '../charts';
+// The README's "Use the charts in your own cdk8s app" example, kept true: the `ts` blocks of that
+// section are extracted from README.md and joined into one program, which must equal
+// test/readme/example.generated.ts (so `tsc -p .`, the first half of `npm test`, type-checks
+// exactly the README's code without a second compiler run here); the program is run (its
+// `app.synth()` writes into a temporary folder) and what it wrote is checked. Edit the README, then
+// `README_EXAMPLE_UPDATE=1 npx jest test/readme-example.test.ts` rewrites the generated file.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { RULE_FILES } from '../charts/prometheus';
+import { GRAFANA_PATHS } from '../charts/grafana';
 import { validateK8sObjects } from './support/k8s-schema';
-import { find } from './helpers';
+import { knownMetric } from './support/metric-names';
+import { checkPrometheusConfig, itWith, PROMTOOL } from './support/promtool';
+import { find, K8sObject } from './helpers';
 
-test('the README library example synthesizes valid objects with the patch applied', () => {
-  const app = new App();
-  const stack = new TempoStack(app, 'prod', {
-    namespace: 'tracing',
-    tempo: {
-      mode: 'cluster',
-      replicas: 5,
-      storage: { backend: 's3', bucket: 'acme-traces', region: 'eu-west-1' },
-      expectedLoad: { tracesPerSecond: 5000, spansPerTrace: 12 },
-      resources: { requests: { cpu: '2', memory: '3Gi' }, limits: { cpu: '4', memory: '6Gi' } },
-      metricsRemoteWriteUrl: 'http://prometheus.monitoring:9090/api/v1/write',
-    },
+const ROOT = path.join(__dirname, '..');
+const SECTION = '## Use the charts in your own cdk8s app';
+
+/** The `ts` code blocks of one README section, in order. */
+function readmeBlocks(readme: string, heading: string): string[] {
+  const start = readme.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`README.md has no section '${heading}'`);
+  const next = readme.indexOf('\n## ', start + heading.length + 2);
+  const section = readme.slice(start, next < 0 ? undefined : next);
+  return [...section.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+}
+
+const blocks = readmeBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), SECTION);
+const program = blocks.join('\n');
+const GENERATED = path.join(__dirname, 'readme', 'example.generated.ts');
+const HEADER = '// Generated from README.md, section "Use the charts in your own cdk8s app", by test/readme-example.test.ts.\n'
+  + '// Do not edit: edit the README and run README_EXAMPLE_UPDATE=1 npx jest test/readme-example.test.ts\n';
+// The README's app sits beside charts/; the generated file two levels deeper.
+const generated = HEADER + program.replace(/from '\.\/charts'/g, "from '../../charts'");
+
+let outdir: string;
+let objects: K8sObject[];
+
+beforeAll(() => {
+  if (process.env.README_EXAMPLE_UPDATE) fs.writeFileSync(GENERATED, generated);
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-example-out-'));
+  const previous = process.env.CDK8S_OUTDIR;
+  process.env.CDK8S_OUTDIR = outdir;
+  try {
+    jest.isolateModules(() => require(GENERATED));
+  } finally {
+    if (previous === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = previous;
+  }
+  objects = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort()
+    .flatMap((f) => yaml.loadAll(fs.readFileSync(path.join(outdir, f), 'utf8')) as K8sObject[]);
+});
+
+afterAll(() => {
+  if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+const configMapFile = (name: string, file: string): string => {
+  const data = find(objects, 'ConfigMap', name).data as Record<string, string>;
+  expect(Object.keys(data)).toContain(file);
+  return data[file];
+};
+
+describe('the README library example', () => {
+  test('has its parts: a stack, a scrape job, an alert group, a datasource, a dashboard, an override and a patch', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    for (const call of ['new TempoStack(', '.addScrapeJob(', '.addRuleGroup(', '.addDatasource(', '.addDashboard(', 'iniOverrides', '.addJsonPatch(', 'app.synth()']) {
+      expect(program).toContain(call);
+    }
   });
-  stack.tempoChart.tempo.statefulSet.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'high-priority'));
-  const objects = stack.tempoChart.toJson();
-  expect(validateK8sObjects(objects)).toEqual([]);
-  const sts = find(objects, 'StatefulSet', 'tempo');
-  expect(sts.spec.replicas).toBe(5);
-  expect(sts.spec.template.spec.priorityClassName).toBe('high-priority');
+
+  test('is exactly test/readme/example.generated.ts, which `tsc -p .` type-checks', () => {
+    const committed = fs.existsSync(GENERATED) ? fs.readFileSync(GENERATED, 'utf8') : '';
+    if (committed !== generated) {
+      throw new Error('README.md\'s example differs from test/readme/example.generated.ts: run README_EXAMPLE_UPDATE=1 npx jest test/readme-example.test.ts');
+    }
+    expect(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')).toMatch(/"include":[^\]]*"test\/\*\*\/\*\.ts"/);
+  });
+
+  test('synthesizes objects that all validate against the Kubernetes 1.28 schema, none of them a Secret', () => {
+    expect(objects.length).toBeGreaterThan(20);
+    expect(validateK8sObjects(objects)).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    for (const o of objects.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe('tracing');
+  });
+
+  test('the stack options: 5 Tempo replicas on S3, Prometheus keeping 30 days, Grafana\'s root URL', () => {
+    const sts = find(objects, 'StatefulSet', 'tempo');
+    expect(sts.spec.replicas).toBe(5);
+    const tempo = yaml.load(configMapFile('tempo-config', 'tempo.yaml')) as any;
+    expect(tempo.storage.trace.backend).toBe('s3');
+    expect(tempo.storage.trace.s3).toMatchObject({ bucket: 'acme-traces', endpoint: 's3.eu-west-1.amazonaws.com' });
+    expect(find(objects, 'StatefulSet', 'prometheus').spec.template.spec.containers[0].args).toContain('--storage.tsdb.retention.time=30d');
+    expect(configMapFile('grafana-config', 'grafana.ini')).toMatch(/^\[server\][^[]*^root_url = https:\/\/grafana\.acme\.example\/$/m);
+  });
+
+  test('the iniOverrides key lands in grafana.ini', () => {
+    expect(configMapFile('grafana-config', 'grafana.ini')).toMatch(/^\[dataproxy\]\ntimeout = 120$/m);
+  });
+
+  test('the scrape job is in prometheus.yml, after the Tempo job', () => {
+    const config = yaml.load(configMapFile('prometheus-config', 'prometheus.yml')) as any;
+    const jobs = config.scrape_configs.map((j: any) => j.job_name);
+    expect(jobs).toContain('tempo');
+    expect(jobs[jobs.length - 1]).toBe('checkout');
+    expect(config.scrape_configs.find((j: any) => j.job_name === 'checkout').static_configs).toEqual([{ targets: ['checkout.shop.svc.cluster.local:8080'] }]);
+  });
+
+  test('the alert group is in its own rule file of the rules ConfigMap, on a metric Tempo 2.6 really exports', () => {
+    const file = yaml.load(configMapFile('prometheus-rules', RULE_FILES.added)) as any;
+    expect(file.groups.map((g: any) => g.name)).toEqual(['acme-tracing']);
+    const alert = file.groups[0].rules[0];
+    expect(alert.alert).toBe('AcmeNoSpansReceived');
+    expect(alert.expr).toBe('sum(rate(tempo_distributor_spans_received_total{job="tempo", namespace="tracing"}[10m])) == 0');
+    expect(knownMetric('tempo_distributor_spans_received_total')?.sources).toContain('tempo');
+    // Ours are still there.
+    expect(Object.keys(find(objects, 'ConfigMap', 'prometheus-rules').data)).toContain(RULE_FILES.tempo);
+  });
+
+  itWith(PROMTOOL)('promtool 2.53 accepts the prometheus.yml and every rule file, the added ones included', () => {
+    const cm = find(objects, 'ConfigMap', 'prometheus-rules').data as Record<string, string>;
+    const result = checkPrometheusConfig(configMapFile('prometheus-config', 'prometheus.yml'), cm);
+    expect(result.output).not.toMatch(/FAILED/);
+    expect(result.status).toBe(0);
+  });
+
+  test('the Loki datasource is provisioned after Tempo and Prometheus', () => {
+    const file = yaml.load(configMapFile('grafana-datasources', 'datasources.yaml')) as any;
+    expect(file.datasources.map((d: any) => d.uid)).toEqual(['tempo', 'prometheus', 'loki']);
+    expect(file.datasources[2]).toEqual({ name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki-gateway.logs.svc.cluster.local' });
+  });
+
+  test('the dashboard is provisioned in its own ConfigMap, mounted into the dashboards folder, querying Prometheus', () => {
+    const model = JSON.parse(configMapFile('grafana-dashboard-acme-ingestion', 'acme-ingestion.json'));
+    expect(model.title).toBe('Acme / Ingestion');
+    expect(model.panels.map((p: any) => [p.title, p.datasource.uid, p.targets[0].expr]))
+      .toEqual([['Spans received per second', 'prometheus', 'sum(rate(tempo_distributor_spans_received_total[$__rate_interval]))']]);
+    const pod = find(objects, 'Deployment', 'grafana').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'dashboard-acme-ingestion', configMap: { name: 'grafana-dashboard-acme-ingestion' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: 'dashboard-acme-ingestion', mountPath: `${GRAFANA_PATHS.dashboards}/acme-ingestion.json`, subPath: 'acme-ingestion.json', readOnly: true,
+    });
+  });
+
+  test('the JSON patch is applied to the Tempo StatefulSet', () => {
+    expect(find(objects, 'StatefulSet', 'tempo').spec.template.spec.priorityClassName).toBe('tracing-critical');
+  });
 });

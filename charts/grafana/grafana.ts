@@ -6,15 +6,25 @@ import { selectorLabels, standardLabels } from '../shared/labels';
 import { contentHash, toYaml } from '../shared/render';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
 import { GeneratedSecret } from '../shared/secrets';
+import { NamespaceSelection, checkNamespaceSelection, ingressPolicySpec } from '../shared/network';
 import { envFromSecret, namedServicePort, resourceRequirements, serviceFqdn } from '../shared/workload';
 import { GRAFANA_PATHS, GRAFANA_PORT, buildGrafanaIni } from './config';
-import { DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, buildDashboards } from './dashboards';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, buildDashboards, checkAddedDashboard } from './dashboards';
 import {
   Datasource, DatasourceList, PROMETHEUS_DATASOURCE_UID, TEMPO_DATASOURCE_UID, prometheusDatasource, tempoDatasource,
 } from './datasources';
 import { GrafanaIni, serializeIni } from './ini';
 import { GrafanaProps } from './props';
 import { GrafanaSettings, resolveGrafanaSettings } from './settings';
+
+/**
+ * The labels that select the pods of the Grafana named `name` (what `Grafana.podSelector` holds),
+ * for wiring code that needs them before the construct exists.
+ */
+export function grafanaPodSelector(name = 'grafana'): Record<string, string> {
+  return selectorLabels({ name: 'grafana', instance: name });
+}
 
 /** The UID and GID the grafana/grafana image runs as. */
 export const GRAFANA_UID = 472;
@@ -29,14 +39,24 @@ const INI_FILE = 'grafana.ini';
 const DATASOURCES_FILE = 'datasources.yaml';
 const PROVIDERS_FILE = 'dashboards.yaml';
 
+/** A provisioned dashboard, its file in its ConfigMap, and the file's content. */
+interface DashboardFile {
+  readonly dashboard: ProvisionedDashboard;
+  readonly file: string;
+  readonly json: string;
+  readonly configMap: k8s.KubeConfigMap;
+}
+
 /**
  * Grafana with provisioned Tempo and Prometheus datasources and the Tempo dashboards.
  *
  * Creates: a ServiceAccount (no API token), a ConfigMap with grafana.ini (`<name>-config`), one
  * with the datasources (`<name>-datasources`), one with the dashboard provider
- * (`<name>-dashboard-providers`), one per dashboard (`<name>-dashboard-<slug>`), a ClusterIP
+ * (`<name>-dashboard-providers`), one per dashboard (`<name>-dashboard-<slug>`, ours and those
+ * added with `addDashboard()`, each mounted as one file), a ClusterIP
  * Service (`<name>`, port 3000 named `http`), a PersistentVolumeClaim for SQLite (`<name>-data`,
- * unless `persistence` is off) and the Deployment. The admin credentials come from a Secret the
+ * unless `persistence` is off), a NetworkPolicy admitting `fromNamespaces` to port 3000 (unless
+ * turned off) and the Deployment. The admin credentials come from a Secret the
  * user creates (`adminSecretName`); no Secret is synthesized.
  */
 export class Grafana extends Construct {
@@ -44,8 +64,6 @@ export class Grafana extends Construct {
   public readonly settings: GrafanaSettings;
   /** grafana.ini as data. */
   public readonly ini: GrafanaIni;
-  /** The dashboards provisioned, with their uids. */
-  public readonly dashboards: readonly ProvisionedDashboard[];
   /** The dashboard provider file as data. */
   public readonly dashboardProviders: DashboardProvidersFile;
   /** The name of the ClusterIP Service. */
@@ -62,17 +80,22 @@ export class Grafana extends Construct {
   public readonly prometheusDatasourceUid = PROMETHEUS_DATASOURCE_UID;
   /** Labels that select Grafana's pods. */
   public readonly podSelector: Record<string, string>;
+  /** The namespaces admitted to port 3000 (`fromNamespaces`, validated). */
+  public readonly fromNamespaces: NamespaceSelection;
 
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly configMap: k8s.KubeConfigMap;
   public readonly datasourcesConfigMap: k8s.KubeConfigMap;
   public readonly providersConfigMap: k8s.KubeConfigMap;
-  public readonly dashboardConfigMaps: readonly k8s.KubeConfigMap[];
   public readonly service: k8s.KubeService;
   public readonly persistentVolumeClaim?: k8s.KubePersistentVolumeClaim;
   public readonly deployment: k8s.KubeDeployment;
+  /** Admits `fromNamespaces` to the `http` port; absent with `networkPolicy: false`. */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
 
   private readonly datasourceList: DatasourceList;
+  private readonly dashboardFiles: DashboardFile[] = [];
+  private readonly metadata: (name: string) => k8s.ObjectMeta;
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
@@ -80,7 +103,6 @@ export class Grafana extends Construct {
     this.settings = s;
     this.ini = buildGrafanaIni(s);
     this.datasourceList = new DatasourceList([tempoDatasource(s), prometheusDatasource(s)]);
-    this.dashboards = buildDashboards(s.tempo);
     this.dashboardProviders = buildDashboardProviders(GRAFANA_PATHS.dashboards);
     this.adminSecretName = s.adminSecretName;
     this.generatedSecrets = [{
@@ -90,15 +112,15 @@ export class Grafana extends Construct {
 
     const identity = { name: 'grafana', instance: s.name, component: 'dashboards', version: s.image.tag };
     const labels = standardLabels(identity);
-    this.podSelector = selectorLabels(identity);
+    this.podSelector = grafanaPodSelector(s.name);
     const metadata = (name: string) => ({ name, namespace: s.namespace, labels });
+    this.metadata = metadata;
 
     this.serviceName = s.name;
     this.url = `http://${serviceFqdn(s.name, s.namespace)}:${GRAFANA_PORT}`;
 
     const iniText = serializeIni(this.ini);
     const providersYaml = toYaml(this.dashboardProviders);
-    const dashboardFiles = this.dashboards.map((d) => ({ dashboard: d, file: `${d.slug}.json`, json: `${JSON.stringify(d.model, null, 2)}\n` }));
     // Rendered when the chart is synthesized, so datasources added after construction are included.
     const datasourcesYaml = () => toYaml(this.datasourceList.toFile());
 
@@ -120,15 +142,20 @@ export class Grafana extends Construct {
       metadata: metadata(`${s.name}-dashboard-providers`),
       data: { [PROVIDERS_FILE]: providersYaml },
     });
-    this.dashboardConfigMaps = dashboardFiles.map(({ dashboard, file, json }) => new k8s.KubeConfigMap(this, `Dashboard-${dashboard.slug}`, {
-      metadata: metadata(`${s.name}-dashboard-${dashboard.slug}`),
-      data: { [file]: json },
-    }));
+    for (const d of buildDashboards(s.tempo)) this.provision(d);
 
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: metadata(s.name),
       spec: { type: 'ClusterIP', selector: this.podSelector, ports: [namedServicePort('http', GRAFANA_PORT)] },
     });
+
+    this.fromNamespaces = checkNamespaceSelection('grafana', 'fromNamespaces', props.fromNamespaces ?? 'all');
+    if (props.networkPolicy ?? true) {
+      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: metadata(s.name),
+        spec: ingressPolicySpec(this.podSelector, [{ ports: ['http'], namespaces: this.fromNamespaces }]),
+      });
+    }
 
     if (s.persistence) {
       this.persistentVolumeClaim = new k8s.KubePersistentVolumeClaim(this, 'Data', {
@@ -168,27 +195,30 @@ export class Grafana extends Construct {
       readinessProbe: { httpGet: { path: '/api/health', port: http }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
       livenessProbe: { httpGet: { path: '/api/health', port: http }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 5 },
       securityContext: restrictedContainerSecurityContext(),
-      volumeMounts: [
-        { name: 'config', mountPath: GRAFANA_PATHS.config, subPath: INI_FILE, readOnly: true },
-        { name: 'datasources', mountPath: `${GRAFANA_PATHS.provisioning}/datasources`, readOnly: true },
-        { name: 'dashboard-providers', mountPath: `${GRAFANA_PATHS.provisioning}/dashboards`, readOnly: true },
-        // One file each, by subPath: a directory mount would also show the ConfigMap's hidden
-        // timestamped folders to the provider. The config hash restarts the pod on a change.
-        ...dashboardFiles.map(({ dashboard, file }) => ({
-          name: `dashboard-${dashboard.slug}`, mountPath: `${GRAFANA_PATHS.dashboards}/${file}`, subPath: file, readOnly: true,
-        })),
-        { name: 'admin', mountPath: GRAFANA_PATHS.adminSecret, readOnly: true },
-        { name: 'data', mountPath: GRAFANA_PATHS.data },
-        { name: 'logs', mountPath: GRAFANA_PATHS.logs },
-        { name: 'tmp', mountPath: '/tmp' },
-      ],
+      // Resolved at synth, so dashboards added after construction are mounted.
+      volumeMounts: Lazy.any({
+        produce: (): k8s.VolumeMount[] => [
+          { name: 'config', mountPath: GRAFANA_PATHS.config, subPath: INI_FILE, readOnly: true },
+          { name: 'datasources', mountPath: `${GRAFANA_PATHS.provisioning}/datasources`, readOnly: true },
+          { name: 'dashboard-providers', mountPath: `${GRAFANA_PATHS.provisioning}/dashboards`, readOnly: true },
+          // One file each, by subPath: a directory mount would also show the ConfigMap's hidden
+          // timestamped folders to the provider. The config hash restarts the pod on a change.
+          ...this.dashboardFiles.map(({ dashboard: d, file }) => ({
+            name: `dashboard-${d.slug}`, mountPath: `${GRAFANA_PATHS.dashboards}/${file}`, subPath: file, readOnly: true,
+          })),
+          { name: 'admin', mountPath: GRAFANA_PATHS.adminSecret, readOnly: true },
+          { name: 'data', mountPath: GRAFANA_PATHS.data },
+          { name: 'logs', mountPath: GRAFANA_PATHS.logs },
+          { name: 'tmp', mountPath: '/tmp' },
+        ],
+      }) as unknown as k8s.VolumeMount[],
     };
 
-    const volumes: k8s.Volume[] = [
+    const volumes = (): k8s.Volume[] => [
       { name: 'config', configMap: { name: this.configMap.name } },
       { name: 'datasources', configMap: { name: this.datasourcesConfigMap.name } },
       { name: 'dashboard-providers', configMap: { name: this.providersConfigMap.name } },
-      ...dashboardFiles.map(({ dashboard }, i) => ({ name: `dashboard-${dashboard.slug}`, configMap: { name: this.dashboardConfigMaps[i].name } })),
+      ...this.dashboardFiles.map(({ dashboard: d, configMap }) => ({ name: `dashboard-${d.slug}`, configMap: { name: configMap.name } })),
       // Readable by the fsGroup only: the admin password.
       { name: 'admin', secret: { secretName: s.adminSecretName, defaultMode: 0o440 } },
       this.persistentVolumeClaim
@@ -199,7 +229,7 @@ export class Grafana extends Construct {
     ];
 
     const configHash = Lazy.any({
-      produce: () => contentHash(iniText, datasourcesYaml(), providersYaml, ...dashboardFiles.map((d) => d.json)),
+      produce: () => contentHash(iniText, datasourcesYaml(), providersYaml, ...this.dashboardFiles.map((d) => d.json)),
     }) as unknown as string;
 
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
@@ -218,7 +248,7 @@ export class Grafana extends Construct {
             securityContext: restrictedPodSecurityContext(GRAFANA_UID, GRAFANA_UID),
             enableServiceLinks: false,
             containers: [container],
-            volumes,
+            volumes: Lazy.any({ produce: volumes }) as unknown as k8s.Volume[],
           },
         },
       },
@@ -233,6 +263,30 @@ export class Grafana extends Construct {
     this.datasourceList.add(datasource);
   }
 
+  /**
+   * Provisions a dashboard built with `@grafana/grafana-foundation-sdk` (pass
+   * `new DashboardBuilder('My app').uid('my-app')...build()`) in the same folder as ours: its own
+   * ConfigMap `<name>-dashboard-<slug>`, mounted into the provider's folder and counted in the
+   * config hash. Throws a ConfigError when the uid is missing or malformed, the uid or title is
+   * already provisioned, or a panel, query or variable names a datasource uid that is not
+   * provisioned (add such datasources with `addDatasource()` first).
+   */
+  public addDashboard(model: dashboard.Dashboard): ProvisionedDashboard {
+    const added = checkAddedDashboard(model, this.dashboards, this.datasourceList.all.map((d) => d.uid));
+    this.provision(added);
+    return added;
+  }
+
+  /** The dashboards provisioned, ours first, with their uids. */
+  public get dashboards(): readonly ProvisionedDashboard[] {
+    return this.dashboardFiles.map((d) => d.dashboard);
+  }
+
+  /** One ConfigMap per dashboard, in the order of `dashboards`. */
+  public get dashboardConfigMaps(): readonly k8s.KubeConfigMap[] {
+    return this.dashboardFiles.map((d) => d.configMap);
+  }
+
   /** The datasources provisioned, in order. */
   public get datasources(): readonly Datasource[] {
     return this.datasourceList.all;
@@ -241,5 +295,15 @@ export class Grafana extends Construct {
   /** The ApiObject of the Deployment, for JSON patches (`addJsonPatch`). */
   public get apiObject(): ApiObject {
     return this.deployment;
+  }
+
+  private provision(d: ProvisionedDashboard): void {
+    const file = `${d.slug}.json`;
+    const json = `${JSON.stringify(d.model, null, 2)}\n`;
+    const configMap = new k8s.KubeConfigMap(this, `Dashboard-${d.slug}`, {
+      metadata: this.metadata(`${this.settings.name}-dashboard-${d.slug}`),
+      data: { [file]: json },
+    });
+    this.dashboardFiles.push({ dashboard: d, file, json, configMap });
   }
 }

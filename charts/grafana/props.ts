@@ -1,5 +1,6 @@
 import { ImageRef } from '../shared/images';
 import { ResourceOverrides } from '../shared/merge';
+import { NamespaceSelection } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
 import { GrafanaIni } from './ini';
 
@@ -95,4 +96,16 @@ export interface GrafanaProps {
    * @default - none
    */
   readonly iniOverrides?: GrafanaIni;
+  /**
+   * An ingress NetworkPolicy admitting only `fromNamespaces` to the `http` port (3000).
+   * `kubectl port-forward` is not affected.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * The namespaces whose pods may reach Grafana's port 3000, e.g. `['ingress-nginx']` for an
+   * ingress controller. Ignored with `networkPolicy: false`.
+   * @default 'all'
+   */
+  readonly fromNamespaces?: NamespaceSelection;
 }

@@ -4,9 +4,10 @@ import * as k8s from '../../imports/k8s';
 import { imageName } from '../shared/images';
 import { selectorLabels, standardLabels } from '../shared/labels';
 import { GeneratedSecret, SecretKeyRef } from '../shared/secrets';
+import { checkNetworkPeers, ingressPolicySpec } from '../shared/network';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
 import {
-  dataVolumeClaim, envFromSecret, namedPolicyPorts, namedServicePort, resourceRequirements, serviceFqdn,
+  dataVolumeClaim, envFromSecret, namedServicePort, resourceRequirements, serviceFqdn,
 } from '../shared/workload';
 import { MinioProps } from './props';
 import { MinioSettings, resolveMinioSettings } from './settings';
@@ -17,6 +18,14 @@ import { MinioSettings, resolveMinioSettings } from './settings';
  * 1000 is what MinIO's own Helm chart uses.
  */
 export const MINIO_UID = 1000;
+
+/**
+ * The labels that select the pod of the MinIO named `name` (what `Minio.podSelector` holds), for
+ * wiring code that needs them before the construct exists.
+ */
+export function minioPodSelector(name = 'minio'): Record<string, string> {
+  return selectorLabels({ name: 'minio', instance: name });
+}
 
 /** MinIO's ports: the S3 API and the web console. */
 export const MINIO_PORTS = { api: 9000, console: 9001 } as const;
@@ -34,7 +43,7 @@ const HOME_DIR = '/tmp';
  *
  * Creates: a ServiceAccount (no API token), a ClusterIP Service (`<name>`: api 9000, and console
  * 9001 when asked), a headless governing Service (`<name>-headless`), a NetworkPolicy admitting
- * only pods of the same namespace, and a StatefulSet of one
+ * only `clients` (unless turned off), and a StatefulSet of one
  * with a PVC at /data. An init container creates the bucket before MinIO starts, so it exists
  * before Tempo writes. Root credentials come from a Secret the user creates (see
  * `MinioProps.credentialsSecret`); no Secret is synthesized.
@@ -63,7 +72,8 @@ export class Minio extends Construct {
   public readonly service: k8s.KubeService;
   public readonly headlessService: k8s.KubeService;
   public readonly statefulSet: k8s.KubeStatefulSet;
-  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** Admits `clients` to the api and console ports; absent with `networkPolicy: false`. */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: MinioProps = {}) {
     super(scope, id);
@@ -72,7 +82,7 @@ export class Minio extends Construct {
 
     const identity = { name: 'minio', instance: s.name, component: 'object-storage', version: s.image.tag };
     const labels = standardLabels(identity);
-    this.podSelector = selectorLabels(identity);
+    this.podSelector = minioPodSelector(s.name);
     const metadata = (name: string) => ({ name, namespace: s.namespace, labels });
 
     this.serviceName = s.name;
@@ -111,18 +121,14 @@ export class Minio extends Construct {
       spec: { clusterIp: 'None', selector: this.podSelector, ports: [apiPort] },
     });
 
-    // Only pods of the same namespace (Tempo) reach the store: it holds traces and root credentials.
-    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: metadata(s.name),
-      spec: {
-        podSelector: { matchLabels: this.podSelector },
-        policyTypes: ['Ingress'],
-        ingress: [{
-          from: [{ podSelector: {} }],
-          ports: namedPolicyPorts(['api', 'console']),
-        }],
-      },
-    });
+    // Only Tempo reaches the store: it holds traces and root credentials.
+    const clients = checkNetworkPeers('minio', 'clients', props.clients ?? [{ podSelector: {} }]);
+    if (props.networkPolicy ?? true) {
+      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: metadata(s.name),
+        spec: ingressPolicySpec(this.podSelector, [{ ports: ['api', 'console'], peers: clients }]),
+      });
+    }
 
     const resources = resourceRequirements(s.resources);
     const api = k8s.IntOrString.fromString('api');

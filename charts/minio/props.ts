@@ -1,5 +1,6 @@
 import { ImageRef } from '../shared/images';
 import { ResourceOverrides } from '../shared/merge';
+import { NetworkPeer } from '../shared/network';
 import { ContainerResources } from '../shared/workload';
 
 /** CPU and memory for the MinIO container, as Kubernetes quantities (defaults: requests 100m / 256Mi, limits 1 / 1Gi). */
@@ -51,4 +52,16 @@ export interface MinioProps {
   readonly resources?: ResourceOverrides;
   /** Also expose MinIO's web console (port `console`, 9001) on the ClusterIP Service. @default false */
   readonly console?: boolean;
+  /**
+   * An ingress NetworkPolicy admitting only `clients` to the api and console ports.
+   * `kubectl port-forward` (the console, say) is not affected.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * The pods that may reach MinIO: Tempo. The stack passes its Tempo. Ignored with
+   * `networkPolicy: false`.
+   * @default - every pod of MinIO's namespace
+   */
+  readonly clients?: readonly NetworkPeer[];
 }

@@ -6,13 +6,22 @@ import { selectorLabels, standardLabels } from '../shared/labels';
 import { contentHash, toYaml } from '../shared/render';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
 import { fail } from '../shared/validate';
+import { checkNetworkPeers, ingressPolicySpec } from '../shared/network';
 import { dataVolumeClaim, namedServicePort, resourceRequirements } from '../shared/workload';
 import {
-  PROMETHEUS_PATHS, PROMETHEUS_PORT, PrometheusConfig, REMOTE_WRITE_FILES, RULE_FILES, ScrapeConfig, buildPrometheusConfig, prometheusUrls,
+  DEFAULT_PROMETHEUS_NAME, PROMETHEUS_PATHS, PROMETHEUS_PORT, PrometheusConfig, REMOTE_WRITE_FILES, RULE_FILES, ScrapeConfig, buildPrometheusConfig, prometheusUrls,
 } from './config';
 import { PrometheusProps } from './props';
 import { RuleFile, RuleGroup, tempoRuleGroups } from './rules';
 import { PrometheusSettings, resolvePrometheusSettings } from './settings';
+
+/**
+ * The labels that select the pods of the Prometheus named `name` (what `Prometheus.podSelector`
+ * holds), for wiring code that needs them before the construct exists.
+ */
+export function prometheusPodSelector(name = DEFAULT_PROMETHEUS_NAME): Record<string, string> {
+  return selectorLabels({ name: 'prometheus', instance: name });
+}
 
 /** The UID and GID Prometheus runs as: `nobody`, the image's user, written numerically for runAsNonRoot. */
 export const PROMETHEUS_UID = 65534;
@@ -48,7 +57,8 @@ export function prometheusArgs(s: PrometheusSettings): string[] {
  * Tempo's namespace (get/list/watch on pods, endpoints and services: what pod discovery needs), a
  * ConfigMap `<name>-config` with prometheus.yml, a ConfigMap `<name>-rules` with one rule file per
  * key, a ClusterIP Service `<name>` (`http` 9090), a headless governing Service `<name>-headless`,
- * and a StatefulSet of one with a PVC at /prometheus. The pod template carries a hash of the config
+ * a NetworkPolicy admitting `clients` to port 9090 (unless turned off), and a StatefulSet of one
+ * with a PVC at /prometheus. The pod template carries a hash of the config
  * and the rules, so any change rolls the pod.
  */
 export class Prometheus extends Construct {
@@ -74,6 +84,8 @@ export class Prometheus extends Construct {
   public readonly service: k8s.KubeService;
   public readonly headlessService: k8s.KubeService;
   public readonly statefulSet: k8s.KubeStatefulSet;
+  /** Admits `clients` to the `http` port; absent with `networkPolicy: false`. */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
 
   private readonly builtInGroups: readonly RuleGroup[];
   private readonly addedGroups: RuleGroup[] = [];
@@ -88,7 +100,7 @@ export class Prometheus extends Construct {
 
     const identity = { name: 'prometheus', instance: s.name, component: 'monitoring', version: s.image.tag };
     const labels = standardLabels(identity);
-    this.podSelector = selectorLabels(identity);
+    this.podSelector = prometheusPodSelector(s.name);
     const metadata = (name: string, namespace = s.namespace) => ({ name, namespace, labels });
 
     this.serviceName = s.name;
@@ -127,6 +139,14 @@ export class Prometheus extends Construct {
       metadata: metadata(`${s.name}-headless`),
       spec: { clusterIp: 'None', selector: this.podSelector, ports: [http] },
     });
+
+    const clients = checkNetworkPeers('prometheus', 'clients', props.clients ?? [{ podSelector: {} }]);
+    if (props.networkPolicy ?? true) {
+      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: metadata(s.name),
+        spec: ingressPolicySpec(this.podSelector, [{ ports: ['http'], peers: clients }]),
+      });
+    }
 
     const httpPort = k8s.IntOrString.fromString('http');
     const secretVolume = remoteWriteSecretVolume(s);

@@ -1,5 +1,6 @@
 import { ImageRef } from '../shared/images';
 import { ConfigOverrides, ResourceOverrides } from '../shared/merge';
+import { NetworkPeer } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
 import { ContainerResources } from '../shared/workload';
 import { TempoRulesOptions } from './rules';
@@ -129,4 +130,16 @@ export interface PrometheusProps {
    * @default - the rules' defaults
    */
   readonly rules?: Partial<TempoRulesOptions>;
+  /**
+   * An ingress NetworkPolicy admitting only `clients` to the `http` port (9090: API, UI, remote
+   * write). `kubectl port-forward` is not affected.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * The pods that may reach Prometheus: Grafana, and Tempo for the metrics-generator's remote
+   * write. The stack passes its Grafana and Tempo. Ignored with `networkPolicy: false`.
+   * @default - every pod of Prometheus's namespace
+   */
+  readonly clients?: readonly NetworkPeer[];
 }

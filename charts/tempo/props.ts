@@ -1,5 +1,6 @@
 import { ImageRef } from '../shared/images';
 import { ConfigOverrides, ResourceOverrides } from '../shared/merge';
+import { NamespaceSelection, NetworkPeer } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
 import { ContainerResources } from '../shared/workload';
 
@@ -232,11 +233,25 @@ export interface TempoProps {
   /** The metrics-generator processors to enable; an empty list turns the generator off. @default all three with 'with-metrics', none otherwise */
   readonly metricsGeneratorProcessors?: readonly MetricsGeneratorProcessor[];
   /**
-   * A NetworkPolicy that lets any pod reach the API and OTLP ports (http, otlp-grpc, otlp-http)
-   * and only Tempo's own pods reach grpc and memberlist gossip.
+   * An ingress NetworkPolicy: OTLP (otlp-grpc, otlp-http) from `otlpFromNamespaces`, the API
+   * (http, also /metrics) from `apiClients` and Tempo's own pods, grpc and memberlist gossip only
+   * between Tempo's own pods. `kubectl port-forward` is not affected.
    * @default true
    */
   readonly networkPolicy?: boolean;
   /** Seconds Kubernetes waits for a stopping pod to flush before killing it. @default 300 */
   readonly terminationGracePeriodSeconds?: number;
+  /**
+   * The namespaces whose pods may send traces to the OTLP ports (otlp-grpc 4317, otlp-http 4318),
+   * e.g. `['shop', 'payments']`. Ignored with `networkPolicy: false`.
+   * @default 'all'
+   */
+  readonly otlpFromNamespaces?: NamespaceSelection;
+  /**
+   * The pods that may use Tempo's API port (http 3200: queries, and /metrics for scraping) besides
+   * Tempo's own pods: Grafana and Prometheus. In the stack, its own Grafana and Prometheus are
+   * added to this list. Ignored with `networkPolicy: false`.
+   * @default - standalone: every pod of every namespace (a lone Tempo does not know who queries it); in the stack: its Grafana and Prometheus
+   */
+  readonly apiClients?: readonly NetworkPeer[];
 }

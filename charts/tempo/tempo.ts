@@ -6,8 +6,9 @@ import { selectorLabels, standardLabels } from '../shared/labels';
 import { contentHash, toYaml } from '../shared/render';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
 import {
-  dataVolumeClaim, envFromSecret, namedPolicyPorts, namedServicePort, resourceRequirements, serviceFqdn,
+  dataVolumeClaim, envFromSecret, namedServicePort, resourceRequirements, serviceFqdn,
 } from '../shared/workload';
+import { IngressRule, NamespaceSelection, NetworkPeer, checkNamespaceSelection, checkNetworkPeers, ingressPolicySpec } from '../shared/network';
 import {
   TEMPO_DATA_DIR, TEMPO_ENV, TEMPO_PORTS, TempoConfig, buildTempoConfig, needsEnvExpansion, tempoAddresses,
 } from './config';
@@ -52,6 +53,10 @@ export class Tempo extends Construct {
   public readonly podSelector: Record<string, string>;
   /** The name of the container port serving /metrics. */
   public readonly metricsPortName = 'http';
+  /** The namespaces admitted to the OTLP ports (`otlpFromNamespaces`, validated). */
+  public readonly otlpFromNamespaces: NamespaceSelection;
+  /** The pods admitted to the API port besides Tempo's own; undefined admits every pod (`apiClients`, validated). */
+  public readonly apiClients?: readonly NetworkPeer[];
 
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly configMap: k8s.KubeConfigMap;
@@ -72,7 +77,7 @@ export class Tempo extends Construct {
     const cluster = s.mode === 'cluster';
     const identity = { name: 'tempo', instance: s.name, component: 'tracing-backend', version: s.image.tag };
     const labels = standardLabels(identity);
-    this.podSelector = selectorLabels(identity);
+    this.podSelector = tempoPodSelector(s.name);
     const addresses = tempoAddresses(s);
     const metadata = (name: string) => ({ name, namespace: s.namespace, labels });
 
@@ -139,19 +144,12 @@ export class Tempo extends Construct {
       });
     }
 
+    this.otlpFromNamespaces = checkNamespaceSelection('tempo', 'otlpFromNamespaces', props.otlpFromNamespaces ?? 'all');
+    this.apiClients = props.apiClients === undefined ? undefined : checkNetworkPeers('tempo', 'apiClients', props.apiClients);
     if (s.networkPolicy) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: metadata(s.name),
-        spec: {
-          podSelector: { matchLabels: this.podSelector },
-          policyTypes: ['Ingress'],
-          ingress: [
-            // Applications, collectors, Grafana and Prometheus live in other namespaces.
-            { ports: namedPolicyPorts(['http', 'otlp-grpc', 'otlp-http']) },
-            // Ring traffic and query-frontend work stay among Tempo's own pods.
-            { from: [{ podSelector: { matchLabels: this.podSelector } }], ports: namedPolicyPorts(cluster ? ['grpc', 'gossip-ring'] : ['grpc']) },
-          ],
-        },
+        spec: ingressPolicySpec(this.podSelector, tempoIngressRules(this.podSelector, cluster, this.otlpFromNamespaces, this.apiClients)),
       });
     }
 
@@ -233,6 +231,32 @@ export class Tempo extends Construct {
   public get apiObject(): ApiObject {
     return this.statefulSet;
   }
+}
+
+/**
+ * The labels that select the pods of the Tempo named `name` (what `Tempo.podSelector` holds), for
+ * wiring code that needs them before the Tempo construct exists.
+ */
+export function tempoPodSelector(name = 'tempo'): Record<string, string> {
+  return selectorLabels({ name: 'tempo', instance: name });
+}
+
+/**
+ * Who reaches which port: OTLP from the selected namespaces; the API from the given clients (every
+ * namespace when none are given) and from Tempo itself (queriers, the frontend's own calls); grpc
+ * and gossip only among Tempo's pods.
+ */
+export function tempoIngressRules(
+  self: Readonly<Record<string, string>>, cluster: boolean, otlpFromNamespaces: NamespaceSelection, apiClients?: readonly NetworkPeer[],
+): IngressRule[] {
+  return [
+    { ports: ['otlp-grpc', 'otlp-http'], namespaces: otlpFromNamespaces },
+    apiClients === undefined
+      ? { ports: ['http'], namespaces: 'all' }
+      : { ports: ['http'], peers: [{ podSelector: self }, ...apiClients] },
+    // Ring traffic and query-frontend work stay among Tempo's own pods.
+    { ports: cluster ? ['grpc', 'gossip-ring'] : ['grpc'], peers: [{ podSelector: self }] },
+  ];
 }
 
 /** Environment variables: the pod's identity for the ring, and object-storage credentials from Secrets. */

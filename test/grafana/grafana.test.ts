@@ -188,8 +188,8 @@ describe('what Grafana exposes', () => {
     const { objects } = synth({ name: 'dash' });
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       'ConfigMap/dash-config', 'ConfigMap/dash-dashboard-providers', 'ConfigMap/dash-dashboard-tempo-operations',
-      'ConfigMap/dash-dashboard-tempo-services', 'ConfigMap/dash-datasources', 'Deployment/dash', 'PersistentVolumeClaim/dash-data',
-      'Service/dash', 'ServiceAccount/dash',
+      'ConfigMap/dash-dashboard-tempo-services', 'ConfigMap/dash-datasources', 'Deployment/dash', 'NetworkPolicy/dash',
+      'PersistentVolumeClaim/dash-data', 'Service/dash', 'ServiceAccount/dash',
     ]);
   });
 });

@@ -1,12 +1,10 @@
 /**
- * The metric names and labels the Grafana queries may use, read from test/fixtures/metrics-grafana.txt
- * (derived from ../shared/reference/metrics/, the names a real Tempo 2.6.1, its metrics-generator and
- * Prometheus 2.53.3 expose). When the shared fixture of the Prometheus work (test/support/metric-names.ts)
- * lands, this module is the one place to switch over.
+ * The metric names and labels the Grafana queries may use: the shared fixture of what a real Tempo
+ * 2.6.1, its metrics-generator and Prometheus 2.53.3 expose (test/support/metric-names.ts), with the
+ * labels each carries in this stack, plus the recording rules of the label contract.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { RECORDING_RULES, TARGET_LABELS } from '../../charts/shared/telemetry';
+import { knownMetrics as fixtureMetrics, SCRAPE_ADDED_LABELS } from '../support/metric-names';
 
 /** Where a series comes from, which decides the labels it carries. */
 export type MetricSource = 'tempo' | 'generator' | 'prometheus' | 'recording-rule';
@@ -17,9 +15,8 @@ export interface KnownMetric {
   readonly labels: ReadonlySet<string>;
 }
 
-const FIXTURE = path.join(__dirname, '..', 'fixtures', 'metrics-grafana.txt');
-/** The target labels our scrape config attaches to every scraped Tempo series (the label contract). */
-const TARGET = [TARGET_LABELS.job, TARGET_LABELS.namespace, TARGET_LABELS.pod, TARGET_LABELS.container];
+/** The target labels our scrape config attaches to every scraped series (the label contract). */
+const TARGET = [...Object.values(TARGET_LABELS), ...SCRAPE_ADDED_LABELS];
 
 let cache: Map<string, KnownMetric> | undefined;
 
@@ -27,13 +24,11 @@ let cache: Map<string, KnownMetric> | undefined;
 export function knownMetrics(): Map<string, KnownMetric> {
   if (cache) return cache;
   const metrics = new Map<string, KnownMetric>();
-  for (const line of fs.readFileSync(FIXTURE, 'utf8').split('\n')) {
-    if (line.trim() === '' || line.startsWith('#')) continue;
-    const [name, source, labels] = line.split(' ');
-    const own = labels === '-' ? [] : labels.split(',');
-    // Scraped series get the target labels; remote-written generator series carry only their own.
-    const all = source === 'tempo' ? [...own, ...TARGET] : own;
-    metrics.set(name, { source: source as MetricSource, labels: new Set(all) });
+  for (const [name, m] of fixtureMetrics()) {
+    // Remote-written generator series carry only their own labels; scraped series get the target labels.
+    const generator = m.sources.includes('metrics-generator');
+    const source: MetricSource = generator ? 'generator' : m.sources.includes('tempo') ? 'tempo' : 'prometheus';
+    metrics.set(name, { source, labels: new Set(generator ? m.labels : [...m.labels, ...TARGET]) });
   }
   // The recording rules aggregate by namespace and route (and status_code for the rate).
   metrics.set(RECORDING_RULES.requestRate, { source: 'recording-rule', labels: new Set(['namespace', 'route', 'status_code']) });

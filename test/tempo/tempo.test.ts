@@ -348,19 +348,41 @@ describe('network policy', () => {
   const policyOf = (props: TempoProps) => find(synthTempo(props).objects, 'NetworkPolicy', 'tempo');
   const portsOf = (rule: any) => rule.ports.map((p: any) => p.port).sort();
 
-  test.each([['single node', {}], ['cluster', clusterProps]] as Array<[string, TempoProps]>)('%s: anyone reaches the API and OTLP; only Tempo reaches grpc and gossip', (_label, props) => {
+  test.each([['single node', {}], ['cluster', clusterProps]] as Array<[string, TempoProps]>)('%s standalone: any namespace reaches the API and OTLP; only Tempo reaches grpc and gossip', (_label, props) => {
     const { objects } = synthTempo(props);
     const policy = find(objects, 'NetworkPolicy', 'tempo');
     const podLabels = find(objects, 'StatefulSet', 'tempo').spec.template.metadata.labels;
     expect(selects(policy.spec.podSelector.matchLabels, podLabels)).toBe(true);
     expect(policy.spec.policyTypes).toEqual(['Ingress']);
-    const [open, internal] = policy.spec.ingress;
-    expect(open.from).toBeUndefined();
-    expect(portsOf(open)).toEqual(['http', 'otlp-grpc', 'otlp-http']);
+    const [otlp, api, internal] = policy.spec.ingress;
+    expect(otlp.from).toEqual([{ namespaceSelector: {} }]);
+    expect(portsOf(otlp)).toEqual(['otlp-grpc', 'otlp-http']);
+    expect(api.from).toEqual([{ namespaceSelector: {} }]);
+    expect(portsOf(api)).toEqual(['http']);
     expect(internal.from).toEqual([{ podSelector: { matchLabels: policy.spec.podSelector.matchLabels } }]);
     const containerPorts = tempoContainer(objects).ports.map((p: any) => p.name).sort();
     // Every container port is covered by exactly one rule: nothing the pod serves is blocked by accident.
-    expect([...portsOf(open), ...portsOf(internal)].sort()).toEqual(containerPorts);
+    expect([...portsOf(otlp), ...portsOf(api), ...portsOf(internal)].sort()).toEqual(containerPorts);
+  });
+
+  test('apiClients narrow the API port to those pods and Tempo itself', () => {
+    const grafana = { 'app.kubernetes.io/name': 'grafana' };
+    const policy = policyOf({ apiClients: [{ podSelector: grafana }, { podSelector: { app: 'prom' }, namespaces: ['monitoring'] }] });
+    const self = policy.spec.podSelector.matchLabels;
+    expect(policy.spec.ingress[1]).toEqual({
+      ports: [{ port: 'http', protocol: 'TCP' }],
+      from: [
+        { podSelector: { matchLabels: self } },
+        { podSelector: { matchLabels: grafana } },
+        { podSelector: { matchLabels: { app: 'prom' } }, namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['monitoring'] }] } },
+      ],
+    });
+  });
+
+  test('otlpFromNamespaces narrows OTLP to the listed namespaces', () => {
+    expect(policyOf({ otlpFromNamespaces: ['shop', 'payments'] }).spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop', 'payments'] }] } },
+    ]);
   });
 
   test('can be turned off', () => {

@@ -48,3 +48,4 @@ export function buildDashboardProviders(path: string): DashboardProvidersFile {
     }],
   };
 }
+export * from './added';

@@ -1,0 +1,65 @@
+// Generated from README.md, section "Use the charts in your own cdk8s app", by test/readme-example.test.ts.
+// Do not edit: edit the README and run README_EXAMPLE_UPDATE=1 npx jest test/readme-example.test.ts
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { ApiObject, App, JsonPatch } from 'cdk8s';
+import { SCRAPE_JOBS, TempoStack } from '../../charts';
+
+const app = new App();
+const stack = new TempoStack(app, 'prod', {
+  namespace: 'tracing',
+  tempo: {
+    mode: 'cluster',
+    replicas: 5,
+    storage: { backend: 's3', bucket: 'acme-traces', region: 'eu-west-1' },
+    expectedLoad: { tracesPerSecond: 5000, spansPerTrace: 12 },
+    resources: { requests: { cpu: '2', memory: '3Gi' }, limits: { cpu: '4', memory: '6Gi' } },
+  },
+  prometheus: { retentionTime: '30d', storageSize: '100Gi' },
+  grafana: {
+    rootUrl: 'https://grafana.acme.example/',
+    // A key this project does not model, merged into grafana.ini last: long TraceQL searches
+    // outlive the data proxy's default 30 s.
+    iniOverrides: { dataproxy: { timeout: 120 } },
+  },
+});
+
+const prom = stack.prometheusChart!.prometheus;
+prom.addScrapeJob({
+  job_name: 'checkout',
+  static_configs: [{ targets: ['checkout.shop.svc.cluster.local:8080'] }],
+});
+prom.addRuleGroup({
+  name: 'acme-tracing',
+  rules: [{
+    alert: 'AcmeNoSpansReceived',
+    // Tempo is up but nothing sends it spans: the applications' exporters are broken.
+    expr: `sum(rate(tempo_distributor_spans_received_total{job="${SCRAPE_JOBS.tempo}", namespace="tracing"}[10m])) == 0`,
+    for: '15m',
+    labels: { severity: 'warning', team: 'platform' },
+    annotations: {
+      summary: 'Tempo received no spans for 15 minutes.',
+      description: 'No application in the cluster is sending traces; check the OpenTelemetry collectors.',
+      runbook_url: 'https://wiki.acme.example/runbooks/tracing#no-spans',
+    },
+  }],
+});
+
+const grafana = stack.grafanaChart!.grafana;
+grafana.addDatasource({
+  name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki-gateway.logs.svc.cluster.local',
+});
+grafana.addDashboard(new dashboard.DashboardBuilder('Acme / Ingestion')
+  .uid('acme-ingestion')
+  .withPanel(new timeseries.PanelBuilder()
+    .title('Spans received per second')
+    .datasource({ type: 'prometheus', uid: grafana.prometheusDatasourceUid })
+    .withTarget(new prometheus.DataqueryBuilder()
+      .expr('sum(rate(tempo_distributor_spans_received_total[$__rate_interval]))')
+      .legendFormat('spans/s')))
+  .build());
+
+ApiObject.of(stack.tempoChart.tempo.statefulSet)
+  .addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'tracing-critical'));
+app.synth();
