@@ -331,6 +331,15 @@ function checkConfigOverrides(overrides: ConfigOverrides | undefined): ConfigOve
   for (const [path, why] of Object.entries(WIRED_KEYS)) {
     const got = valueAtPath(overrides, path);
     if (got !== undefined) fail(C, `configOverrides.${path}`, 'cannot be overridden: the Kubernetes objects are built around it', got, `leave it out: ${why}`);
+    // `null` on a parent removes the wired key with it.
+    const segments = path.split('.');
+    for (let i = 1; i < segments.length; i++) {
+      const parent = segments.slice(0, i).join('.');
+      if (valueAtPath(overrides, parent) === null) {
+        fail(C, `configOverrides.${parent}`, `cannot be removed: it holds ${path}, which the Kubernetes objects are built around`, null,
+          `remove single keys under it instead (${why})`);
+      }
+    }
   }
   return overrides;
 }

@@ -114,6 +114,9 @@ describe('Tempo configOverrides', () => {
     ['a path on the volume', { storage: { trace: { wal: { path: '/tmp/wal' } } } },
       "tempo: 'configOverrides.storage.trace.wal.path' cannot be overridden: the Kubernetes objects are built around it, got '/tmp/wal'; "
       + 'leave it out: it lies on the PersistentVolume mounted at /var/tempo'],
+    ['null on a section holding a wired key', { server: null },
+      "tempo: 'configOverrides.server' cannot be removed: it holds server.http_listen_port, which the Kubernetes objects are built around, got null; "
+      + 'remove single keys under it instead (the container ports, Services, probes and NetworkPolicy use the generated value)'],
     ['a list instead of a mapping', [{ server: {} }] as any,
       "tempo: 'configOverrides' must be a mapping of tempo.yaml keys, got [{\"server\":{}}]; write e.g. { server: { log_format: 'json' } }"],
   ])('refuses %s at synth', (_label, configOverrides, message) => {
