@@ -325,6 +325,19 @@ describe('MinIO validation', () => {
   });
 });
 
+describe('MinIO partial resources', () => {
+  test('a memory limit alone keeps the default requests and CPU limit', () => {
+    expect(container(synth({ resources: { limits: { memory: '2Gi' } } }).objs, 'minio').resources)
+      .toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '2Gi' } });
+  });
+
+  test('a CPU request alone above the default limit is refused naming it', () => {
+    expect(() => resolveMinioSettings({ resources: { requests: { cpu: '2' } } })).toThrow(new Error(
+      "minio: 'resources.requests.cpu' must not exceed the cpu limit ('1', from the default), got '2'; "
+      + "also set resources.limits.cpu to at least '2', or lower the request to at most '1'"));
+  });
+});
+
 describe('MinIO network policy props', () => {
   test('clients narrow the store to those pods; networkPolicy: false drops the policy', () => {
     const tempo = { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': 'tempo' };

@@ -15,8 +15,12 @@ export type IniSection = Readonly<Record<string, IniValue>>;
  */
 export type GrafanaIni = Readonly<Record<string, IniSection>>;
 
-const SECTION_NAME = /^[A-Za-z0-9_.:-]+$/;
-const KEY_NAME = /^[A-Za-z0-9_.-]+$/;
+/** Section names go-ini reads back as written (`server`, `auth.generic_oauth`, `plugin.grafana-x`). */
+export const INI_SECTION_NAME = /^[A-Za-z0-9_.:-]+$/;
+/** Key names go-ini reads back as written. */
+export const INI_KEY_NAME = /^[A-Za-z0-9_.-]+$/;
+const SECTION_NAME = INI_SECTION_NAME;
+const KEY_NAME = INI_KEY_NAME;
 
 /**
  * Writes grafana.ini: one `[section]` per entry, in the object's order, keys in their order, a

@@ -1,7 +1,7 @@
 import { ImageRef } from '../shared/images';
+import { ResourceOverrides } from '../shared/merge';
 import { NamespaceSelection } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
-import { ContainerResources } from '../shared/workload';
 import { GrafanaIni } from './ini';
 
 /** What Grafana needs to know about Tempo: taken from what the Tempo construct exposes, never typed twice. */
@@ -73,13 +73,28 @@ export interface GrafanaProps {
   readonly storageSize?: string;
   /** StorageClass of the PVC. @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
-  /** @default requests 100m / 256Mi, limits 1 / 512Mi */
-  readonly resources?: ContainerResources;
+  /**
+   * CPU and memory of the Grafana container, on top of the defaults: set only the quantities to
+   * change (`{ limits: { memory: '1Gi' } }` keeps the other three).
+   * @default requests 100m / 256Mi, limits 1 / 512Mi
+   */
+  readonly resources?: ResourceOverrides;
   /** Number of replicas; more than one needs `database`. @default 1 */
   readonly replicas?: number;
   /** An external database instead of SQLite. @default - SQLite in /var/lib/grafana */
   readonly database?: GrafanaDatabase;
-  /** grafana.ini sections and keys merged over the generated ones, last. @default - none */
+  /**
+   * grafana.ini sections and keys merged over the generated ones, last: a key replaces the same
+   * key of the same section, new sections and keys are added (`{ 'auth.generic_oauth': { enabled:
+   * true } }`). Values are strings, numbers or booleans on one line. There is no Grafana key tree
+   * here (Grafana ignores keys it does not know, so a typo is silently without effect): only names
+   * and values go-ini would misread are refused (a section or key with spaces, `[`, `=`, a nested
+   * mapping, a multi-line value). Never put a secret here (it would land in the ConfigMap and in
+   * dist/): `password`, `secret_key`, `client_secret` and the like are refused unless the value is
+   * a `$__file{...}` or `$__env{...}` reference; the admin login comes from `adminSecretName`, the
+   * database password from `database.password`.
+   * @default - none
+   */
   readonly iniOverrides?: GrafanaIni;
   /**
    * An ingress NetworkPolicy admitting only `fromNamespaces` to the `http` port (3000).

@@ -2,8 +2,9 @@ import { IMAGES, ImageRef } from '../shared/images';
 import {
   checkDnsLabel, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
 } from '../shared/validate';
-import { ContainerResources, checkResources } from '../shared/workload';
-import { GrafanaIni } from './ini';
+import { resolveResources, secretOverridePaths } from '../shared/merge';
+import { ContainerResources } from '../shared/workload';
+import { GrafanaIni, INI_KEY_NAME, INI_SECTION_NAME } from './ini';
 import { GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
 
 const C = 'grafana';
@@ -82,14 +83,18 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
   checkQuantity(C, 'storageSize', storageSize, '1Gi');
   if (props.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', props.storageClassName, 253);
 
-  const resources = props.resources ?? GRAFANA_DEFAULT_RESOURCES;
-  checkResources(C, resources);
+  const { resources } = resolveResources(C, GRAFANA_DEFAULT_RESOURCES, props.resources, 'the default');
 
   const iniOverrides = props.iniOverrides ?? {};
   for (const [section, entries] of Object.entries(iniOverrides)) {
+    if (!INI_SECTION_NAME.test(section)) {
+      fail(C, `iniOverrides['${section}']`, 'is not a grafana.ini section name go-ini reads back (letters, digits, \'_\', \'.\', \':\', \'-\')', section,
+        'write the section as Grafana names it, e.g. \'auth.generic_oauth\'');
+    }
     if (entries === null || typeof entries !== 'object' || Array.isArray(entries)) {
       fail(C, `iniOverrides.${section}`, 'must be an object of keys and values', entries, `write e.g. { '${section}': { key: 'value' } }`);
     }
+    for (const [key, value] of Object.entries(entries)) checkIniEntry(section, key, value);
     if (section === 'security' && ('admin_password' in entries || 'admin_user' in entries)) {
       fail(C, `iniOverrides.security`, 'must not set the admin user or password (it would land in dist/)', Object.keys(entries),
         'put them in the Secret named by adminSecretName');
@@ -98,6 +103,11 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
       fail(C, 'iniOverrides.database.password', 'must not be set (it would land in dist/)', '<redacted>',
         'use database.password, a Secret reference');
     }
+  }
+  const secret = secretOverridePaths(iniOverrides).find((path) => !/^\$__(file|env)\{[^}]+\}$/.test(String(valueAt(iniOverrides, path))));
+  if (secret !== undefined) {
+    fail(C, `iniOverrides.${secret}`, 'must not hold a credential (it would land in the ConfigMap and in dist/)', '<redacted>',
+      'reference it instead: $__file{<path>} of a file mounted from a Secret, or $__env{<VAR>} of a variable filled from a Secret');
   }
 
   return {
@@ -142,4 +152,30 @@ function validateDatabase(db: GrafanaDatabase): void {
     if (db.type !== 'postgres') fail(C, 'database.sslMode', 'applies to postgres only', db.sslMode, 'remove sslMode for mysql');
     checkOneOf(C, 'database.sslMode', db.sslMode, SSL_MODES);
   }
+}
+
+/** A grafana.ini entry go-ini reads back as written: a plain key name and a one-line scalar. */
+function checkIniEntry(section: string, key: string, value: unknown): void {
+  if (!INI_KEY_NAME.test(key)) {
+    fail(C, `iniOverrides.${section}['${key}']`, 'is not a grafana.ini key name go-ini reads back (letters, digits, \'_\', \'.\', \'-\')', key,
+      'write the key as Grafana names it, e.g. \'root_url\'');
+  }
+  const scalar = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  if (!scalar) {
+    fail(C, `iniOverrides.${section}.${key}`, 'must be a string, number or boolean (grafana.ini has no nesting or lists)', value,
+      'write one value; a list is a comma-separated string in grafana.ini, e.g. \'a,b\'');
+  }
+  if (typeof value === 'string' && /[\r\n]/.test(value)) {
+    fail(C, `iniOverrides.${section}.${key}`, 'must fit on one line (go-ini ends a value at the line break)', value.replace(/\r?\n|\r/g, '\\n'),
+      'write the value on one line');
+  }
+  if (typeof value === 'string' && value.includes('`') && (value !== value.trim() || /[;#"]/.test(value))) {
+    fail(C, `iniOverrides.${section}.${key}`, 'cannot hold a backtick together with spaces at its ends, \';\', \'#\' or \'"\' (such values are quoted with backticks)', value,
+      'remove the backtick, or the characters that need quoting');
+  }
+}
+
+function valueAt(ini: GrafanaIni, path: string): unknown {
+  const dot = path.lastIndexOf('.');
+  return ini[path.slice(0, dot)]?.[path.slice(dot + 1)];
 }

@@ -1,4 +1,5 @@
 import { ImageRef } from '../shared/images';
+import { ResourceOverrides } from '../shared/merge';
 import { NetworkPeer } from '../shared/network';
 import { ContainerResources } from '../shared/workload';
 
@@ -43,8 +44,12 @@ export interface MinioProps {
   readonly storageClassName?: string;
   /** The image; the tag must be pinned. @default minio/minio:RELEASE.2024-12-18T13-15-44Z */
   readonly image?: ImageRef;
-  /** @default requests 100m / 256Mi, limits 1 / 1Gi */
-  readonly resources?: MinioResources;
+  /**
+   * CPU and memory of the MinIO container, on top of the defaults: set only the quantities to
+   * change (`{ limits: { memory: '2Gi' } }` keeps the other three).
+   * @default requests 100m / 256Mi, limits 1 / 1Gi
+   */
+  readonly resources?: ResourceOverrides;
   /** Also expose MinIO's web console (port `console`, 9001) on the ClusterIP Service. @default false */
   readonly console?: boolean;
   /**

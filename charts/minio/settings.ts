@@ -1,6 +1,6 @@
 import { IMAGES, ImageRef } from '../shared/images';
 import { checkDnsLabel, checkImageTag, checkQuantity, fail } from '../shared/validate';
-import { checkResources } from '../shared/workload';
+import { resolveResources } from '../shared/merge';
 import { MinioProps, MinioResources } from './props';
 
 const C = 'minio';
@@ -46,8 +46,7 @@ export function resolveMinioSettings(props: MinioProps = {}): MinioSettings {
   checkQuantity(C, 'storageSize', storageSize, '10Gi');
   if (props.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', props.storageClassName, 253);
 
-  const resources = props.resources ?? MINIO_DEFAULT_RESOURCES;
-  checkResources(C, resources);
+  const { resources } = resolveResources(C, MINIO_DEFAULT_RESOURCES, props.resources, 'the default');
 
   return {
     name,

@@ -1,3 +1,4 @@
+import { deepMerge } from '../shared/merge';
 import { SCRAPE_JOBS, TARGET_LABELS } from '../shared/telemetry';
 import { serviceFqdn } from '../shared/workload';
 import type { PrometheusSettings } from './settings';
@@ -246,10 +247,13 @@ function remoteWrite(s: PrometheusSettings): RemoteWriteConfig[] | undefined {
   }];
 }
 
-/** Builds prometheus.yml from the settings and any jobs added by platform teams. Pure. */
+/**
+ * Builds prometheus.yml from the settings and any jobs added by platform teams, `configOverrides`
+ * deep-merged last. Pure.
+ */
 export function buildPrometheusConfig(s: PrometheusSettings, addedJobs: readonly ScrapeConfig[] = []): PrometheusConfig {
   const rw = remoteWrite(s);
-  return {
+  const config: PrometheusConfig = {
     global: {
       scrape_interval: s.scrapeInterval,
       scrape_timeout: '10s',
@@ -261,4 +265,5 @@ export function buildPrometheusConfig(s: PrometheusSettings, addedJobs: readonly
     scrape_configs: [tempoScrapeJob(s), selfScrapeJob(s), ...addedJobs],
     ...(rw ? { remote_write: rw } : {}),
   };
+  return deepMerge(config, s.configOverrides);
 }

@@ -1,4 +1,5 @@
 import { ImageRef } from '../shared/images';
+import { ConfigOverrides, ResourceOverrides } from '../shared/merge';
 import { NetworkPeer } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
 import { ContainerResources } from '../shared/workload';
@@ -83,8 +84,27 @@ export interface PrometheusProps {
   readonly storageSize?: string;
   /** StorageClass of the PVC. @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
-  /** @default CPU requests 250m, limits 1 CPU; memory the plan's plus 25 %, rounded up to 256Mi, at least 512Mi, requests equal to limits */
-  readonly resources?: PrometheusResources;
+  /**
+   * CPU and memory of the Prometheus container, on top of the defaults: set only the quantities to
+   * change (`{ limits: { cpu: '2' } }` keeps the planned memory and the CPU request). A memory
+   * limit set alone is also the memory request (kept equal, so the pod is never evicted first).
+   * The memory limit must hold the capacity plan.
+   * @default CPU requests 250m, limits 1 CPU; memory the plan's plus 25 %, rounded up to 256Mi, at least 512Mi, requests equal to limits
+   */
+  readonly resources?: ResourceOverrides;
+  /**
+   * prometheus.yml keys this project does not model, deep-merged over the generated config last:
+   * mappings merge key by key, a list or scalar replaces what was there (`remote_write`,
+   * `alerting.alertmanagers`), `null` removes a key. Every key is checked at synth against the keys
+   * Prometheus 2.53 and 3.5 both accept (Prometheus refuses an unknown key at start-up); values are
+   * not checked. `scrape_configs` and `rule_files` are refused, since a list would replace the
+   * Tempo job and the rule files: add jobs with `addScrapeJob()` and rules with `addRuleGroup()`.
+   * Never put a secret here (it would land in the ConfigMap and in dist/): `password`,
+   * `credentials` and the like are refused; use `remoteWrite.basicAuth` / `remoteWrite.bearerToken`
+   * (Secret references mounted as files).
+   * @default - none
+   */
+  readonly configOverrides?: ConfigOverrides;
   /**
    * Tempo's metrics-generator runs and remote-writes into this Prometheus: turns on the
    * remote-write receiver and exemplar storage.

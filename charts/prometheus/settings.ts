@@ -3,9 +3,10 @@ import { SecretKeyRef } from '../shared/secrets';
 import {
   checkDnsLabel, checkImageTag, checkInteger, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
-import { checkResources } from '../shared/workload';
+import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
 import { PrometheusCapacityPlan, RETENTION_SIZE_FRACTION, planPrometheusCapacity } from './capacity';
 import { DEFAULT_PROMETHEUS_NAME } from './config';
+import { prometheusKeysAt, unknownPrometheusKeys } from './keys';
 import { PrometheusProps, PrometheusResources, RemoteWriteTarget, TempoScrapeTarget } from './props';
 import { TempoRulesOptions } from './rules';
 
@@ -38,6 +39,8 @@ export interface PrometheusSettings {
   readonly alertmanagerUrl?: string;
   readonly remoteWrite?: RemoteWriteTarget;
   readonly rules: TempoRulesOptions;
+  /** prometheus.yml keys merged over the generated config last, checked against Prometheus's keys. */
+  readonly configOverrides?: ConfigOverrides;
 }
 
 const PROM_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -143,8 +146,8 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
     }
   }
 
-  const resources = props.resources ?? defaultResources(capacity.memoryBytes);
-  const { limitMemory } = checkResources(C, resources);
+  const { resources, parsed: { limitMemory } } = resolveResources(C, defaultResources(capacity.memoryBytes, props.resources?.limits?.memory),
+    props.resources, 'the capacity plan\'s default');
   if (limitMemory < capacity.memoryBytes) {
     fail(C, 'resources.limits.memory', `is too small for ${Math.round(capacity.activeSeries)} active series (Prometheus needs about ${formatMiB(capacity.memoryBytes)})`,
       resources.limits.memory, `raise it to at least ${formatMiB(capacity.memoryBytes)}, or lower the series (generatorActiveSeries, Tempo replicas)`);
@@ -182,6 +185,7 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
       metricsGenerator,
       tempoMemoryLimitBytes: props.rules?.tempoMemoryLimitBytes ?? tempo.memoryLimitBytes,
     },
+    configOverrides: checkConfigOverrides(props.configOverrides),
   };
 }
 
@@ -190,11 +194,12 @@ export const MEMORY_HEADROOM = 1.25;
 
 /**
  * Requests and limits from the planned memory plus headroom, rounded up to 256Mi (at least
- * 512Mi). The memory request equals the limit, so the pod is never the first evicted.
+ * 512Mi). The memory request equals the limit, so the pod is never the first evicted: a memory
+ * limit the user sets alone becomes the default request too.
  */
-function defaultResources(memoryBytes: number): PrometheusResources {
-  const memory = `${Math.max(512, Math.ceil(memoryBytes * MEMORY_HEADROOM / 2 ** 28) * 256)}Mi`;
-  return { requests: { cpu: '250m', memory }, limits: { cpu: '1', memory } };
+function defaultResources(memoryBytes: number, memoryLimit: string | undefined): PrometheusResources {
+  const planned = `${Math.max(512, Math.ceil(memoryBytes * MEMORY_HEADROOM / 2 ** 28) * 256)}Mi`;
+  return { requests: { cpu: '250m', memory: memoryLimit ?? planned }, limits: { cpu: '1', memory: planned } };
 }
 
 function resolveTempoTarget(tempo: TempoScrapeTarget | undefined, namespace: string): ResolvedTempoTarget {
@@ -252,4 +257,47 @@ function checkRemoteWrite(rw: RemoteWriteTarget): void {
     checkSecretKeyRef(C, 'remoteWrite.basicAuth.password', rw.basicAuth.password);
   }
   if (rw.bearerToken) checkSecretKeyRef(C, 'remoteWrite.bearerToken', rw.bearerToken);
+}
+
+/** Lists an override must not replace, and the method that adds to them instead. */
+const OWNED_LISTS: Record<string, string> = {
+  scrape_configs: 'the Tempo and self-scrape jobs; add jobs with addScrapeJob()',
+  rule_files: 'the rules directory the Tempo alerts load from; add rules with addRuleGroup()',
+};
+
+/**
+ * Checks `configOverrides` against the keys Prometheus 2.53 and 3.5 accept (it refuses an unknown
+ * key at start-up), so a typo fails at synth with its path.
+ */
+function checkConfigOverrides(overrides: ConfigOverrides | undefined): ConfigOverrides | undefined {
+  if (overrides === undefined) return undefined;
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
+    fail(C, 'configOverrides', 'must be a mapping of prometheus.yml keys', overrides, 'write e.g. { global: { query_log_file: \'/prometheus/query.log\' } }');
+  }
+  for (const [key, what] of Object.entries(OWNED_LISTS)) {
+    if (key in overrides) {
+      fail(C, `configOverrides.${key}`, `must not be overridden (a list replaces ${what.split(';')[0]})`, overrides[key], what.split('; ')[1]);
+    }
+  }
+  const problem = unknownPrometheusKeys(overrides)[0];
+  if (problem !== undefined) {
+    const [, path, what] = /^(.*): (unknown key|expected .*)$/.exec(problem) ?? [problem, problem, 'unknown key'];
+    const got = valueAtPath(overrides, path);
+    if (what !== 'unknown key') {
+      fail(C, `configOverrides.${path}`, `does not have the shape Prometheus expects (${what})`, got, `write ${what.replace('expected ', '')} at this key, as in Prometheus's configuration reference`);
+    }
+    const dot = path.lastIndexOf('.');
+    const parent = dot < 0 ? '' : path.slice(0, dot);
+    const key = path.slice(dot + 1);
+    const suggestion = closestKey(key, prometheusKeysAt(parent));
+    fail(C, `configOverrides.${path}`, 'is not a Prometheus config key (2.53 and 3.5)', got, suggestion
+      ? `did you mean '${parent ? `${parent}.` : ''}${suggestion}'? Prometheus refuses unknown keys at start-up`
+      : `Prometheus refuses unknown keys at start-up; check the key and its level (${parent ? `'${parent}'` : 'the top level'}) against Prometheus's configuration reference`);
+  }
+  const secret = secretOverridePaths(overrides)[0];
+  if (secret !== undefined) {
+    fail(C, `configOverrides.${secret}`, 'must not hold a credential (it would land in the ConfigMap and in dist/)', '<redacted>',
+      'use a *_file key naming a file mounted from a Secret, or remoteWrite.basicAuth / remoteWrite.bearerToken (Secret references)');
+  }
+  return overrides;
 }

@@ -1,3 +1,4 @@
+import { deepMerge } from '../shared/merge';
 import { serviceFqdn } from '../shared/workload';
 import { TempoSettings } from './settings';
 
@@ -112,7 +113,10 @@ interface RingConfig {
   instance_addr: string;
 }
 
-/** Builds tempo.yaml from resolved settings. Pure: the same settings always give the same object. */
+/**
+ * Builds tempo.yaml from resolved settings, `configOverrides` deep-merged last. Pure: the same
+ * settings always give the same object.
+ */
 export function buildTempoConfig(s: TempoSettings): TempoConfig {
   const cluster = s.mode === 'cluster';
   const generator = s.metricsGeneratorProcessors.length > 0;
@@ -216,7 +220,8 @@ export function buildTempoConfig(s: TempoSettings): TempoConfig {
     },
     usage_report: { reporting_enabled: s.usageReporting },
   };
-  return config;
+  // Last, so a user's key wins over the generated one.
+  return deepMerge(config, s.configOverrides);
 }
 
 function storageBackendConfig(s: TempoSettings): Dict {

@@ -109,3 +109,23 @@ export function unknownTempoKeys(config: unknown): string[] {
   check(config, reference, '', out);
   return out;
 }
+
+/**
+ * The keys Tempo 2.6 knows directly under `path` (dotted, list items as `[]`, as unknownTempoKeys
+ * reports them), for suggesting the key a typo meant. Empty when the place is not a mapping of
+ * known keys (a free-form map, an opaque value, or a path outside the tree).
+ */
+export function tempoKeysAt(path: string): string[] {
+  let node: unknown = reference;
+  for (const segment of path ? path.split('.') : []) {
+    const list = segment.endsWith('[]');
+    const key = list ? segment.slice(0, -2) : segment;
+    if (!isMapping(node) || !has(node, key)) return [];
+    node = node[key];
+    if (list) {
+      if (!Array.isArray(node) || node.length === 0) return [];
+      node = itemSchema(node);
+    }
+  }
+  return isMapping(node) ? Object.keys(node) : [];
+}

@@ -1,4 +1,5 @@
 import { ImageRef } from '../shared/images';
+import { ConfigOverrides, ResourceOverrides } from '../shared/merge';
 import { NamespaceSelection, NetworkPeer } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
 import { ContainerResources } from '../shared/workload';
@@ -178,8 +179,27 @@ export interface TempoProps {
    * @default 10000
    */
   readonly metricsGeneratorMaxActiveSeries?: number;
-  /** @default preset's */
-  readonly resources?: TempoResources;
+  /**
+   * CPU and memory of each Tempo container, on top of the preset's: set only the quantities to
+   * change (`{ limits: { memory: '3Gi' } }` keeps the preset's requests and CPU limit). The result
+   * must keep each request at most its limit, and the limits must fit the expected load.
+   * @default preset's
+   */
+  readonly resources?: ResourceOverrides;
+  /**
+   * tempo.yaml keys this project does not model, deep-merged over the generated config last:
+   * mappings merge key by key, a list or scalar replaces what was there, `null` removes a key.
+   * Every key path is checked against Tempo 2.6.1's key tree at synth time (an unknown or
+   * misplaced key stops Tempo at start-up): a typo throws with its path and the closest known key.
+   * Values are not checked, and a key a prop sets is overwritten as written, so prefer the prop
+   * when there is one. The keys the Kubernetes objects are built around are refused: `target`, the
+   * listen ports and OTLP endpoints, memberlist's ports, and the paths on the volume.
+   * Never put a secret here (it would land in the ConfigMap and in dist/): keys such as
+   * `secret_key`, `access_key`, `password`, `credentials` are refused; credentials come from
+   * Secrets through `storage.credentials` / `storage.accountKey`.
+   * @default - none
+   */
+  readonly configOverrides?: ConfigOverrides;
   /** Where blocks are kept. @default { backend: 'local' } */
   readonly storage?: TempoStorage;
   /** Size of each replica's PersistentVolumeClaim at /var/tempo (WAL, and blocks with local storage). @default preset's */

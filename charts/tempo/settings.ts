@@ -2,8 +2,10 @@ import { IMAGES, ImageRef } from '../shared/images';
 import {
   checkDnsLabel, checkDuration, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
-import { checkResources } from '../shared/workload';
+import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
+import { ParsedResources } from '../shared/workload';
 import { CapacityPlan, RateStrategy, ResolvedLoad, planCapacity, resolveLoad } from './capacity';
+import { tempoKeysAt, unknownTempoKeys } from './keys';
 import { TEMPO_PRESETS } from './presets';
 import {
   MetricsGeneratorProcessor, TempoLogLevel, TempoMode, TempoPresetName, TempoProps, TempoResources, TempoStorage,
@@ -52,6 +54,8 @@ export interface TempoSettings {
   readonly metricsGeneratorMaxActiveSeries: number;
   readonly networkPolicy: boolean;
   readonly terminationGracePeriodSeconds: number;
+  /** tempo.yaml keys merged over the generated config last, checked against Tempo 2.6's key tree. */
+  readonly configOverrides?: ConfigOverrides;
 }
 
 const MODES: readonly TempoMode[] = ['single-node', 'cluster'];
@@ -105,8 +109,8 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     traceIdlePeriodSeconds: checkDuration(C, 'ingesterTraceIdlePeriod', ingesterTraceIdlePeriod),
     flushCheckPeriodSeconds: checkDuration(C, 'ingesterFlushCheckPeriod', ingesterFlushCheckPeriod),
   });
-  const resources = props.resources ?? defaults.resources;
-  validateResources(resources, capacity, load);
+  const { resources, parsed } = resolveResources(C, defaults.resources, props.resources, `preset '${preset}'`);
+  validateResources(resources, parsed, capacity, load);
   const maxBytesPerTrace = checkMaxBytesPerTrace(props.maxBytesPerTrace ?? capacity.maxBytesPerTrace, load);
   const metricsGeneratorMaxActiveSeries = checkInteger(C, 'metricsGeneratorMaxActiveSeries', props.metricsGeneratorMaxActiveSeries ?? 10_000, 1,
     Number.MAX_SAFE_INTEGER, 'use a whole number >= 1 such as 10000 (Tempo\'s 0 means unlimited, which Prometheus cannot be sized for)');
@@ -144,6 +148,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     metricsGeneratorMaxActiveSeries,
     networkPolicy: props.networkPolicy ?? true,
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 300,
+    configOverrides: checkConfigOverrides(props.configOverrides),
   };
   validateTuning(settings);
   return settings;
@@ -231,8 +236,7 @@ function validateLoad(load: ResolvedLoad): void {
   checkPositiveNumber(C, 'expectedLoad.headroom', load.headroom, 1);
 }
 
-function validateResources(resources: TempoResources, capacity: CapacityPlan, load: ResolvedLoad): void {
-  const { limitCpu, limitMemory } = checkResources(C, resources);
+function validateResources(resources: TempoResources, { limitCpu, limitMemory }: ParsedResources, capacity: CapacityPlan, load: ResolvedLoad): void {
   if (limitMemory < capacity.memoryBytesPerReplica) {
     const need = formatMiB(capacity.memoryBytesPerReplica);
     fail(C, 'resources.limits.memory',
@@ -271,4 +275,71 @@ function validateTuning(s: TempoSettings): void {
   checkInteger(C, 'querierMaxConcurrentQueries', s.querierMaxConcurrentQueries, 1);
   checkInteger(C, 'terminationGracePeriodSeconds', s.terminationGracePeriodSeconds, 30, 3600,
     'Tempo needs time to flush its blocks on shutdown; use 30 to 3600 seconds');
+}
+
+const PORTS_WIRED = 'the container ports, Services, probes and NetworkPolicy use the generated value';
+const PATHS_WIRED = 'it lies on the PersistentVolume mounted at /var/tempo';
+
+/** tempo.yaml keys the Kubernetes objects are built around: an override would silently break them. */
+const WIRED_KEYS: Record<string, string> = {
+  target: 'it follows mode (all, or scalable-single-binary for a cluster); set mode instead',
+  'server.http_listen_port': PORTS_WIRED,
+  'server.grpc_listen_port': PORTS_WIRED,
+  'distributor.receivers.otlp.protocols.grpc.endpoint': PORTS_WIRED,
+  'distributor.receivers.otlp.protocols.http.endpoint': PORTS_WIRED,
+  'memberlist.bind_port': PORTS_WIRED,
+  'memberlist.advertise_port': PORTS_WIRED,
+  'storage.trace.wal.path': PATHS_WIRED,
+  'storage.trace.local.path': PATHS_WIRED,
+  'metrics_generator.storage.path': PATHS_WIRED,
+  'metrics_generator.traces_storage.path': PATHS_WIRED,
+};
+
+const SHAPES: Record<string, string> = { mapping: 'a mapping of keys', list: 'a list', scalar: 'a single value (not a mapping or list)' };
+
+/**
+ * Checks `configOverrides` against Tempo 2.6.1's key tree: Tempo refuses an unknown or misplaced
+ * key at start-up, so it is refused here, at synth, with its path.
+ */
+function checkConfigOverrides(overrides: ConfigOverrides | undefined): ConfigOverrides | undefined {
+  if (overrides === undefined) return undefined;
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
+    fail(C, 'configOverrides', 'must be a mapping of tempo.yaml keys', overrides, 'write e.g. { server: { log_format: \'json\' } }');
+  }
+  for (const problem of unknownTempoKeys(overrides)) {
+    const shape = / \(expected an? (mapping|list|scalar)\)$/.exec(problem);
+    const path = shape ? problem.slice(0, shape.index) : problem;
+    const got = valueAtPath(overrides, path);
+    if (shape) {
+      fail(C, `configOverrides.${path}`, `must be ${SHAPES[shape[1]]} in Tempo 2.6's config`, got,
+        `write it as ${SHAPES[shape[1]]}, as in Tempo's configuration reference`);
+    }
+    const dot = path.lastIndexOf('.');
+    const parent = dot < 0 ? '' : path.slice(0, dot);
+    const key = path.slice(dot + 1);
+    const suggestion = closestKey(key, tempoKeysAt(parent));
+    const place = parent ? `'${parent}'` : 'the top level';
+    fail(C, `configOverrides.${path}`, 'is not a Tempo 2.6 config key', got, suggestion
+      ? `did you mean '${parent ? `${parent}.` : ''}${suggestion}'? Tempo refuses unknown keys at start-up`
+      : `Tempo refuses unknown keys at start-up; check the key and its level (${place}) against Tempo 2.6's configuration reference`);
+  }
+  const secret = secretOverridePaths(overrides)[0];
+  if (secret !== undefined) {
+    fail(C, `configOverrides.${secret}`, 'must not hold a credential (it would land in the ConfigMap and in dist/)', '<redacted>',
+      'leave it out: object-storage credentials come from a Secret through storage.credentials (s3, gcs) or storage.accountKey (azure)');
+  }
+  for (const [path, why] of Object.entries(WIRED_KEYS)) {
+    const got = valueAtPath(overrides, path);
+    if (got !== undefined) fail(C, `configOverrides.${path}`, 'cannot be overridden: the Kubernetes objects are built around it', got, `leave it out: ${why}`);
+    // `null` on a parent removes the wired key with it.
+    const segments = path.split('.');
+    for (let i = 1; i < segments.length; i++) {
+      const parent = segments.slice(0, i).join('.');
+      if (valueAtPath(overrides, parent) === null) {
+        fail(C, `configOverrides.${parent}`, `cannot be removed: it holds ${path}, which the Kubernetes objects are built around`, null,
+          `remove single keys under it instead (${why})`);
+      }
+    }
+  }
+  return overrides;
 }

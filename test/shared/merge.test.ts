@@ -1,4 +1,4 @@
-import { deepMerge, mergeResources, overridePaths } from '../../charts';
+import { closestKey, deepMerge, mergeResources, overridePaths, secretOverridePaths, valueAtPath } from '../../charts';
 
 describe('deepMerge', () => {
   const base = { server: { http_listen_port: 3200, log_level: 'info' }, list: [1, 2], keep: true };
@@ -29,4 +29,25 @@ test('mergeResources keeps every quantity the user did not set', () => {
   expect(mergeResources(preset, { limits: { memory: '3Gi' } })).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '3Gi' } });
   expect(mergeResources(preset, undefined)).toEqual(preset);
   expect(mergeResources(preset, { requests: { cpu: undefined, memory: '1Gi' } }).requests).toEqual({ cpu: '500m', memory: '1Gi' });
+});
+
+test('closestKey suggests the nearest candidate within two edits, and nothing further away', () => {
+  expect(closestKey('log_levle', ['log_format', 'log_level'])).toBe('log_level');
+  expect(closestKey('servre', ['server', 'storage'])).toBe('server');
+  expect(closestKey('duration_slo', ['search', 'trace_by_id', 'metrics'])).toBeUndefined();
+});
+
+test('valueAtPath reads list items written as [] (first item holding the key) or [n]', () => {
+  const root = { a: { list: [{ x: 1 }, { y: 2 }] } };
+  expect(valueAtPath(root, 'a.list[].y')).toBe(2);
+  expect(valueAtPath(root, 'a.list[0].x')).toBe(1);
+  expect(valueAtPath(root, 'a.missing')).toBeUndefined();
+});
+
+test('secretOverridePaths finds credentials written as strings, not *_file keys, flags or empty values', () => {
+  expect(secretOverridePaths({
+    s3: { secret_key: 'x', access_key: 'y', use_federated_token: true, session_token: '' },
+    remote_write: [{ basic_auth: { password: 'p', password_file: '/etc/p' }, tls_config: { key: 'PEM', key_file: '/k' } }],
+    'auth.generic_oauth': { client_secret: 's' },
+  })).toEqual(['s3.secret_key', 's3.access_key', 'remote_write[0].basic_auth.password', 'remote_write[0].tls_config.key', 'auth.generic_oauth.client_secret']);
 });
