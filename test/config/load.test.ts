@@ -90,3 +90,17 @@ describe('reading the file', () => {
       .toBe(`nope.yaml: cannot read '${path.join(tmp, 'nope.yaml')}'; create it (the repository's tempo-stack.yaml is an example) or pass --config <file>`);
   });
 });
+
+test('the README\'s tempo-stack.yaml example is a valid config that synthesizes', () => {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configure: `tempo-stack.yaml`'));
+  const example = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+  const config = parseStackConfig(yaml.load(example));
+  const rendered = renderConfig(config);
+  expect([...rendered.folders.keys()]).toEqual(['staging', 'argocd']);
+  const tempo = yaml.loadAll(rendered.folders.get('staging')!.get('0001-tempo.k8s.yaml')!) as any[];
+  const limits = tempo.find((o) => o.kind === 'StatefulSet').spec.template.spec.containers[0].resources;
+  // Only the memory limit was set: the preset's requests and CPU limit stay.
+  expect(limits.limits.memory).toBe('3Gi');
+  expect(limits.requests.cpu).toBeDefined();
+});
