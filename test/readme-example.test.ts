@@ -95,6 +95,12 @@ describe('the README library example', () => {
     expect(configMapFile('grafana-config', 'grafana.ini')).toMatch(/^\[server\][^[]*^root_url = https:\/\/grafana\.acme\.example\/$/m);
   });
 
+  test('the configOverrides key lands in tempo.yaml, next to what the preset sets there', () => {
+    const tempo = yaml.load(configMapFile('tempo-config', 'tempo.yaml')) as any;
+    expect(tempo.query_frontend.max_outstanding_per_tenant).toBe(4000);
+    expect(tempo.query_frontend.search).toBeDefined();
+  });
+
   test('the iniOverrides key lands in grafana.ini', () => {
     expect(configMapFile('grafana-config', 'grafana.ini')).toMatch(/^\[dataproxy\]\ntimeout = 120$/m);
   });

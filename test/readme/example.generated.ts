@@ -15,6 +15,9 @@ const stack = new TempoStack(app, 'prod', {
     storage: { backend: 's3', bucket: 'acme-traces', region: 'eu-west-1' },
     expectedLoad: { tracesPerSecond: 5000, spansPerTrace: 12 },
     resources: { requests: { cpu: '2', memory: '3Gi' }, limits: { cpu: '4', memory: '6Gi' } },
+    // A Tempo key without a prop, deep-merged into tempo.yaml last and checked against Tempo
+    // 2.6's key tree at synth time (a misspelt key throws with its path).
+    configOverrides: { query_frontend: { max_outstanding_per_tenant: 4000 } },
   },
   prometheus: { retentionTime: '30d', storageSize: '100Gi' },
   grafana: {
