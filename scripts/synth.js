@@ -31,9 +31,16 @@ function sourceFiles() {
   return files.sort();
 }
 
+/**
+ * Path, size and modification time of every source file (and the Node.js version): any edit, a
+ * git checkout or a new file changes it. Reading metadata only keeps the check to a few ms.
+ */
 function stamp() {
   const hash = crypto.createHash('sha256').update(process.version);
-  for (const file of sourceFiles()) hash.update(file).update('\0').update(fs.readFileSync(file)).update('\0');
+  for (const file of sourceFiles()) {
+    const st = fs.statSync(file);
+    hash.update(`${file}\0${st.size}\0${st.mtimeMs}\0`);
+  }
   return hash.digest('hex');
 }
 
@@ -44,7 +51,7 @@ try {
 } catch { /* no build yet */ }
 if (!fresh) {
   fs.mkdirSync(build, { recursive: true });
-  require('esbuild').buildSync({
+  const result = require('esbuild').buildSync({
     entryPoints: [path.join(root, 'main.ts')],
     outfile: bundle,
     bundle: true,
@@ -53,9 +60,18 @@ if (!fresh) {
     format: 'cjs',
     logLevel: 'warning',
     legalComments: 'none',
+    write: false,
   });
+  // Several synths may start at once on a fresh checkout (the tests do): each writes its own
+  // temporary file and renames it into place, so none ever reads a half-written bundle.
+  const publish = (file, content) => {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, file);
+  };
+  publish(bundle, result.outputFiles[0].contents);
   fs.rmSync(cache, { force: true });
-  fs.writeFileSync(stampFile, current);
+  publish(stampFile, current);
 }
 
 const source = fs.readFileSync(bundle, 'utf8');
@@ -67,7 +83,11 @@ mod.filename = bundle;
 mod.paths = Module._nodeModulePaths(build);
 const saveCache = () => {
   if (cachedData && !script.cachedDataRejected) return;
-  try { fs.writeFileSync(cache, script.createCachedData()); } catch { /* a read-only checkout still synthesizes */ }
+  try {
+    const tmp = `${cache}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, script.createCachedData());
+    fs.renameSync(tmp, cache);
+  } catch { /* a read-only checkout still synthesizes */ }
 };
 // main.ts may exit early (a config error): keep the cache either way.
 process.on('exit', saveCache);

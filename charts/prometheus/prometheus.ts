@@ -88,6 +88,8 @@ export class Prometheus extends Construct {
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
 
   private readonly builtInGroups: readonly RuleGroup[];
+  /** The built-in groups never change after construction: rendered once (the ConfigMap and the hash both read it). */
+  private readonly builtInRuleFile: string;
   private readonly addedGroups: RuleGroup[] = [];
   private readonly addedJobs: ScrapeConfig[] = [];
 
@@ -97,6 +99,7 @@ export class Prometheus extends Construct {
     this.settings = s;
     this.builtInGroups = tempoRuleGroups(s.rules);
     checkUniqueGroups(this.builtInGroups);
+    this.builtInRuleFile = toYaml({ groups: this.builtInGroups } satisfies RuleFile);
 
     const identity = { name: 'prometheus', instance: s.name, component: 'monitoring', version: s.image.tag };
     const labels = standardLabels(identity);
@@ -221,7 +224,7 @@ export class Prometheus extends Construct {
 
   /** The rule files as written into the rules ConfigMap: file name to YAML. */
   public get ruleFiles(): Record<string, string> {
-    const files: Record<string, string> = { [RULE_FILES.tempo]: toYaml({ groups: this.builtInGroups } satisfies RuleFile) };
+    const files: Record<string, string> = { [RULE_FILES.tempo]: this.builtInRuleFile };
     if (this.addedGroups.length > 0) files[RULE_FILES.added] = toYaml({ groups: this.addedGroups } satisfies RuleFile);
     return files;
   }
