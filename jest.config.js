@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // Two workers on two cores: many suites wait on child processes (synth, promtool, deploy.sh).
+  maxWorkers: 2,
   // ts before js: otherwise jest would resolve stale compiled files first.
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],

@@ -3,6 +3,9 @@
 // esbuild whenever a source changed, so a synth always reflects the current sources without paying
 // for a TypeScript loader on every run. Plain JavaScript on purpose: it must start instantly.
 // V8's code cache for the bundle (build/synth.js.cache) skips recompiling it on later runs.
+// When nothing changed since the last successful synth (the same sources, config file and options,
+// and the output folder still holding exactly what it wrote), there is nothing to render: it says
+// so and stops. `--no-cache` always renders.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -45,6 +48,45 @@ function stamp() {
 }
 
 const current = stamp();
+
+/** What the last successful synth into `outdir` wrote, and from which inputs (written by main.ts); one per output folder. */
+const recordFileFor = (outdir) => path.join(build, `last-synth-${crypto.createHash('sha256').update(outdir).digest('hex').slice(0, 16)}.json`);
+
+/** The inputs of this run: the sources' stamp, the config file's bytes and the options; undefined when the options do not parse (main.ts reports that). */
+function inputsKey() {
+  let values;
+  try {
+    ({ values } = require('util').parseArgs({
+      options: { quiet: { type: 'boolean' }, config: { type: 'string' }, outdir: { type: 'string' }, 'no-cache': { type: 'boolean' } },
+      allowPositionals: false,
+    }));
+  } catch {
+    return undefined;
+  }
+  if (values['no-cache'] || process.env.CDK8S_OUTDIR) return undefined;
+  const config = path.resolve(values.config ?? path.join(root, 'tempo-stack.yaml'));
+  const outdir = path.resolve(values.outdir ?? path.join(root, 'dist'));
+  let text;
+  try { text = fs.readFileSync(config); } catch { return undefined; }
+  const key = crypto.createHash('sha256').update(current).update('\0').update(config).update('\0').update(text).update('\0').update(outdir).digest('hex');
+  return { key, outdir, quiet: Boolean(values.quiet), recordFile: recordFileFor(outdir) };
+}
+
+const started = process.hrtime.bigint();
+const inputs = inputsKey();
+if (inputs) {
+  let record;
+  try { record = JSON.parse(fs.readFileSync(inputs.recordFile, 'utf8')); } catch { /* no successful synth yet */ }
+  if (record && record.key === inputs.key && record.digest === require('./output-digest').digestDirectory(inputs.outdir)) {
+    if (!inputs.quiet) {
+      for (const line of record.lines) console.log(line);
+      console.log(`unchanged since the last synth: ${path.relative(process.cwd(), inputs.outdir) || '.'}/ already holds this output (${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms; --no-cache renders anyway)`);
+    }
+    process.exit(0);
+  }
+  // main.ts records what it wrote under this key.
+  process.env.TEMPO_STACK_SYNTH_RECORD = JSON.stringify({ file: inputs.recordFile, key: inputs.key });
+}
 let fresh = false;
 try {
   fresh = fs.readFileSync(stampFile, 'utf8') === current && fs.existsSync(bundle);

@@ -38,7 +38,7 @@ describe('npm run synth', () => {
     const run = synth(['--qiet', '--outdir', path.join(tmp, 'out')]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("Unknown option '--qiet'");
-    expect(run.stderr).toContain('usage: npm run synth -- [--quiet] [--config <file>] [--outdir <dir>]');
+    expect(run.stderr).toContain('usage: npm run synth -- [--quiet] [--config <file>] [--outdir <dir>] [--no-cache]');
     expect(fs.existsSync(path.join(tmp, 'out'))).toBe(false);
   });
 
@@ -52,6 +52,35 @@ describe('npm run synth', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^synth failed, .*out\/ left as it was:\n {2}.*bad\.yaml: 'environments\[0\]\.tempo\.mode' must be one of 'single-node', 'cluster', got 'clustr'; pick one of them\n$/);
     expect(tree(out)).toEqual(before);
+  });
+
+  test('a second synth of unchanged inputs renders nothing, says so, and leaves the output as it is', () => {
+    const out = path.join(tmp, 'out');
+    const first = synth(['--outdir', out]);
+    expect(first.status).toBe(0);
+    const before = tree(out);
+    const second = synth(['--outdir', out]);
+    expect(second.status).toBe(0);
+    const lines = second.stdout.trim().split('\n');
+    // The same per-folder lines as the render, then what happened instead of a render.
+    expect(lines.slice(0, -1)).toEqual(first.stdout.trim().split('\n').slice(0, -1));
+    expect(lines.at(-1)).toMatch(/^unchanged since the last synth: .*out\/ already holds this output \(\d+ ms; --no-cache renders anyway\)$/);
+    expect(tree(out)).toEqual(before);
+  });
+
+  test('a hand-edited output, a changed config file or --no-cache render again', () => {
+    const out = path.join(tmp, 'out');
+    expect(synth(['--quiet', '--outdir', out]).status).toBe(0);
+    const expected = tree(out);
+    fs.writeFileSync(path.join(out, 'dev', 'secrets.txt'), 'edited by hand\n');
+    fs.writeFileSync(path.join(out, 'dev', 'stray.yaml'), 'kind: Stray\n');
+    expect(synth(['--outdir', out]).stdout).toMatch(/^synthesized \d+ folders in \d+ ms$/m);
+    expect(tree(out)).toEqual(expected);
+    expect(synth(['--outdir', out, '--no-cache']).stdout).toMatch(/^synthesized \d+ folders in \d+ ms$/m);
+    const config = path.join(tmp, 'changed.yaml');
+    fs.writeFileSync(config, fs.readFileSync(path.join(root, 'tempo-stack.yaml'), 'utf8').replace('namespace: tempo-dev', 'namespace: tempo-dev2'));
+    expect(synth(['--quiet', '--config', config, '--outdir', out]).status).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'dev', '0000-namespace.k8s.yaml'), 'utf8')).toContain('name: tempo-dev2\n');
   });
 
   test('never runs stale code: a changed source is rebuilt before the next synth', () => {
