@@ -19,7 +19,7 @@ const bundle = path.join(build, 'synth.js');
 const cache = `${bundle}.cache`;
 const stampFile = path.join(build, 'synth.stamp');
 
-/** Everything the bundle is built from: the sources, the generated validator and schema, the lockfile. */
+/** Everything the bundle is built from: the sources, the generated validator and schema, the lockfile, the scripts. */
 function sourceFiles() {
   const files = [path.join(root, 'main.ts'), path.join(root, 'package-lock.json'), path.join(root, 'tempo-stack.schema.json')];
   const walk = (dir) => {
@@ -31,6 +31,8 @@ function sourceFiles() {
   };
   walk(path.join(root, 'charts'));
   walk(path.join(root, 'imports'));
+  // main.ts imports scripts/output-digest.js; this launcher's own edits count too.
+  walk(path.join(root, 'scripts'));
   return files.sort();
 }
 
