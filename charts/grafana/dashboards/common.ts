@@ -35,6 +35,22 @@ export function tableLegend(): common.VizLegendOptionsBuilder {
     .showLegend(true).displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Bottom).calcs(['lastNotNull', 'max']);
 }
 
+/**
+ * A dashboard with the settings ours share: tagged for the stack, editable in the UI (provisioning
+ * still restores it), refreshed every minute, crosshair shared between panels.
+ */
+export function stackDashboard(title: string, uid: string, description: string, tags: string[], from: string): dashboard.DashboardBuilder {
+  return new dashboard.DashboardBuilder(title)
+    .uid(uid)
+    .description(description)
+    .tags(['tempo', 'tempo-stack', ...tags])
+    .editable()
+    .time({ from, to: 'now' })
+    .refresh('1m')
+    .timezone('browser')
+    .tooltip(dashboard.DashboardCursorSync.Crosshair);
+}
+
 /** A time series panel on Prometheus with the given queries. */
 export function timeSeries(title: string, question: string, unit: string, queries: cog.Builder<cog.Dataquery>[]): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder()

@@ -4,7 +4,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import { RECORDING_RULES, SCRAPE_JOBS, TARGET_LABELS } from '../../shared/telemetry';
 import { GrafanaTempoLink } from '../props';
 import {
-  PROMETHEUS_REF, ProvisionedDashboard, limitThreshold, numberPanels, promQuery, timeSeries,
+  PROMETHEUS_REF, ProvisionedDashboard, limitThreshold, numberPanels, promQuery, stackDashboard, timeSeries,
 } from './common';
 
 /** The stable uid of the "Tempo / Operations" dashboard. */
@@ -31,15 +31,7 @@ function lastValue(): stat.PanelBuilder {
 export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboard {
   const title = 'Tempo / Operations';
   const topology = tempo.replicas === undefined ? '' : ` (${tempo.replicas} replica${tempo.replicas === 1 ? '' : 's'} deployed)`;
-  const builder = new dashboard.DashboardBuilder(title)
-    .uid(OPERATIONS_DASHBOARD_UID)
-    .description(`Health of Tempo's ingestion, storage and queries, per pod${topology}.`)
-    .tags(['tempo', 'tempo-stack'])
-    .editable()
-    .time({ from: 'now-3h', to: 'now' })
-    .refresh('1m')
-    .timezone('browser')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+  const builder = stackDashboard(title, OPERATIONS_DASHBOARD_UID, `Health of Tempo's ingestion, storage and queries, per pod${topology}.`, [], 'now-3h')
     .withVariable(new dashboard.QueryVariableBuilder('namespace')
       .label('Namespace')
       .description('The namespace Tempo runs in.')

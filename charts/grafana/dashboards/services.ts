@@ -4,7 +4,7 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempoQuery from '@grafana/grafana-foundation-sdk/tempo';
 import {
-  PROMETHEUS_REF, ProvisionedDashboard, TEMPO_REF, numberPanels, promQuery, timeSeries,
+  PROMETHEUS_REF, ProvisionedDashboard, TEMPO_REF, numberPanels, promQuery, stackDashboard, timeSeries,
 } from './common';
 
 /** The stable uid of the "Tempo / Services" dashboard. */
@@ -27,15 +27,8 @@ export function servicesDashboard(): ProvisionedDashboard {
   const instantTable = (refId: string, expr: string) => new prometheus.DataqueryBuilder()
     .refId(refId).datasource(PROMETHEUS_REF).expr(expr).instant().format(prometheus.PromQueryFormat.Table).legendFormat('__auto');
 
-  const builder = new dashboard.DashboardBuilder(title)
-    .uid(SERVICES_DASHBOARD_UID)
-    .description('Requests, errors and duration of every instrumented service, from the spans Tempo received.')
-    .tags(['tempo', 'tempo-stack', 'red'])
-    .editable()
-    .time({ from: 'now-1h', to: 'now' })
-    .refresh('1m')
-    .timezone('browser')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+  const builder = stackDashboard(title, SERVICES_DASHBOARD_UID,
+    'Requests, errors and duration of every instrumented service, from the spans Tempo received.', ['red'], 'now-1h')
     .withVariable(new dashboard.QueryVariableBuilder('service')
       .label('Service')
       .description('The services to show (the service.name resource attribute of their spans).')
