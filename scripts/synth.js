@@ -44,7 +44,8 @@ function stamp() {
   const hash = crypto.createHash('sha256').update(process.version);
   for (const file of sourceFiles()) {
     const st = fs.statSync(file);
-    hash.update(`${file}\0${st.size}\0${st.mtimeMs}\0`);
+    // Relative paths: a copy of the checkout with its build/ folder stays fresh.
+    hash.update(`${path.relative(root, file)}\0${st.size}\0${st.mtimeMs}\0`);
   }
   return hash.digest('hex');
 }
