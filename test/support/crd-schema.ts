@@ -14,7 +14,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { makeStrict } from './k8s-schema';
+import { describeErrors, makeStrict } from './k8s-schema';
 
 const CRD_DIR = path.join(__dirname, '..', 'fixtures', 'crds');
 
@@ -97,16 +97,7 @@ export function validateCustomResource(obj: any): string[] {
   const errors: string[] = [];
   if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') errors.push(`${who}: /metadata/name: must be a non-empty string`);
   if (validate(obj)) return errors;
-  return errors.concat((validate.errors ?? []).map((e) => {
-    let where = e.instancePath;
-    let detail = e.message ?? 'invalid';
-    if (e.keyword === 'additionalProperties') {
-      const extra = (e.params as { additionalProperty: string }).additionalProperty;
-      where += `/${extra}`;
-      detail += ` (${extra})`;
-    }
-    return `${who}: ${where || '/'}: ${detail}`;
-  }));
+  return errors.concat(describeErrors(obj, validate.errors));
 }
 
 /** Validates many custom resources; the errors of all of them, concatenated. */

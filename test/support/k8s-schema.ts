@@ -136,8 +136,13 @@ function validatorFor(apiVersion: unknown, kind: unknown): ValidateFunction {
 export function validateK8sObject(obj: any): string[] {
   const validate = validatorFor(obj?.apiVersion, obj?.kind);
   if (validate(obj)) return [];
+  return describeErrors(obj, validate.errors);
+}
+
+/** ajv's errors for an object as `Kind/name: /path: problem` lines (shared with crd-schema.ts). */
+export function describeErrors(obj: any, errors: ValidateFunction['errors']): string[] {
   const who = `${obj.kind}/${obj.metadata?.name ?? '<unnamed>'}`;
-  return (validate.errors ?? []).map((e) => {
+  return (errors ?? []).map((e) => {
     let where = e.instancePath;
     let detail = e.message ?? 'invalid';
     if (e.keyword === 'additionalProperties') {
