@@ -52,6 +52,33 @@ function stamp() {
 
 const current = stamp();
 
+/**
+ * Grafana's foundation SDK loads its dashboard v2 schemas (340 KB) from every panel builder module,
+ * although only the v2 builders use them and this project builds v1 dashboards. In the bundle they
+ * stay, but behind a proxy that loads them on first use, so a synth does not pay for them at start.
+ */
+const lazySdkV2Modules = {
+  name: 'lazy-grafana-sdk-v2',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/dashboardv2(beta1)?$/ }, (args) => (
+      /grafana-foundation-sdk[\\/]dist[\\/]/.test(args.importer)
+        ? { path: path.join(path.dirname(args.importer), args.path, 'index.js'), namespace: 'lazy-sdk' }
+        : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-sdk' }, (args) => ({
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(args.path)}));
+module.exports = new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? true : load()[key]),
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => Object.getOwnPropertyDescriptor(load(), key),
+});`,
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 /** What the last successful synth into `outdir` wrote, and from which inputs (written by main.ts); one per output folder. */
 const recordFileFor = (outdir) => path.join(build, `last-synth-${crypto.createHash('sha256').update(outdir).digest('hex').slice(0, 16)}.json`);
 
@@ -94,9 +121,10 @@ let fresh = false;
 try {
   fresh = fs.readFileSync(stampFile, 'utf8') === current && fs.existsSync(bundle);
 } catch { /* no build yet */ }
-if (!fresh) {
+/** Bundles main.ts into build/synth.js (async: esbuild runs plugins only in its async API). */
+async function rebuild() {
   fs.mkdirSync(build, { recursive: true });
-  const result = require('esbuild').buildSync({
+  const result = await require('esbuild').build({
     entryPoints: [path.join(root, 'main.ts')],
     outfile: bundle,
     bundle: true,
@@ -106,6 +134,7 @@ if (!fresh) {
     logLevel: 'warning',
     legalComments: 'none',
     write: false,
+    plugins: [lazySdkV2Modules],
   });
   // Several synths may start at once on a fresh checkout (the tests do): each writes its own
   // temporary file and renames it into place, so none ever reads a half-written bundle.
@@ -119,21 +148,27 @@ if (!fresh) {
   publish(stampFile, current);
 }
 
-const source = fs.readFileSync(bundle, 'utf8');
-let cachedData;
-try { cachedData = fs.readFileSync(cache); } catch { /* first run */ }
-const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
-const mod = new Module(bundle, module);
-mod.filename = bundle;
-mod.paths = Module._nodeModulePaths(build);
-const saveCache = () => {
-  if (cachedData && !script.cachedDataRejected) return;
-  try {
-    const tmp = `${cache}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, script.createCachedData());
-    fs.renameSync(tmp, cache);
-  } catch { /* a read-only checkout still synthesizes */ }
-};
-// main.ts may exit early (a config error): keep the cache either way.
-process.on('exit', saveCache);
-script.runInThisContext()(mod.exports, (id) => mod.require(id), mod, bundle, build);
+/** Runs the bundle in this process, with V8's code cache. */
+function run() {
+  const source = fs.readFileSync(bundle, 'utf8');
+  let cachedData;
+  try { cachedData = fs.readFileSync(cache); } catch { /* first run */ }
+  const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
+  const mod = new Module(bundle, module);
+  mod.filename = bundle;
+  mod.paths = Module._nodeModulePaths(build);
+  const saveCache = () => {
+    if (cachedData && !script.cachedDataRejected) return;
+    try {
+      const tmp = `${cache}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, script.createCachedData());
+      fs.renameSync(tmp, cache);
+    } catch { /* a read-only checkout still synthesizes */ }
+  };
+  // main.ts may exit early (a config error): keep the cache either way.
+  process.on('exit', saveCache);
+  script.runInThisContext()(mod.exports, (id) => mod.require(id), mod, bundle, build);
+}
+
+if (fresh) run();
+else rebuild().then(run, (error) => { console.error(error); process.exit(1); });
