@@ -31,6 +31,12 @@ export interface StackGrafanaProps extends Omit<GrafanaProps, 'tempo' | 'prometh
 export interface TempoStackProps {
   /** The namespace every object of the stack lives in; the stack creates it. A DNS label. */
   readonly namespace: string;
+  /**
+   * Labels added to every object of the stack (a team, a cost centre), beside the recommended
+   * `app.kubernetes.io/*` labels, which they may not replace.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Tempo's settings. @default - TempoProps defaults */
   readonly tempo?: TempoProps;
   /**
@@ -89,7 +95,8 @@ export class TempoStack extends Construct {
     const { namespace } = props;
     this.namespace = namespace;
     // The instance label tells deploy.sh which environment owns the namespace.
-    this.namespaceChart = new NamespaceChart(this, 'namespace', { namespace, instance: id });
+    const labels = checkExtraLabels(props.labels);
+    this.namespaceChart = new NamespaceChart(this, 'namespace', { namespace, instance: id, labels });
 
     let tempo: TempoProps = props.tempo ?? {};
     // Each component's NetworkPolicy names the others' pods; the ones built later are known by their names.
@@ -99,7 +106,7 @@ export class TempoStack extends Construct {
         fail('stack', 'minio', 'cannot be combined with tempo.storage', tempo.storage.backend,
           'remove minio to use your own object store, or remove tempo.storage to use the bundled MinIO');
       }
-      this.minioChart = new MinioChart(this, 'minio', { namespace, minio: { ...props.minio, clients: [...(props.minio.clients ?? []), tempoPeer] } });
+      this.minioChart = new MinioChart(this, 'minio', { namespace, labels, minio: { ...props.minio, clients: [...(props.minio.clients ?? []), tempoPeer] } });
       this.minioChart.addDependency(this.namespaceChart);
       const minio = this.minioChart.minio;
       tempo = {
@@ -132,7 +139,7 @@ export class TempoStack extends Construct {
       apiClients: [...(tempo.apiClients ?? []), ...grafanaPeers, ...prometheusPeers],
     };
 
-    this.tempoChart = new TempoChart(this, 'tempo', { namespace, tempo });
+    this.tempoChart = new TempoChart(this, 'tempo', { namespace, labels, tempo });
     this.tempoChart.addDependency(this.minioChart ?? this.namespaceChart);
     const t = this.tempoChart.tempo;
     const generatorWrites = t.settings.metricsGeneratorProcessors.some((p) => p !== 'local-blocks');
@@ -141,6 +148,7 @@ export class TempoStack extends Construct {
     if (prometheus) {
       this.prometheusChart = new PrometheusChart(this, 'prometheus', {
         namespace,
+        labels,
         prometheus: {
           ...prometheus,
           // Grafana queries; Tempo's metrics-generator remote-writes (admitted even while it is off).
@@ -157,6 +165,7 @@ export class TempoStack extends Construct {
     if (props.prometheusOperator) {
       this.prometheusOperatorChart = new PrometheusOperatorChart(this, 'prometheus-operator', {
         namespace,
+        labels,
         operator: { ...props.prometheusOperator, tempo: scrapeTarget(t), metricsGenerator: generatorWrites },
       });
       this.prometheusOperatorChart.addDependency(this.tempoChart);
@@ -172,6 +181,7 @@ export class TempoStack extends Construct {
       const limits = t.settings.resources.limits;
       this.grafanaChart = new GrafanaChart(this, 'grafana', {
         namespace,
+        labels,
         grafana: {
           ...grafanaProps,
           tempo: {
@@ -204,4 +214,24 @@ function scrapeTarget(tempo: Tempo): TempoScrapeTarget {
     namespace: tempo.settings.namespace,
     memoryLimitBytes: checkQuantity('tempo', 'resources.limits.memory', tempo.settings.resources.limits.memory, '2Gi'),
   };
+}
+
+const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** Checks the stack's extra labels: valid Kubernetes label keys and values, none of the recommended ones. */
+function checkExtraLabels(labels: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
+  if (labels === undefined) return undefined;
+  for (const [key, value] of Object.entries(labels)) {
+    if (!QUALIFIED_NAME.test(key) || key.length > 316) {
+      fail('stack', `labels.${key}`, 'is not a valid label key', key, 'use an optional DNS-subdomain prefix and a name of at most 63 letters, digits, \'-\', \'_\' or \'.\', e.g. \'acme.com/team\'');
+    }
+    if (key.startsWith('app.kubernetes.io/')) {
+      fail('stack', `labels.${key}`, 'would replace a label the stack sets itself (selectors and tools rely on them)', value, 'use a key of your own, e.g. \'acme.com/team\'');
+    }
+    if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
+      fail('stack', `labels.${key}`, 'must be a label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending alphanumeric)', value, 'shorten or simplify the value');
+    }
+  }
+  return { ...labels };
 }

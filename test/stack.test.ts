@@ -90,3 +90,24 @@ describe('the stack deploys Prometheus in every environment', () => {
     expect(ENVIRONMENTS.find((e) => e.name === 'cluster')!.tempo?.metricsRemoteWriteUrl).toBeUndefined();
   });
 });
+
+describe('extra labels', () => {
+  test('land on every object of every chart, beside the recommended ones', () => {
+    const stack = new TempoStack(new App(), 'x', { namespace: 'tempo', labels: { 'acme.com/team': 'tracing', tier: 'observability' }, minio: {}, tempo: { mode: 'cluster' } });
+    const objects = stack.node.children.flatMap((c: any) => (typeof c.toJson === 'function' ? c.toJson() : [])) as K8sObject[];
+    expect(objects.length).toBeGreaterThan(20);
+    for (const o of objects) {
+      expect([o.kind, o.metadata.name, o.metadata.labels]).toEqual([o.kind, o.metadata.name, expect.objectContaining({
+        'acme.com/team': 'tracing', tier: 'observability', 'app.kubernetes.io/part-of': 'tempo-stack',
+      })]);
+    }
+  });
+
+  test.each([
+    [{ 'Acme/Team': 'x' }, "stack: 'labels.Acme/Team' is not a valid label key, got 'Acme/Team'; use an optional DNS-subdomain prefix and a name of at most 63 letters, digits, '-', '_' or '.', e.g. 'acme.com/team'"],
+    [{ 'app.kubernetes.io/name': 'mine' }, "stack: 'labels.app.kubernetes.io/name' would replace a label the stack sets itself (selectors and tools rely on them), got 'mine'; use a key of your own, e.g. 'acme.com/team'"],
+    [{ team: 'platform team' }, "stack: 'labels.team' must be a label value (at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric), got 'platform team'; shorten or simplify the value"],
+  ])('refuses %j', (labels, message) => {
+    expect(() => new TempoStack(new App(), 'x', { namespace: 'tempo', labels })).toThrow(message);
+  });
+});

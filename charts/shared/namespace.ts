@@ -14,6 +14,8 @@ export interface NamespaceChartProps {
    * @default - no instance label
    */
   readonly instance?: string;
+  /** Extra labels on the Namespace (the chart's labels). @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -24,7 +26,7 @@ export class NamespaceChart extends Chart {
   public readonly namespaceObject: k8s.KubeNamespace;
 
   constructor(scope: Construct, id: string, props: NamespaceChartProps) {
-    super(scope, id, { disableResourceNameHashes: true });
+    super(scope, id, { disableResourceNameHashes: true, labels: props.labels ? { ...props.labels } : undefined });
     const name = checkDnsLabel('stack', 'namespace', props.namespace, 63, 'tempo');
     this.namespaceObject = new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
