@@ -51,6 +51,22 @@ export function stackDashboard(title: string, uid: string, description: string, 
     .tooltip(dashboard.DashboardCursorSync.Crosshair);
 }
 
+/**
+ * A variable whose values come from a Prometheus `label_values(...)` query, refreshed with the
+ * time range and sorted; `multi` lets the user pick several values, or All (any value: `.+`).
+ */
+export function promVariable(name: string, label: string, description: string, query: string, multi = false): dashboard.QueryVariableBuilder {
+  const variable = new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .description(description)
+    .datasource(PROMETHEUS_REF)
+    .query(query)
+    .definition(query)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc);
+  return multi ? variable.multi(true).includeAll(true).allValue('.+') : variable;
+}
+
 /** A time series panel on Prometheus with the given queries. */
 export function timeSeries(title: string, question: string, unit: string, queries: cog.Builder<cog.Dataquery>[]): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder()

@@ -4,7 +4,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import { RECORDING_RULES, SCRAPE_JOBS, TARGET_LABELS } from '../../shared/telemetry';
 import { GrafanaTempoLink } from '../props';
 import {
-  PROMETHEUS_REF, ProvisionedDashboard, limitThreshold, numberPanels, promQuery, stackDashboard, timeSeries,
+  PROMETHEUS_REF, ProvisionedDashboard, limitThreshold, numberPanels, promQuery, promVariable, stackDashboard, timeSeries,
 } from './common';
 
 /** The stable uid of the "Tempo / Operations" dashboard. */
@@ -32,25 +32,10 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
   const title = 'Tempo / Operations';
   const topology = tempo.replicas === undefined ? '' : ` (${tempo.replicas} replica${tempo.replicas === 1 ? '' : 's'} deployed)`;
   const builder = stackDashboard(title, OPERATIONS_DASHBOARD_UID, `Health of Tempo's ingestion, storage and queries, per pod${topology}.`, [], 'now-3h')
-    .withVariable(new dashboard.QueryVariableBuilder('namespace')
-      .label('Namespace')
-      .description('The namespace Tempo runs in.')
-      .datasource(PROMETHEUS_REF)
-      .query(`label_values(up{${job}="${SCRAPE_JOBS.tempo}"}, ${namespace})`)
-      .definition(`label_values(up{${job}="${SCRAPE_JOBS.tempo}"}, ${namespace})`)
-      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-      .sort(dashboard.VariableSort.AlphabeticalAsc))
-    .withVariable(new dashboard.QueryVariableBuilder('pod')
-      .label('Pod')
-      .description('The Tempo pods to show.')
-      .datasource(PROMETHEUS_REF)
-      .query(`label_values(up{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace"}, ${pod})`)
-      .definition(`label_values(up{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace"}, ${pod})`)
-      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-      .sort(dashboard.VariableSort.AlphabeticalAsc)
-      .multi(true)
-      .includeAll(true)
-      .allValue('.+'));
+    .withVariable(promVariable('namespace', 'Namespace', 'The namespace Tempo runs in.',
+      `label_values(up{${job}="${SCRAPE_JOBS.tempo}"}, ${namespace})`))
+    .withVariable(promVariable('pod', 'Pod', 'The Tempo pods to show.',
+      `label_values(up{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace"}, ${pod})`, true));
 
   builder
     .withRow(new dashboard.RowBuilder('Overview'))

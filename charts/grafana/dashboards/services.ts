@@ -4,7 +4,7 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempoQuery from '@grafana/grafana-foundation-sdk/tempo';
 import {
-  PROMETHEUS_REF, ProvisionedDashboard, TEMPO_REF, numberPanels, promQuery, stackDashboard, timeSeries,
+  PROMETHEUS_REF, ProvisionedDashboard, TEMPO_REF, numberPanels, promQuery, promVariable, stackDashboard, timeSeries,
 } from './common';
 
 /** The stable uid of the "Tempo / Services" dashboard. */
@@ -29,17 +29,8 @@ export function servicesDashboard(): ProvisionedDashboard {
 
   const builder = stackDashboard(title, SERVICES_DASHBOARD_UID,
     'Requests, errors and duration of every instrumented service, from the spans Tempo received.', ['red'], 'now-1h')
-    .withVariable(new dashboard.QueryVariableBuilder('service')
-      .label('Service')
-      .description('The services to show (the service.name resource attribute of their spans).')
-      .datasource(PROMETHEUS_REF)
-      .query('label_values(traces_spanmetrics_calls_total, service)')
-      .definition('label_values(traces_spanmetrics_calls_total, service)')
-      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-      .sort(dashboard.VariableSort.AlphabeticalAsc)
-      .multi(true)
-      .includeAll(true)
-      .allValue('.+'));
+    .withVariable(promVariable('service', 'Service', 'The services to show (the service.name resource attribute of their spans).',
+      'label_values(traces_spanmetrics_calls_total, service)', true));
 
   builder
     .withRow(new dashboard.RowBuilder('Services'))
