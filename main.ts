@@ -63,3 +63,8 @@ if (cliOutdir && path.resolve(cliOutdir) !== outdir) {
   fs.rmSync(cliOutdir, { recursive: true, force: true });
   fs.cpSync(outdir, cliOutdir, { recursive: true });
 }
+
+// Done: exit now instead of when the event loop runs dry. A natural exit first waits for V8's
+// background threads, which by then are optimizing functions that will never run again (10 ms, a
+// twentieth of a synth).
+process.exit(0);
