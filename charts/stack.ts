@@ -7,7 +7,7 @@ import {
 import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
 import { GeneratedSecret } from './shared/secrets';
-import { checkQuantity, fail } from './shared/validate';
+import { checkQuantity, ConfigError, fail } from './shared/validate';
 import { Tempo, TempoChart, TempoProps, tempoPodSelector } from './tempo';
 
 /** Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo. */
@@ -146,7 +146,7 @@ export class TempoStack extends Construct {
     const writesToOwn = generatorWrites && t.settings.metricsRemoteWriteUrl === ownPrometheus?.remoteWriteUrl;
 
     if (prometheus) {
-      this.prometheusChart = new PrometheusChart(this, 'prometheus', {
+      this.prometheusChart = inStackTerms(() => new PrometheusChart(this, 'prometheus', {
         namespace,
         labels,
         prometheus: {
@@ -159,7 +159,7 @@ export class TempoStack extends Construct {
           // replica's generator labels its own series, so Prometheus holds replicas x the cap.
           ...(writesToOwn ? { generatorActiveSeries: t.settings.metricsGeneratorMaxActiveSeries * t.settings.replicas } : {}),
         },
-      });
+      }));
       this.prometheusChart.addDependency(this.tempoChart);
     }
     if (props.prometheusOperator) {
@@ -234,4 +234,20 @@ function checkExtraLabels(labels: Readonly<Record<string, string>> | undefined):
     }
   }
   return { ...labels };
+}
+
+/**
+ * Runs `build`, naming Prometheus's `generatorActiveSeries` in a fix by the stack's own prop: the
+ * stack sets it from Tempo's `metricsGeneratorMaxActiveSeries` (x the replicas), so that is what
+ * a stack user lowers. (Prometheus's `tempo.replicas` is already the stack's `tempo.replicas`.)
+ */
+function inStackTerms<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    const d = error instanceof ConfigError ? error.detail : undefined;
+    if (!d || !/\bgeneratorActiveSeries\b/.test(d.fix)) throw error;
+    const fix = d.fix.replace(/\bgeneratorActiveSeries\b/g, 'tempo.metricsGeneratorMaxActiveSeries');
+    throw new ConfigError(`${d.component}: '${d.prop}' ${d.problem}, got ${d.got}; ${fix}`, { ...d, fix });
+  }
 }

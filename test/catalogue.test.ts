@@ -27,7 +27,7 @@ const fileWith = (...environments: unknown[]): string => yaml.dump(JSON.parse(JS
 const FILE_CASES: Array<[string, string, string]> = [
   ['YAML syntax: a tab-broken mapping', 'environments:\n  - name: dev\n   namespace: x\n', 'tempo-stack.yaml:3:'],
   ['YAML syntax: an unclosed flow sequence', 'environments: [{name: dev, namespace: x}\n', 'tempo-stack.yaml:2:'],
-  ['not a mapping at the top', '- dev\n', "tempo-stack.yaml: '' must be of type object, got [\"dev\"]; write a object here"],
+  ['not a mapping at the top', '- dev\n', "tempo-stack.yaml: '' must be of type object, got [\"dev\"]; write a mapping (key: value) here"],
   ['no environments key', 'argocd: {repoURL: x}\n', "tempo-stack.yaml: 'environments' is required, got undefined; add it"],
   ['an unknown top-level key', 'environments: []\nenvironmnets: []\n', "tempo-stack.yaml: 'environmnets' is not a known key, got []; did you mean 'environments'? allowed keys here: environments, argocd"],
   ['an environment without a name', fileWith({ namespace: 'x' }), "tempo-stack.yaml: 'environments[0].name' is required, got undefined"],
@@ -66,6 +66,9 @@ const FILE_CASES: Array<[string, string, string]> = [
     "tempo-stack.yaml: 'environments[0].prometheus.storageSize' is too small for 15d of"],
   ['a Prometheus memory limit below its series', fileWith({ name: 'e', namespace: 'e', prometheus: { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } } } }),
     "tempo-stack.yaml: 'environments[0].prometheus.resources.limits.memory' is too small for"],
+  // The cluster's 40 000 series (README, Prometheus capacity): the generator's cap is Tempo's prop in the stack.
+  ['a Prometheus memory limit below the metrics-generator\'s series', fileWith(envWith(2, (e) => { e.prometheus = { resources: { limits: { memory: '128Mi' } } }; })),
+    "tempo-stack.yaml: 'environments[0].prometheus.resources.limits.memory' is too small for 40000 active series (Prometheus needs about 374Mi), got '128Mi'; raise it to at least 374Mi, or lower the series (tempo.metricsGeneratorMaxActiveSeries, tempo.replicas)"],
   ['an Alertmanager address without a scheme', fileWith({ name: 'e', namespace: 'e', prometheus: { alertmanagerUrl: 'alertmanager:9093' } }),
     "tempo-stack.yaml: 'environments[0].prometheus.alertmanagerUrl' must be an http(s) URL without query or fragment, got 'alertmanager:9093'"],
   ['our own Prometheus and the Prometheus Operator together', fileWith({ name: 'e', namespace: 'e', prometheus: {}, prometheusOperator: { release: 'kps' } }),

@@ -149,8 +149,9 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
   const { resources, parsed: { limitMemory } } = resolveResources(C, defaultResources(capacity.memoryBytes, props.resources?.limits?.memory),
     props.resources, 'the capacity plan\'s default');
   if (limitMemory < capacity.memoryBytes) {
+    const sources = [...(generatorActiveSeries > 0 ? ['generatorActiveSeries'] : []), ...(additionalActiveSeries > 0 ? ['additionalActiveSeries'] : []), 'tempo.replicas'];
     fail(C, 'resources.limits.memory', `is too small for ${Math.round(capacity.activeSeries)} active series (Prometheus needs about ${formatMiB(capacity.memoryBytes)})`,
-      resources.limits.memory, `raise it to at least ${formatMiB(capacity.memoryBytes)}, or lower the series (generatorActiveSeries, Tempo replicas)`);
+      resources.limits.memory, `raise it to at least ${formatMiB(capacity.memoryBytes)}, or lower the series (${sources.join(', ')})`);
   }
 
   if (props.alertmanagerUrl !== undefined && !HTTP_URL.test(props.alertmanagerUrl)) {
