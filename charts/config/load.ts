@@ -77,6 +77,12 @@ export function locateConfigError(error: ConfigError, file: string, index: numbe
   return new ConfigError(`${file}: '${where}' ${d.problem}, got ${d.got}; ${d.fix}`, { ...d, prop: where });
 }
 
+/** A JSON Schema type as the YAML it asks for: `object` as 'a mapping (key: value)'. */
+function typeInWords(type: string): string {
+  const words: Record<string, string> = { object: 'a mapping (key: value)', array: 'a list', integer: 'a whole number', null: 'null' };
+  return words[type] ?? `a ${type}`;
+}
+
 function depth(pointer: string): number {
   return pointer === '' ? 0 : pointer.split('/').length;
 }
@@ -131,7 +137,7 @@ function explain(error: { instancePath: string; keyword: string; params: Record<
     case 'required':
       return `'${field(error.params.missingProperty)}' is required, got undefined; add it (see tempo-stack.schema.json)`;
     case 'type':
-      return `'${at}' must be of type ${error.params.type}, got ${got}; write a ${error.params.type} here`;
+      return `'${at}' must be of type ${error.params.type}, got ${got}; write ${String(error.params.type).split(',').map(typeInWords).join(' or ')} here`;
     case 'enum':
       return `'${at}' must be one of ${(error.params.allowedValues as unknown[]).map(describe).join(', ')}, got ${got}; pick one of them`;
     case 'const':
