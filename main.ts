@@ -34,7 +34,7 @@ try {
   });
   if (!options.quiet) {
     for (const line of lines) console.log(line);
-    console.log(`synthesized ${output.folders.size} folders in ${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms`);
+    console.log(`synthesized ${output.folders.size} folder${output.folders.size === 1 ? '' : 's'} in ${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms`);
   }
   recordOutput(output.folders, lines);
 } catch (error) {

@@ -28,6 +28,15 @@ describe('npm run synth', () => {
     expect(lines.at(-1)).toMatch(new RegExp(`^synthesized ${folders.length} folders in \\d+ ms$`));
   });
 
+  test('one environment and no Argo CD: one folder, in the singular', () => {
+    const config = path.join(tmp, 'one.yaml');
+    fs.writeFileSync(config, 'environments: [{name: solo, namespace: solo}]\n');
+    const run = synth(['--config', config, '--outdir', path.join(tmp, 'out')]);
+    expect(run.status).toBe(0);
+    expect(fs.readdirSync(path.join(tmp, 'out'))).toEqual(['solo']);
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^synthesized 1 folder in \d+ ms$/);
+  });
+
   test('--quiet prints nothing and writes the same files as the repository\'s dist/', () => {
     const run = synth(['--quiet', '--outdir', path.join(tmp, 'out')]);
     expect([run.status, run.stdout, run.stderr]).toEqual([0, '', '']);
