@@ -66,5 +66,6 @@ if (cliOutdir && path.resolve(cliOutdir) !== outdir) {
 
 // Done: exit now instead of when the event loop runs dry. A natural exit first waits for V8's
 // background threads, which by then are optimizing functions that will never run again (10 ms, a
-// twentieth of a synth).
-process.exit(0);
+// twentieth of a synth). Unless the summary is still queued for a pipe that is not reading: then
+// the natural exit writes it out first.
+if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(0);
