@@ -7,7 +7,7 @@ import {
 import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
 import { GeneratedSecret } from './shared/secrets';
-import { checkQuantity, ConfigError, fail } from './shared/validate';
+import { checkQuantity, ConfigError, configError, fail } from './shared/validate';
 import { Tempo, TempoChart, TempoProps, tempoPodSelector } from './tempo';
 
 /** Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo. */
@@ -247,7 +247,6 @@ function inStackTerms<T>(build: () => T): T {
   } catch (error) {
     const d = error instanceof ConfigError ? error.detail : undefined;
     if (!d || !/\bgeneratorActiveSeries\b/.test(d.fix)) throw error;
-    const fix = d.fix.replace(/\bgeneratorActiveSeries\b/g, 'tempo.metricsGeneratorMaxActiveSeries');
-    throw new ConfigError(`${d.component}: '${d.prop}' ${d.problem}, got ${d.got}; ${fix}`, { ...d, fix });
+    throw configError({ ...d, fix: d.fix.replace(/\bgeneratorActiveSeries\b/g, 'tempo.metricsGeneratorMaxActiveSeries') });
   }
 }

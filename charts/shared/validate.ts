@@ -38,10 +38,15 @@ export function describe(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A ConfigError about one prop, its message in the project's format. */
+export function configError(detail: ConfigErrorDetail): ConfigError {
+  const { component, prop, problem, got, fix } = detail;
+  return new ConfigError(`${component}: '${prop}' ${problem}, got ${got}; ${fix}`, detail);
+}
+
 /** Throws a ConfigError in the project's format. */
 export function fail(component: string, prop: string, problem: string, got: unknown, fix: string): never {
-  const value = describe(got);
-  throw new ConfigError(`${component}: '${prop}' ${problem}, got ${value}; ${fix}`, { component, prop, problem, got: value, fix });
+  throw configError({ component, prop, problem, got: describe(got), fix });
 }
 
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
