@@ -20,3 +20,4 @@ export type { ContainerResources } from './shared/workload';
 export { serviceFqdn } from './shared/workload';
 export { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './shared/security';
 export { contentHash, toYaml } from './shared/render';
+export * from './manifest';

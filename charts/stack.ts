@@ -81,7 +81,7 @@ export interface TempoStackProps {
 export class TempoStack extends Construct {
   /** The namespace every object lives in. */
   public readonly namespace: string;
-  /** The Secrets the stack references that the deploy script may create (listed in `secrets.txt`). */
+  /** The Secrets the stack references that the deploy script may create (listed in `dist/<env>/environment`). */
   public readonly generatedSecrets: readonly GeneratedSecret[];
   public readonly namespaceChart: NamespaceChart;
   public readonly minioChart?: MinioChart;

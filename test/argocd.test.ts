@@ -58,20 +58,4 @@ describe('every environment folder', () => {
     });
     expect([...manifests].sort()).toEqual(manifests);
   });
-
-  test.each(ENVIRONMENTS.map((e) => [e.name]))('%s: secrets.txt lists every Secret the manifests reference that the stack can generate', (name) => {
-    const folder = output.folders.get(name)!;
-    const listed = folder.get('secrets.txt')!.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(' ')[0]);
-    const referenced = new Set<string>();
-    const walk = (node: any): void => {
-      if (!node || typeof node !== 'object') return;
-      if (node.secretKeyRef?.name) referenced.add(node.secretKeyRef.name);
-      if (node.secret?.secretName) referenced.add(node.secret.secretName);
-      if (node.secretRef?.name) referenced.add(node.secretRef.name);
-      Object.values(node).forEach(walk);
-    };
-    [...folder].filter(([f]) => f.endsWith('.k8s.yaml')).forEach(([, text]) => yaml.loadAll(text).forEach(walk));
-    expect(listed.sort()).toEqual(name === 'cluster' ? ['grafana-admin', 'minio-credentials'] : ['grafana-admin']);
-    expect([...referenced].sort()).toEqual([...listed].sort());
-  });
 });

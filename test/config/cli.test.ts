@@ -81,7 +81,7 @@ describe('npm run synth', () => {
     const out = path.join(tmp, 'out');
     expect(synth(['--quiet', '--outdir', out]).status).toBe(0);
     const expected = tree(out);
-    fs.writeFileSync(path.join(out, 'dev', 'secrets.txt'), 'edited by hand\n');
+    fs.writeFileSync(path.join(out, 'dev', 'environment'), 'edited by hand\n');
     fs.writeFileSync(path.join(out, 'dev', 'stray.yaml'), 'kind: Stray\n');
     expect(synth(['--outdir', out]).stdout).toMatch(/^synthesized \d+ folders in \d+ ms$/m);
     expect(tree(out)).toEqual(expected);
