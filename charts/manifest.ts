@@ -3,19 +3,10 @@ import { GRAFANA_ADMIN_SECRET_KEYS } from './grafana';
 import { INSTANCE_LABEL, NAME_LABEL, PART_OF } from './shared/labels';
 import { SCRAPE_JOBS } from './shared/telemetry';
 import { serviceFqdn } from './shared/workload';
-import { TempoStack } from './stack';
+import { ENVIRONMENT_MANIFEST_VERSION } from './shared/environment-file';
+import type { TempoStack } from './stack';
 
-/**
- * The file, in every environment folder, that describes the environment for the tools that deploy
- * and verify it (`tempo-stack deploy`, `./deploy.sh`). JSON, but without an extension on purpose:
- * `kubectl apply -f dist/<env>/` reads every `.json`, `.yaml` and `.yml` file of the folder as
- * Kubernetes objects and would fail on it (as it skips `Kustomization` for the same reason);
- * kustomize reads only the files its `resources` list.
- */
-export const ENVIRONMENT_FILE = 'environment';
-
-/** The version of the manifest's shape; a reader refuses another. */
-export const ENVIRONMENT_MANIFEST_VERSION = 1;
+export { ENVIRONMENT_FILE, ENVIRONMENT_MANIFEST_VERSION } from './shared/environment-file';
 
 /**
  * What a Service port is for, so that tools find it without knowing Service or port names:
