@@ -1,4 +1,4 @@
-// The README's Capacity section quotes the planner and the presets; these tests keep it from going stale.
+// docs/capacity.md quotes the planner and the presets; these tests keep it from going stale.
 import * as fs from 'fs';
 import * as path from 'path';
 import { resolveTempoSettings } from '../../charts/tempo';
@@ -6,11 +6,11 @@ import { formatMiB } from '../../charts/shared/validate';
 import { runPlan } from '../../scripts/plan';
 import { remoteWrite, s3 } from '../helpers';
 
-const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-const capacity = readme.slice(readme.indexOf('## Capacity'), readme.indexOf('## The cluster: how it works'));
+const capacity = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'capacity.md'), 'utf8');
 
-describe('README, Capacity', () => {
-  const blocks = [...capacity.matchAll(/```console\n\$ npm run plan -- (.*)\n([\s\S]*?)```/g)];
+describe('docs/capacity.md', () => {
+  // The planner's command in this repository, or the packaged CLI's.
+  const blocks = [...capacity.matchAll(/```console\n\$ (?:npm run plan --|npx tempo-stack plan) (.*)\n([\s\S]*?)```/g)];
 
   test('shows the plan for 1k, 10k and 100k traces/s', () => {
     expect(blocks.map((b) => b[1])).toEqual([1000, 10_000, 100_000].map((n) => `--traces-per-second ${n} --spans-per-trace 10`));
