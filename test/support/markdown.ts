@@ -17,7 +17,7 @@ export interface CodeBlock {
   readonly body: string;
   /** 1-based line of the opening fence. */
   readonly line: number;
-  /** The nearest `#`/`##` heading above the block. */
+  /** The nearest `#`, `##` or `###` heading above the block. */
   readonly heading: string;
 }
 
@@ -37,7 +37,7 @@ export function codeBlocks(file: string, text = readDoc(file)): CodeBlock[] {
   for (let i = 0; i < lines.length; i++) {
     const open = /^( *)```(\S*)\s*$/.exec(lines[i]);
     if (!open) {
-      const h = /^#{1,2} (.+)$/.exec(lines[i]);
+      const h = /^#{1,3} (.+)$/.exec(lines[i]);
       if (h) heading = h[1];
       continue;
     }
