@@ -20,7 +20,8 @@ describe('docs/capacity.md', () => {
     ['| `basic` |', { preset: 'basic' }],
     ['| `single-node` |', { preset: 'single-node' }],
     ['| `with-metrics`, single node |', { preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite }],
-    ['| `with-metrics`, 3-replica cluster (`global`) |', { mode: 'cluster', preset: 'with-metrics', storage: s3, metricsRemoteWriteUrl: remoteWrite }],
+    ['| `with-metrics`, 3-replica cluster (`global`) |',
+      { mode: 'cluster', preset: 'with-metrics', storage: s3, metricsRemoteWriteUrl: remoteWrite }],
   ])('the preset row %s has the numbers synth computes', (row, props) => {
     const line = capacity.split('\n').find((l) => l.startsWith(row));
     expect(line).toBeDefined();

@@ -69,17 +69,23 @@ describe('`sh` blocks, which need a cluster and are not run, use only scripts, c
     expect([...deployOptions]).toEqual(expect.arrayContaining(['--env', '--status', '--clean', '--verify', '--context']));
   });
 
+  /** Fails naming the line when `value` is not among `allowed`. */
+  const expectKnown = (line: string, value: string, allowed: Iterable<string>): void => {
+    expect({ line, value, known: [...allowed].includes(value) }).toEqual({ line, value, known: true });
+  };
+  const flagsOf = (text: string): string[] => text.match(/--[a-z-]+/g) ?? [];
+
   test.each(ofLang('sh'))('%s', (_at, block) => {
     const lines = block.body.replace(/\\\n/g, ' ').split('\n').map((l) => l.replace(/\s+#.*$/, ''));
     for (const line of lines) {
-      for (const m of line.matchAll(/npm run (?:-s )?([\w:-]+)/g)) expect({ line, script: m[1], known: scripts.includes(m[1]) }).toEqual({ line, script: m[1], known: true });
+      for (const m of line.matchAll(/npm run (?:-s )?([\w:-]+)/g)) expectKnown(line, m[1], scripts);
       for (const m of line.matchAll(/(?:\.\/deploy\.sh|tempo-stack deploy)((?: +[^ ;&|]+)*)/g)) {
-        for (const flag of m[1].match(/--[a-z-]+/g) ?? []) expect({ line, flag, known: deployOptions.has(flag) }).toEqual({ line, flag, known: true });
+        for (const flag of flagsOf(m[1])) expectKnown(line, flag, deployOptions);
       }
       for (const m of line.matchAll(/tempo-stack (\w+)((?: +[^ ;&|]+)*)/g)) {
-        expect({ line, command: m[1], known: CLI_COMMANDS.includes(m[1]) }).toEqual({ line, command: m[1], known: true });
-        const options = m[1] === 'plan' ? planOptions : m[1] === 'deploy' ? deployOptions : new Set(SYNTH_OPTIONS);
-        for (const flag of m[2].match(/--[a-z-]+/g) ?? []) expect({ line, flag, known: options.has(flag) }).toEqual({ line, flag, known: true });
+        expectKnown(line, m[1], CLI_COMMANDS);
+        const options = m[1] === 'plan' ? planOptions : m[1] === 'deploy' ? deployOptions : SYNTH_OPTIONS;
+        for (const flag of flagsOf(m[2])) expectKnown(line, flag, options);
       }
     }
   });

@@ -32,7 +32,9 @@ const configMapFile = (name: string, file: string): string => {
 describe('the library example of docs/library.md', () => {
   test('has its parts: a stack, a scrape job, an alert group, a datasource, a dashboard, an override and a patch', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
-    for (const call of ['new TempoStack(', '.addScrapeJob(', '.addRuleGroup(', '.addDatasource(', '.addDashboard(', 'iniOverrides', '.addJsonPatch(', 'app.synth()']) {
+    const calls = ['new TempoStack(', '.addScrapeJob(', '.addRuleGroup(', '.addDatasource(', '.addDashboard(', 'iniOverrides',
+      '.addJsonPatch(', 'app.synth()'];
+    for (const call of calls) {
       expect(program).toContain(call);
     }
   });
@@ -75,7 +77,8 @@ describe('the library example of docs/library.md', () => {
     const jobs = config.scrape_configs.map((j: any) => j.job_name);
     expect(jobs).toContain('tempo');
     expect(jobs[jobs.length - 1]).toBe('checkout');
-    expect(config.scrape_configs.find((j: any) => j.job_name === 'checkout').static_configs).toEqual([{ targets: ['checkout.shop.svc.cluster.local:8080'] }]);
+    expect(config.scrape_configs.find((j: any) => j.job_name === 'checkout').static_configs)
+      .toEqual([{ targets: ['checkout.shop.svc.cluster.local:8080'] }]);
   });
 
   test('the alert group is in its own rule file of the rules ConfigMap, on a metric Tempo 2.6 really exports', () => {
@@ -99,7 +102,8 @@ describe('the library example of docs/library.md', () => {
   test('the Loki datasource is provisioned after Tempo and Prometheus', () => {
     const file = yaml.load(configMapFile('grafana-datasources', 'datasources.yaml')) as any;
     expect(file.datasources.map((d: any) => d.uid)).toEqual(['tempo', 'prometheus', 'loki']);
-    expect(file.datasources[2]).toEqual({ name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki-gateway.logs.svc.cluster.local' });
+    expect(file.datasources[2])
+      .toEqual({ name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki-gateway.logs.svc.cluster.local' });
   });
 
   test('the dashboard is provisioned in its own ConfigMap, mounted into the dashboards folder, querying Prometheus', () => {

@@ -68,7 +68,7 @@ describe('3. the library', () => {
   test(`imports the package by its name, and is exactly ${GENERATED}, which \`tsc -p .\` type-checks`, () => {
     expect(ts).toHaveLength(1);
     expect(ts[0].body).toContain("import { TempoStack } from 'tempo-stack';");
-    if (committed !== source) throw new Error(`the README's library example differs from ${GENERATED}: run DOCS_EXAMPLES_UPDATE=1 npx jest test/docs`);
+    if (committed !== source) throw new Error(`the README's library example differs from ${GENERATED}: DOCS_EXAMPLES_UPDATE=1 npx jest test/docs`);
   });
 
   test('builds the stack it configures: a Tempo cluster on S3 in namespace tracing, Grafana at its public URL', () => {
