@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { resolveTempoSettings } from '../../charts/tempo';
 import { formatMiB } from '../../charts/shared/validate';
-import { remoteWrite, s3 } from '../helpers';
+import { buildEnvironment } from '../../charts';
+import { CONFIG, remoteWrite, s3 } from '../helpers';
 
 const capacity = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'capacity.md'), 'utf8');
 
@@ -30,5 +31,23 @@ describe('docs/capacity.md', () => {
     const number = (cell: string) => Number(cell.split(' for ')[0].replace(/ /g, ''));
     expect([number(cells[3]), number(cells[4]), number(cells[5]), cells[6]])
       .toEqual([c.maxTracesPerUser, c.rateLimitBytes, c.burstSizeBytes, formatMiB(c.memoryBytesPerReplica)]);
+  });
+});
+
+describe('docs/prometheus.md, Capacity model', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'prometheus.md'), 'utf8');
+  const rows = new Map(doc.split('\n').filter((l) => /^\| `[a-z-]+` \| [\d ]+/.test(l))
+    .map((l) => l.split('|').map((c) => c.trim())).map((c) => [c[1].replace(/`/g, ''), c.slice(2, 7)]));
+
+  const environments = CONFIG.environments.map((e) => [e.name, e] as const);
+  test.each(environments)('the row of %s has the plan synth computes and the sizes it deploys', (name, env) => {
+    const prometheus = buildEnvironment(env).stack.prometheusChart!.prometheus;
+    const { capacity, resources, storageSize, retentionTime } = prometheus.settings;
+    const whole = (cell: string) => Number(cell.split(' (')[0].replace(/ /g, ''));
+    const [series, samples, memory, disk, retention] = rows.get(name)!;
+    expect([whole(series), whole(samples), memory, disk, retention]).toEqual([
+      capacity.activeSeries, Math.round(capacity.samplesPerSecond), `${formatMiB(capacity.memoryBytes)} / ${resources.limits.memory}`,
+      `${(capacity.storageBytes / 2 ** 30).toFixed(1)}GiB / ${storageSize}`, retentionTime,
+    ]);
   });
 });
