@@ -6,4 +6,4 @@
 export const PENDING_DOCS: readonly string[] = ['docs/alertmanager.md', 'docs/microservices.md', 'docs/tenants.md', 'docs/exposure.md'];
 
 /** Files the README says every dist/<env>/ holds, written by a branch that has not landed (deploy). */
-export const PENDING_DIST_FILES: readonly string[] = ['environment.json'];
+export const PENDING_DIST_FILES: readonly string[] = ['environment'];

@@ -101,7 +101,7 @@ describe('what lands in dist/', () => {
 
   test('every environment folder holds the files the README names, and no Secret', () => {
     const named = [...table.matchAll(/^- `([A-Za-z.]+)`:/gm)].map((m) => m[1]);
-    expect(named).toEqual(['Kustomization', 'environment.json']);
+    expect(named).toEqual(['Kustomization', 'environment']);
     for (const env of CONFIG.environments) {
       const dir = path.join(ROOT, 'dist', env.name);
       const present = fs.readdirSync(dir);
