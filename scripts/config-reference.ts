@@ -161,8 +161,9 @@ function escapeHtml(text: string): string {
  */
 function prose(text: string): string {
   const fences: string[] = [];
-  const kept = escapeHtml(text.replace(/```[\s\S]*?```/g, (fence) => `\u0000${fences.push(fence) - 1}\u0000`));
-  return kept.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => fences[Number(i)])
+  // Fences are set aside while tags are escaped; `@@FENCE<n>@@` never occurs in a doc comment.
+  const kept = escapeHtml(text.replace(/```[\s\S]*?```/g, (fence) => `@@FENCE${fences.push(fence) - 1}@@`));
+  return kept.replace(/@@FENCE(\d+)@@/g, (_m, i: string) => fences[Number(i)])
     .replace(/```(\w*) ([\s\S]*?) ```/g, (_m, lang: string, code: string) => `\n\n\`\`\`${lang}\n${code.replace(/ \\ +/g, ' \\\n  ')}\n\`\`\`\n\n`)
     .replace(/\n{3,}/g, '\n\n').trim();
 }
