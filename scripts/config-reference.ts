@@ -20,7 +20,6 @@ export interface SchemaNode {
   readonly oneOf?: readonly SchemaNode[];
   readonly discriminator?: { readonly propertyName: string };
   readonly definitions?: Readonly<Record<string, SchemaNode>>;
-  readonly title?: string;
 }
 
 const root = path.join(__dirname, '..');
@@ -30,7 +29,6 @@ export const REFERENCE_FILE = path.join('docs', 'configuration.md');
 
 /** A section of the reference: one object type, and every path in the file where it is used. */
 interface Section {
-  readonly id: string;
   readonly title: string;
   readonly node: SchemaNode;
   readonly paths: string[];
@@ -75,7 +73,7 @@ export function configReference(schema: SchemaNode): string {
       if (!known.paths.includes(at)) known.paths.push(at);
       return;
     }
-    sections.set(id, { id, title: node.$ref ? refName(node.$ref) : inlineTitle, node: target, paths: [at] });
+    sections.set(id, { title: node.$ref ? refName(node.$ref) : inlineTitle, node: target, paths: [at] });
     for (const variant of target.oneOf ?? []) visit(variant, at, inlineTitle);
     for (const [key, child] of Object.entries(target.properties ?? {})) {
       visit(child, at ? `${at}.${key}` : key, `\`${at ? `${at}.${key}` : key}\``);
