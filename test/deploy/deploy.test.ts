@@ -803,9 +803,9 @@ describe('manage', () => {
   });
 });
 
-test('the README\'s "Deploy with deploy.sh" documents every verb, option and exit code of --help', async () => {
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const section = readme.split('## Deploy with deploy.sh')[1].split('\n## ')[0];
+test('docs/deploying.md documents every verb, option and exit code of --help', async () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'deploying.md'), 'utf8');
+  const section = doc.split('## Deploy with `tempo-stack deploy`')[1].split('\n## ')[0];
   w = world();
   const help = (await w.run(['--help'])).stdout;
   const flags = [...new Set(help.match(/--[a-z-]+/g))];
