@@ -130,6 +130,14 @@ export interface EnvironmentManifest {
 
 const WORKLOAD_KINDS = ['StatefulSet', 'Deployment', 'DaemonSet'];
 
+/** A Secret (and key) a component's pods read. */
+interface SecretReference {
+  readonly component: string;
+  readonly name: string;
+  readonly key?: string;
+  readonly usedAs: 'env' | 'file';
+}
+
 /**
  * Describes a built stack for the deploy tools. Read from the constructs: their published URLs
  * give the ports' roles, their Kubernetes objects the Services, workloads, claims and the Secrets
@@ -157,7 +165,7 @@ export function environmentManifest(stack: TempoStack, environment: string, name
 
   const charts = stack.node.children.filter((c): c is Chart => c instanceof Chart && c !== stack.namespaceChart);
   const components: ManifestComponent[] = [];
-  const referenced: Array<{ component: string; name: string; key?: string; usedAs: 'env' | 'file' }> = [];
+  const referenced: SecretReference[] = [];
   const resources = new Set<string>();
   for (const chart of charts) {
     const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
@@ -180,7 +188,9 @@ export function environmentManifest(stack: TempoStack, environment: string, name
         replicas: json.spec.replicas ?? 1,
         ...(job ? { scrapeJob: job } : {}),
       });
-      for (const template of json.spec.volumeClaimTemplates ?? []) volumeClaims.push({ selector: { ...template.metadata.labels }, workload: resource });
+      for (const template of json.spec.volumeClaimTemplates ?? []) {
+        volumeClaims.push({ selector: { ...template.metadata.labels }, workload: resource });
+      }
       referenced.push(...secretReferences(json.spec.template.spec).map((r) => ({ component: chart.node.id, ...r })));
     }
     const component: ManifestComponent = { name: chart.node.id, services, workloads, volumeClaims };
@@ -260,7 +270,9 @@ function secretReferences(pod: any): Array<{ name: string; key?: string; usedAs:
       const ref = env.valueFrom?.secretKeyRef;
       if (ref && !ref.optional) refs.push({ name: ref.name, key: ref.key, usedAs: 'env' });
     }
-    for (const from of container.envFrom ?? []) if (from.secretRef && !from.secretRef.optional) refs.push({ name: from.secretRef.name, usedAs: 'env' });
+    for (const from of container.envFrom ?? []) {
+      if (from.secretRef && !from.secretRef.optional) refs.push({ name: from.secretRef.name, usedAs: 'env' });
+    }
   }
   const fromVolume = (secret: any) => {
     if (!secret || secret.optional) return;
@@ -279,13 +291,14 @@ function secretReferences(pod: any): Array<{ name: string; key?: string; usedAs:
  * The Secrets: those a component generates (its `generatedSecrets`, created by the deploy), then
  * every other Secret its pods reference, which only the user can create.
  */
-function manifestSecrets(stack: TempoStack, referenced: ReadonlyArray<{ component: string; name: string; key?: string; usedAs: 'env' | 'file' }>): ManifestSecret[] {
+function manifestSecrets(stack: TempoStack, referenced: readonly SecretReference[]): ManifestSecret[] {
   const usedBy = (name: string) => [...new Set(referenced.filter((r) => r.name === name).map((r) => r.component))];
   const generated = stack.generatedSecrets.map((s): ManifestSecret => ({
     name: s.name,
     createdBy: 'deploy',
     usedBy: usedBy(s.name),
-    keys: Object.entries(s.keys).map(([key, v]): ManifestSecretKey => ('random' in v ? { key, source: 'random' } : { key, source: 'literal', value: v.literal })),
+    keys: Object.entries(s.keys).map(([key, v]): ManifestSecretKey => (
+      'random' in v ? { key, source: 'random' } : { key, source: 'literal', value: v.literal })),
   }));
   const provided = new Map<string, { usedBy: Set<string>; keys: Map<string, 'env' | 'file'> }>();
   for (const ref of referenced) {

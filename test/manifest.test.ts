@@ -61,7 +61,8 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
   });
 
   test('its selector selects every object of the environment, and its resources name every namespaced kind but PVCs', () => {
-    for (const o of objects) expect([o.kind, o.metadata.name, selects(manifest.ownership.selector, o.metadata.labels)]).toEqual([o.kind, o.metadata.name, true]);
+    for (const o of objects) expect([o.kind, o.metadata.name, selects(manifest.ownership.selector, o.metadata.labels)]).toEqual([o.kind,
+      o.metadata.name, true]);
     const kinds = new Set(objects.filter((o) => o.metadata.namespace && o.kind !== 'PersistentVolumeClaim')
       .map((o) => (o.apiVersion.includes('/') ? `${o.kind.toLowerCase()}.${o.apiVersion.split('/')[0]}` : o.kind.toLowerCase())));
     expect(manifest.ownership.resources).toEqual([...kinds].sort());
@@ -97,7 +98,8 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
     expect(roleAt(manifest, 'grafana-http')).toBe('grafana:3000');
     const tempo = manifest.components.find((c) => c.name === 'tempo')!;
     expect(tempo.workloads.map((w) => w.scrapeJob)).toEqual(['tempo']);
-    const promConfig = yaml.load(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-config')!.data['prometheus.yml']) as any;
+    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-config')!;
+    const promConfig = yaml.load(configMap.data['prometheus.yml']) as any;
     expect(promConfig.scrape_configs.map((j: any) => j.job_name)).toContain(tempo.workloads[0].scrapeJob);
   });
 
@@ -167,19 +169,24 @@ describe('renamed components', () => {
   });
 
   test('a renamed admin Secret is the one the deploy creates and verify logs in with; the object store\'s is the user\'s', () => {
-    expect(manifest.components.find((c) => c.name === 'grafana')!.adminSecret).toEqual({ name: 'ui-login', userKey: 'admin-user', passwordKey: 'admin-password' });
+    expect(manifest.components.find((c) => c.name === 'grafana')!.adminSecret).toEqual({ name: 'ui-login', userKey: 'admin-user',
+      passwordKey: 'admin-password' });
     expect(manifest.secrets).toEqual<ManifestSecret[]>([
-      { name: 'ui-login', createdBy: 'deploy', usedBy: ['grafana'], keys: [{ key: 'admin-user', source: 'literal', value: 'admin' }, { key: 'admin-password', source: 'random' }] },
-      { name: 'object-store', createdBy: 'user', usedBy: ['tempo'], keys: [{ key: 'id', source: 'provided', usedAs: 'env' }, { key: 'secret', source: 'provided', usedAs: 'env' }] },
+      { name: 'ui-login', createdBy: 'deploy', usedBy: ['grafana'], keys: [{ key: 'admin-user', source: 'literal', value: 'admin' },
+        { key: 'admin-password', source: 'random' }] },
+      { name: 'object-store', createdBy: 'user', usedBy: ['tempo'], keys: [{ key: 'id', source: 'provided', usedAs: 'env' }, { key: 'secret',
+        source: 'provided', usedAs: 'env' }] },
     ]);
   });
 
   test('a key mounted as a file (GCS) is provided as a file; with the Prometheus Operator, Tempo is still scraped as job tempo', () => {
     const { manifest: gcs } = manifestOf({
       name: 'gcs', namespace: 'obs', prometheus: false, prometheusOperator: { release: 'kps' }, grafana: false,
-      tempo: { mode: 'cluster', replicas: 3, metricsGeneratorProcessors: [], storage: { backend: 'gcs', bucket: 'b', credentials: { name: 'gcs-key', key: 'key.json' } } },
+      tempo: { mode: 'cluster', replicas: 3, metricsGeneratorProcessors: [], storage: { backend: 'gcs', bucket: 'b', credentials: { name: 'gcs-key',
+        key: 'key.json' } } },
     });
-    expect(gcs.secrets).toEqual([{ name: 'gcs-key', createdBy: 'user', usedBy: ['tempo'], keys: [{ key: 'key.json', source: 'provided', usedAs: 'file' }] }]);
+    expect(gcs.secrets).toEqual([{ name: 'gcs-key', createdBy: 'user', usedBy: ['tempo'], keys: [{ key: 'key.json', source: 'provided',
+      usedAs: 'file' }] }]);
     expect(gcs.components.map((c) => c.name)).toEqual(['tempo', 'prometheus-operator']);
     expect(gcs.components[0].workloads[0].scrapeJob).toBe('tempo');
     expect(roleAt(gcs, 'prometheus-http')).toBeUndefined();

@@ -10,12 +10,14 @@ import { Run, SPAN_ID, TRACE_ID, World, repoDist } from './world';
 // renamed. No cluster, no network.
 
 const NS_LABELS = 'app.kubernetes.io/part-of=tempo-stack';
-const JSONPATH = String.raw`-o jsonpath={.metadata.name}|{.metadata.labels.app\.kubernetes\.io/part-of}|{.metadata.labels.app\.kubernetes\.io/instance}`;
+const LABEL_PATHS = String.raw`{.metadata.labels.app\.kubernetes\.io/part-of}|{.metadata.labels.app\.kubernetes\.io/instance}`;
+const JSONPATH = `-o jsonpath={.metadata.name}|${LABEL_PATHS}`;
 const TEMPO_SELECTOR = 'app.kubernetes.io/instance=tempo,app.kubernetes.io/name=tempo';
 const APPLY = 'apply --server-side --field-manager=tempo-stack --force-conflicts';
 const DEV: EnvironmentManifest = JSON.parse(repoDist('dev').environment);
 const DEV_ALERTS = DEV.components.find((c) => c.name === 'prometheus')!.alertRules!;
-const CLUSTER_ALERTS = (JSON.parse(repoDist('cluster').environment) as EnvironmentManifest).components.find((c) => c.name === 'prometheus')!.alertRules!;
+const CLUSTER: EnvironmentManifest = JSON.parse(repoDist('cluster').environment);
+const CLUSTER_ALERTS = CLUSTER.components.find((c) => c.name === 'prometheus')!.alertRules!;
 
 /** kubectl version -o yaml of a 1.30 client talking to a 1.29 server. */
 const VERSIONS = 'clientVersion:\n  gitVersion: v1.30.2\n  major: "1"\n  minor: "30"\nkustomizeVersion: v5.0.4-0.20230601165947-6ce0bf390ce3\n'
@@ -73,8 +75,10 @@ function healthyServices(w: World, alerts = DEV_ALERTS): World {
         + '{"metric":{"__name__":"up","job":"tempo","namespace":"tempo-dev","pod":"tempo-1"},"value":[1764110000.1,"1"]}]}}',
     })
     .on('http', 'GET http://127.0.0.1:49090/api/v1/rules?type=alert', { stdout: alertRulesAnswer(alerts) })
-    .on('http', 'GET http://127.0.0.1:43000/api/datasources/uid/tempo/health', { stdout: '{"message":"Data source successfully connected.","status":"OK"}' })
-    .on('http', 'GET http://127.0.0.1:43000/api/datasources/uid/prometheus/health', { stdout: '{"message":"Successfully queried the Prometheus API.","status":"OK"}' });
+    .on('http', 'GET http://127.0.0.1:43000/api/datasources/uid/tempo/health',
+      { stdout: '{"message":"Data source successfully connected.","status":"OK"}' })
+    .on('http', 'GET http://127.0.0.1:43000/api/datasources/uid/prometheus/health',
+      { stdout: '{"message":"Successfully queried the Prometheus API.","status":"OK"}' });
 }
 
 /** The check lines printed: [status, check, what it found]. */
@@ -104,7 +108,8 @@ const PORT_FORWARDS = [
 ];
 const VERIFY_READS = [
   `--namespace tempo-dev get pods -l ${TEMPO_SELECTOR} -o go-template={{range .items}}{{.metadata.name}} {{end}}`,
-  '--namespace tempo-dev get secret grafana-admin -o go-template={{index .data "admin-user" | base64decode}}{{"\\n"}}{{index .data "admin-password" | base64decode}}',
+  '--namespace tempo-dev get secret grafana-admin -o go-template={{index .data "admin-user" | base64decode}}{{"\\n"}}{{index .data '
+    + '"admin-password" | base64decode}}',
 ];
 const ROLLOUTS = (timeout = '5m', ns = 'tempo-dev') => ['statefulset.apps/tempo', 'statefulset.apps/prometheus', 'deployment.apps/grafana']
   .map((w) => `--namespace ${ns} rollout status ${w} --timeout=${timeout}`);
@@ -164,7 +169,8 @@ describe('usage errors: a message, exit code 2, and kubectl never runs', () => {
     w = new World();
     const run = await w.run(['--status']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe('deploy.sh: no dist/ folder next to deploy.sh: run npm ci && npm run synth first\nRun ./deploy.sh --help for the verbs and options.\n');
+    expect(run.stderr).toBe('deploy.sh: no dist/ folder next to deploy.sh: run npm ci && npm run synth first\nRun ./deploy.sh --help for the verbs '
+      + 'and options.\n');
   });
 });
 
@@ -189,7 +195,8 @@ describe('deploy', () => {
     expect(run.stdout).toContain('all 10 checks passed\n');
     expect(run.stdout).toContain(`Verification trace: ${TRACE_ID} (service tempo-stack-verify)`);
     expect(run.stdout).toContain('Open Grafana: kubectl -n tempo-dev port-forward svc/grafana 3000:3000, then http://localhost:3000/explore\n');
-    expect(run.stdout).toContain('Send traces to http://tempo.tempo-dev.svc.cluster.local:4318 (OTLP/HTTP) or tempo.tempo-dev.svc.cluster.local:4317 (OTLP/gRPC)\n');
+    expect(run.stdout).toContain('Send traces to http://tempo.tempo-dev.svc.cluster.local:4318 (OTLP/HTTP) or '
+      + 'tempo.tempo-dev.svc.cluster.local:4317 (OTLP/gRPC)\n');
     // Nothing polled: every check passed at the first attempt; every port-forward ended.
     expect(run.sleep).toEqual([]);
     expect(run.leftRunning).toBe(0);
@@ -205,7 +212,8 @@ describe('deploy', () => {
     expect(Buffer.from(secret[1], 'base64').toString()).toBe('admin');
     const password = Buffer.from(secret[2], 'base64').toString();
     expect(password).toMatch(/^[A-Za-z0-9]{48}$/);
-    expect(manifest).toContain('  labels:\n    app.kubernetes.io/part-of: tempo-stack\n    app.kubernetes.io/instance: dev\n    tempo-stack/generated: "true"\n');
+    expect(manifest).toContain('  labels:\n    app.kubernetes.io/part-of: tempo-stack\n    app.kubernetes.io/instance: dev\n    '
+      + 'tempo-stack/generated: "true"\n');
     expect(manifest).toMatch(/^apiVersion: v1\nkind: Secret\nmetadata:\n {2}name: grafana-admin\n {2}namespace: tempo-dev\n/);
     for (const text of [run.stdout, run.stderr, ...run.kubectl, ...run.http]) {
       expect(text).not.toContain(password);
@@ -225,7 +233,7 @@ describe('deploy', () => {
     const printed = run.stderr.split('\n').filter((l) => l.startsWith('+ ')).map((l) => l.slice(2));
     expect(printed).toHaveLength(run.kubectl.length);
     expect(printed[0]).toBe('kubectl --context kind-tempo version -o yaml --request-timeout=15s');
-    expect(printed[1]).toBe(String.raw`kubectl --context kind-tempo get namespace tempo-dev --ignore-not-found -o 'jsonpath={.metadata.name}|{.metadata.labels.app\.kubernetes\.io/part-of}|{.metadata.labels.app\.kubernetes\.io/instance}'`);
+    expect(printed[1]).toBe(`kubectl --context kind-tempo get namespace tempo-dev --ignore-not-found -o 'jsonpath={.metadata.name}|${LABEL_PATHS}'`);
     expect(run.kubectl.every((c) => c.startsWith('--context kind-tempo '))).toBe(true);
     // No current-context lookup when the context is given.
     expect(run.kubectl).not.toContain('--context kind-tempo config current-context');
@@ -322,7 +330,8 @@ describe('deploy', () => {
     w = world().on('kubectl', 'get namespace tempo-dev *', { stdout: 'tempo-dev|loki-stack|' });
     const run = await w.run(['--clean', '--yes']);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain("error: namespace tempo-dev belongs to 'loki-stack' (label app.kubernetes.io/part-of=loki-stack), not to tempo-stack; nothing was changed.\n");
+    expect(run.stderr).toContain("error: namespace tempo-dev belongs to 'loki-stack' (label app.kubernetes.io/part-of=loki-stack), "
+      + 'not to tempo-stack; nothing was changed.\n');
     expect(run.kubectl).toHaveLength(3);
   });
 
@@ -340,14 +349,17 @@ describe('deploy', () => {
     });
     const unreachable = await w.run([]);
     expect(unreachable.status).toBe(1);
-    expect(unreachable.stderr).toBe("error: cannot reach the cluster of context 'kind-tempo':\n  The connection to the server 127.0.0.1:6443 was refused\n"
+    expect(unreachable.stderr).toBe("error: cannot reach the cluster of context 'kind-tempo':\n"
+      + '  The connection to the server 127.0.0.1:6443 was refused\n'
       + '  Is the cluster running (kind get clusters, k3d cluster list, minikube status)? Pick another one with --context.\n');
     expect(unreachable.kubectl).toEqual(COMMON_CHECKS);
     w.remove();
-    w = world().override('kubectl', 'version -o yaml *', { stdout: 'clientVersion:\n  gitVersion: v1.24.17\nserverVersion:\n  gitVersion: v1.29.4\n' });
+    w = world().override('kubectl', 'version -o yaml *',
+      { stdout: 'clientVersion:\n  gitVersion: v1.24.17\nserverVersion:\n  gitVersion: v1.29.4\n' });
     const old = await w.run([]);
     expect(old.status).toBe(1);
-    expect(old.stderr).toBe('error: kubectl 1.24 is too old: server-side apply and kustomize need kubectl 1.27 or newer (https://kubernetes.io/docs/tasks/tools/)\n');
+    expect(old.stderr).toBe('error: kubectl 1.24 is too old: server-side apply and kustomize need kubectl 1.27 or newer '
+      + '(https://kubernetes.io/docs/tasks/tools/)\n');
     expect(old.kubectl).toEqual(COMMON_CHECKS);
     w.kubectlOnPath = false;
     const none = await w.run(['--status']);
@@ -359,23 +371,27 @@ describe('deploy', () => {
   test('a rollout that times out: which workload, its pods\' waiting reasons and last events, exit 1, no health check', async () => {
     w = runningStack(deployed(world()))
       .on('kubectl', '--namespace tempo-dev get secret grafana-admin --ignore-not-found -o name', { stdout: 'secret/grafana-admin\n' })
-      .on('kubectl', '--namespace tempo-dev rollout status statefulset.apps/tempo *', { exit: 1, stdout: 'Waiting for 1 pods to be ready...\n', stderr: 'error: timed out waiting for the condition\n' })
+      .on('kubectl', '--namespace tempo-dev rollout status statefulset.apps/tempo *', { exit: 1, stdout: 'Waiting for 1 pods to be ready...\n',
+        stderr: 'error: timed out waiting for the condition\n' })
       .override('kubectl', `--namespace tempo-dev get pods -l ${TEMPO_SELECTOR} -o go-template={{range .items}}{{.metadata.name}}: *`, {
-        stdout: 'tempo-0: Running, container tempo waiting: CrashLoopBackOff (back-off 40s restarting failed container=tempo), container tempo last exited: Error (exit code 1)\n',
+        stdout: 'tempo-0: Running, container tempo waiting: CrashLoopBackOff (back-off 40s restarting failed container=tempo), container tempo '
+          + 'last exited: Error (exit code 1)\n',
       })
-      .on('kubectl', '--namespace tempo-dev get events --field-selector involvedObject.name=tempo-0 *', { stdout: 'Warning BackOff: Back-off restarting failed container tempo\n' });
+      .on('kubectl', '--namespace tempo-dev get events --field-selector involvedObject.name=tempo-0 *',
+        { stdout: 'Warning BackOff: Back-off restarting failed container tempo\n' });
     const run = await w.run(['--timeout', '2m']);
     expect(run.status).toBe(1);
     expect(run.kubectl.slice(5)).toEqual([
       '--namespace tempo-dev rollout status statefulset.apps/tempo --timeout=2m',
       expect.stringMatching(new RegExp(`^--namespace tempo-dev get pods -l ${TEMPO_SELECTOR} -o go-template=`)),
       expect.stringMatching(/^--namespace tempo-dev get events --field-selector involvedObject.name=tempo --sort-by=.lastTimestamp -o go-template=/),
-      expect.stringMatching(/^--namespace tempo-dev get events --field-selector involvedObject.name=tempo-0 --sort-by=.lastTimestamp -o go-template=/),
+      expect.stringMatching(/^--namespace tempo-dev get events --field-selector involvedObject.name=tempo-0 --sort-by=.lastTimestamp -o /),
       ...ROLLOUTS('2m').slice(1),
     ]);
     expect(run.stdout).toContain([
       'statefulset.apps/tempo did not become ready within 2m: error: timed out waiting for the condition',
-      '    pod tempo-0: Running, container tempo waiting: CrashLoopBackOff (back-off 40s restarting failed container=tempo), container tempo last exited: Error (exit code 1)',
+      '    pod tempo-0: Running, container tempo waiting: CrashLoopBackOff (back-off 40s restarting failed container=tempo), container tempo last '
+        + 'exited: Error (exit code 1)',
       '    last events of tempo-0:',
       '      Warning BackOff: Back-off restarting failed container tempo',
       'statefulset.apps/prometheus is ready',
@@ -387,7 +403,8 @@ describe('deploy', () => {
   test('a workload that cannot create pods is explained by its own events', async () => {
     w = runningStack(deployed(world()))
       .on('kubectl', '--namespace tempo-dev get secret grafana-admin --ignore-not-found -o name', { stdout: 'secret/grafana-admin\n' })
-      .on('kubectl', '--namespace tempo-dev rollout status deployment.apps/grafana *', { exit: 1, stderr: 'error: timed out waiting for the condition\n' })
+      .on('kubectl', '--namespace tempo-dev rollout status deployment.apps/grafana *', { exit: 1,
+        stderr: 'error: timed out waiting for the condition\n' })
       .on('kubectl', '--namespace tempo-dev get events --field-selector involvedObject.name=grafana *', {
         stdout: 'Warning FailedCreate: pods "grafana-7d9f" is forbidden: violates PodSecurity "restricted:v1.28"\n',
       });
@@ -428,7 +445,8 @@ describe('deploy', () => {
     w.fresh = { kind: 'failed', message: "tempo-stack.yaml: environments[0].tempo.replicas: tempo: 'replicas' must be 1 in single-node mode, got 3" };
     const failing = await w.run(['--dry-run']);
     expect(failing.status).toBe(1);
-    expect(failing.stderr).toBe("error: npm run synth failed, nothing was applied:\n  tempo-stack.yaml: environments[0].tempo.replicas: tempo: 'replicas' must be 1 in single-node mode, got 3\n");
+    expect(failing.stderr).toBe('error: npm run synth failed, nothing was applied:\n'
+      + "  tempo-stack.yaml: environments[0].tempo.replicas: tempo: 'replicas' must be 1 in single-node mode, got 3\n");
     w.fresh = { kind: 'no-environment' };
     const gone = await w.run([]);
     expect(gone.status).toBe(1);
@@ -457,11 +475,14 @@ describe('deploy', () => {
         "error: dist/dev/environment names no valid Namespace file (got '../x.yaml'): run npm run synth\n"],
       ['no current context', [], (x) => x.override('kubectl', 'config current-context', { exit: 1 }),
         'error: kubectl has no current context: choose one with kubectl config use-context <name>, or pass --context <name>\n'],
-      ['a Secret kubectl cannot create', ['--no-verify'], (x) => x.override('kubectl', '*create -f -', { exit: 1, stderr: 'Error from server (Forbidden): secrets is forbidden\n' }),
+      ['a Secret kubectl cannot create', ['--no-verify'], (x) => x.override('kubectl', '*create -f -', { exit: 1,
+        stderr: 'Error from server (Forbidden): secrets is forbidden\n' }),
         'Error from server (Forbidden): secrets is forbidden\nerror: could not create Secret grafana-admin in namespace tempo-dev\n'],
-      ['no Service tempo', [], (x) => x.override('kubectl', '*get services *', { stdout: 'service/grafana\n' }).on('kubectl', SECRET, { stdout: 'secret/grafana-admin' }),
+      ['no Service tempo', [], (x) => x.override('kubectl', '*get services *', { stdout: 'service/grafana\n' }).on('kubectl', SECRET,
+        { stdout: 'secret/grafana-admin' }),
         'error: no Service tempo labelled app.kubernetes.io/part-of=tempo-stack in namespace tempo-dev\n'],
-      ['a failing apply: kubectl\'s own exit code and message', [], (x) => x.override('kubectl', `${APPLY} -k *`, { exit: 1, stderr: 'error: the server was unable to return a response\n' })
+      ['a failing apply: kubectl\'s own exit code and message', [], (x) => x.override('kubectl', `${APPLY} -k *`, { exit: 1,
+        stderr: 'error: the server was unable to return a response\n' })
         .on('kubectl', SECRET, { stdout: 'secret/grafana-admin' }), 'error: the server was unable to return a response\n'],
       ['--stop with no workload', ['--stop'], (x) => x.override('kubectl', '*get statefulset,deployment *', { stdout: '' }),
         'error: no workload of environment dev in namespace tempo-dev to stop\n'],
@@ -479,7 +500,8 @@ describe('deploy', () => {
 
 describe('Secrets only the user can create', () => {
   const withStore: Environment = {
-    name: 's3', namespace: 'tempo-s3', tempo: { mode: 'single-node', preset: 'basic', storage: { backend: 's3', bucket: 'b', endpoint: 's3.example.com', credentials: {
+    name: 's3', namespace: 'tempo-s3', tempo: { mode: 'single-node', preset: 'basic', storage: { backend: 's3', bucket: 'b',
+      endpoint: 's3.example.com', credentials: {
       accessKeyId: { name: 'object-store', key: 'AWS_ACCESS_KEY_ID' }, secretAccessKey: { name: 'object-store', key: 'AWS_SECRET_ACCESS_KEY' } } } },
     grafana: false,
   };
@@ -489,9 +511,11 @@ describe('Secrets only the user can create', () => {
     w = world().dist('s3', files);
     const run = await w.run(['--env', 's3']);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('error: a Secret only you can create is missing in namespace tempo-s3, nothing else was applied; create, then deploy again:\n'
+    expect(run.stderr).toContain('error: a Secret only you can create is missing in namespace tempo-s3, nothing else was applied; create, then '
+      + 'deploy again:\n'
       + '  Secret object-store (keys AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY; read by tempo):\n'
-      + '    kubectl -n tempo-s3 create secret generic object-store --from-literal=AWS_ACCESS_KEY_ID=<value> --from-literal=AWS_SECRET_ACCESS_KEY=<value>\n');
+      + '    kubectl -n tempo-s3 create secret generic object-store --from-literal=AWS_ACCESS_KEY_ID=<value> '
+        + '--from-literal=AWS_SECRET_ACCESS_KEY=<value>\n');
     expect(run.kubectl.slice(3)).toEqual([
       `${APPLY} -f $ROOT/dist/s3/0000-namespace.k8s.yaml`,
       '--namespace tempo-s3 get secret object-store --ignore-not-found -o name',
@@ -508,7 +532,9 @@ describe('Secrets only the user can create', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Secret object-store exists: kept as it is\n');
     const status = await w.run(['--env', 's3', '--status']);
-    expect(status.stdout).toMatch(/^ {2}object-store +MISSING: pods that need it cannot start; create it: kubectl -n tempo-s3 create secret generic object-store --from-literal=AWS_ACCESS_KEY_ID=<value> --from-literal=AWS_SECRET_ACCESS_KEY=<value>$/m);
+    expect(status.stdout).toContain('  object-store           MISSING: pods that need it cannot start; create it: '
+      + 'kubectl -n tempo-s3 create secret generic object-store '
+      + '--from-literal=AWS_ACCESS_KEY_ID=<value> --from-literal=AWS_SECRET_ACCESS_KEY=<value>\n');
     w.on('kubectl', '--namespace tempo-s3 get secrets -o *', { stdout: 'object-store\n' });
     expect((await w.run(['--env', 's3', '--status'])).stdout).toMatch(/^ {2}object-store +created by you$/m);
   });
@@ -526,7 +552,8 @@ describe('a renamed stack deploys and verifies with its own names', () => {
 
   test('every Service, port-forward, workload, job and Secret is the renamed one', async () => {
     w = deployed(world(), 'obs', 'renamed').dist('renamed', files)
-      .on('kubectl', `--namespace obs get services -l ${NS_LABELS} -o name`, { stdout: 'service/traces\nservice/traces-headless\nservice/metrics\nservice/ui\n' })
+      .on('kubectl', `--namespace obs get services -l ${NS_LABELS} -o name`,
+        { stdout: 'service/traces\nservice/traces-headless\nservice/metrics\nservice/ui\n' })
       .on('kubectl', `--namespace obs get pods -l ${selector} *`, { stdout: 'traces-0 ' })
       .on('kubectl', '--namespace obs get secret ui-login -o go-template=*', { stdout: 'admin\npw' })
       .on('http', 'GET http://127.0.0.1:49090/api/v1/query?query=up{job="tempo"}', {
@@ -548,18 +575,21 @@ describe('a renamed stack deploys and verifies with its own names', () => {
       '--namespace obs port-forward svc/metrics :9090 --address 127.0.0.1',
       '--namespace obs port-forward svc/ui :3000 --address 127.0.0.1',
       `--namespace obs get pods -l ${selector} -o go-template={{range .items}}{{.metadata.name}} {{end}}`,
-      '--namespace obs get secret ui-login -o go-template={{index .data "admin-user" | base64decode}}{{"\\n"}}{{index .data "admin-password" | base64decode}}',
+      '--namespace obs get secret ui-login -o go-template={{index .data "admin-user" | base64decode}}{{"\\n"}}{{index .data "admin-password" | '
+        + 'base64decode}}',
     ]);
     expect(run.stdin[0]).toContain('  name: ui-login\n');
     expect(checks(run).map(([s, label]) => `${s} ${label}`)).toEqual([
-      'ok tempo /ready', 'ok prometheus /-/ready', 'ok grafana /api/health', 'ok otlp: send a trace', 'ok tempo: trace by id', 'ok tempo: TraceQL search',
+      'ok tempo /ready', 'ok prometheus /-/ready', 'ok grafana /api/health', 'ok otlp: send a trace', 'ok tempo: trace by id',
+        'ok tempo: TraceQL search',
       'ok prometheus: scrapes every tempo pod', 'ok prometheus: alert rules', 'ok grafana: datasource tempo', 'ok grafana: datasource prometheus',
       'ok prometheus: span metrics',
     ]);
     expect(checks(run)[6][2]).toBe('up{job="tempo"} is 1 for traces-0');
     expect(run.stdout).toContain("  user: kubectl -n obs get secret ui-login -o go-template='{{index .data \"admin-user\" | base64decode}}'\n");
     expect(run.stdout).toContain('Open Grafana: kubectl -n obs port-forward svc/ui 3000:3000');
-    expect(run.stdout).toContain('Send traces to http://traces.obs.svc.cluster.local:4318 (OTLP/HTTP) or traces.obs.svc.cluster.local:4317 (OTLP/gRPC)\n');
+    expect(run.stdout).toContain('Send traces to http://traces.obs.svc.cluster.local:4318 (OTLP/HTTP) or traces.obs.svc.cluster.local:4317 '
+      + '(OTLP/gRPC)\n');
   });
 });
 
@@ -568,17 +598,20 @@ describe('--verify', () => {
     // Registered before the healthy answers, so they win.
     w = runningStack(deployed(world()))
       .on('http', 'GET http://127.0.0.1:49090/api/v1/query?query=up{job="tempo"}', {
-        stdout: '{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"up","job":"tempo","pod":"tempo-0"},"value":[1764110000.1,"0"]}]}}',
+        stdout: '{"status":"success","data":{"resultType":"vector","result":'
+          + '[{"metric":{"__name__":"up","job":"tempo","pod":"tempo-0"},"value":[1764110000.1,"0"]}]}}',
       })
       .on('http', 'GET http://127.0.0.1:49090/api/v1/rules?type=alert', { stdout: '{"status":"success","data":{"groups":[]}}' })
-      .on('http', '*/api/datasources/uid/tempo/health', { status: 400, stdout: '{"message":"Unable to connect with Tempo (404 page not found)","status":"ERROR"}' })
+      .on('http', '*/api/datasources/uid/tempo/health', { status: 400,
+        stdout: '{"message":"Unable to connect with Tempo (404 page not found)","status":"ERROR"}' })
       .on('http', 'GET http://127.0.0.1:43200/api/search?*', { stdout: '{"traces":[]}' });
     healthyServices(w);
     const run = await w.run(['--verify', '--timeout', '10s']);
     expect(run.status).toBe(1);
     expect(checks(run)).toEqual([
       ...HEALTHY_CHECKS.slice(0, 5),
-      ['FAIL', 'tempo: TraceQL search', `not found by { resource.service.name = "tempo-stack-verify" && span.tempo_stack.verify_id = "${TRACE_ID}" }: HTTP 200 {"traces":[]}`],
+      ['FAIL', 'tempo: TraceQL search',
+        `not found by { resource.service.name = "tempo-stack-verify" && span.tempo_stack.verify_id = "${TRACE_ID}" }: HTTP 200 {"traces":[]}`],
       ['FAIL', 'prometheus: scrapes every tempo pod', 'up{job="tempo"}: 0 for tempo-0; no series for tempo-1'],
       ['FAIL', 'prometheus: alert rules', `0 alert rules loaded, dist/dev declares ${DEV_ALERTS} (HTTP 200)`],
       ['FAIL', 'grafana: datasource tempo', 'HTTP 400: Unable to connect with Tempo (404 page not found)'],
@@ -654,7 +687,8 @@ describe('--verify', () => {
     w = world();
     const run = await w.run(['--verify']);
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe("error: environment dev is not deployed: namespace tempo-dev does not exist in context 'kind-tempo'. Deploy it with ./deploy.sh --env dev\n");
+    expect(run.stderr).toBe("error: environment dev is not deployed: namespace tempo-dev does not exist in context 'kind-tempo'. "
+      + 'Deploy it with ./deploy.sh --env dev\n');
     expect(run.kubectl).toHaveLength(3);
   });
 });
@@ -679,7 +713,8 @@ describe('manage', () => {
     expect(run.stdout).toMatch(/^ {2}tempo +otlp-http +http:\/\/tempo\.tempo-dev\.svc\.cluster\.local:4318$/m);
     expect(run.stdout).toMatch(/^ {2}tempo +otlp-grpc +tempo\.tempo-dev\.svc\.cluster\.local:4317$/m);
     expect(run.stdout).toMatch(/^ {2}grafana +http +http:\/\/grafana\.tempo-dev\.svc\.cluster\.local:3000$/m);
-    expect(run.stdout).toMatch(/^ {2}grafana-admin +generated by deploy.sh; read: kubectl -n tempo-dev get secret grafana-admin -o go-template='\{\{index .data "<key>" \| base64decode\}\}'$/m);
+    expect(run.stdout).toContain('  grafana-admin          generated by deploy.sh; read: '
+      + 'kubectl -n tempo-dev get secret grafana-admin -o go-template=\'{{index .data "<key>" | base64decode}}\'\n');
   });
 
   test('--status lists a generated Secret nobody created as missing', async () => {
@@ -703,7 +738,7 @@ describe('manage', () => {
     expect(run.stdout).toBe('[pod/tempo-0/tempo] level=info msg=ready\n');
     expect(run.kubectl.at(-1)).toBe(`--namespace tempo-dev logs -l ${NS_LABELS} --all-containers --prefix --tail=200 --max-log-requests=50`);
     const follow = await w.run(['--logs', '--follow']);
-    expect(follow.kubectl.at(-1)).toBe(`--namespace tempo-dev logs -l ${NS_LABELS} --all-containers --prefix --tail=200 --max-log-requests=50 --follow`);
+    expect(follow.kubectl.at(-1)).toBe(`${run.kubectl.at(-1)} --follow`);
     w.override('kubectl', '--namespace tempo-dev logs *', { exit: 130 });
     expect((await w.run(['--logs', '-f'])).status).toBe(130);
   });
@@ -744,7 +779,8 @@ describe('manage', () => {
   function cleanable(): World {
     return deployed(world())
       .on('kubectl', `--namespace tempo-dev get pvc -l ${TEMPO_SELECTOR} -o *`, { stdout: 'data-tempo-0 5Gi\n' })
-      .on('kubectl', '--namespace tempo-dev get pvc -l app.kubernetes.io/instance=prometheus,app.kubernetes.io/name=prometheus -o *', { stdout: 'data-prometheus-0 10Gi\n' })
+      .on('kubectl', '--namespace tempo-dev get pvc -l app.kubernetes.io/instance=prometheus,app.kubernetes.io/name=prometheus -o *',
+        { stdout: 'data-prometheus-0 10Gi\n' })
       .on('kubectl', `--namespace tempo-dev get secrets -l ${NS_LABELS},tempo-stack/generated=true *`, { stdout: 'grafana-admin\n' });
   }
   const CLEAN_READS = [
@@ -760,13 +796,15 @@ describe('manage', () => {
       expect(run.status).toBe(1);
       expect(run.stderr).toContain(`error: not confirmed (typed '${input.trim()}'): nothing was deleted\n`);
       expect(run.kubectl.slice(3)).toEqual(CLEAN_READS);
-      expect(run.stdout).toContain('  - its PersistentVolumeClaims, and every trace and metric stored on them: data-tempo-0 (5Gi), data-prometheus-0 (10Gi)\n');
+      expect(run.stdout).toContain('  - its PersistentVolumeClaims, and every trace and metric stored on them: data-tempo-0 (5Gi), '
+        + 'data-prometheus-0 (10Gi)\n');
       expect(run.stdout).toContain('  - the Secrets deploy.sh generated (their passwords are lost): grafana-admin\n');
       expect(run.stderr).toContain('Type the environment name (dev) to delete it: ');
     }
   });
 
-  test('--clean with the typed name deletes by the stack\'s labels, its PVCs by its selectors only, the generated Secrets, then the namespace', async () => {
+  test('--clean with the typed name deletes by the stack\'s labels, its PVCs by its selectors only, the generated Secrets, then the namespace',
+    async () => {
     w = cleanable();
     const run = await w.run(['--clean', '--timeout', '3m'], { input: 'dev\n' });
     expect(run.status).toBe(0);
@@ -778,7 +816,8 @@ describe('manage', () => {
       '--namespace tempo-dev get secrets -o go-template={{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}',
       'delete --ignore-not-found --timeout=3m -f $ROOT/dist/dev/0000-namespace.k8s.yaml',
     ]);
-    expect(DEV.ownership.resources).toEqual(expect.arrayContaining(['configmap', 'service', 'statefulset.apps', 'deployment.apps', 'networkpolicy.networking.k8s.io']));
+    expect(DEV.ownership.resources).toEqual(expect.arrayContaining(['configmap', 'service', 'statefulset.apps', 'deployment.apps',
+      'networkpolicy.networking.k8s.io']));
     expect(DEV.ownership.resources).not.toContain('persistentvolumeclaim');
     // Never a PVC without the stack's selectors: no unselected `get pvc` or `delete pvc`.
     expect(run.kubectl.filter((c) => / pvc /.test(c) && !/ -l app\.kubernetes\.io\/instance=| data-tempo-0 data-prometheus-0$/.test(c))).toEqual([]);
@@ -791,7 +830,8 @@ describe('manage', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).not.toContain('Type the environment name');
     expect(run.kubectl.some((c) => c.includes('0000-namespace.k8s.yaml'))).toBe(false);
-    expect(run.stdout).toContain('namespace tempo-dev kept: it holds Secrets you created (tempo-s3). Delete it with: kubectl delete namespace tempo-dev\n');
+    expect(run.stdout).toContain('namespace tempo-dev kept: it holds Secrets you created (tempo-s3). Delete it with: kubectl delete namespace '
+      + 'tempo-dev\n');
   });
 
   test('--clean of an environment that is not deployed deletes nothing', async () => {

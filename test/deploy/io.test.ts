@@ -8,7 +8,8 @@ import { processDeployIO } from '../../charts/cli/deploy/io';
 const io = processDeployIO(__dirname);
 
 test('run() captures output and the exit code, and hands `input` on stdin (values never on argv)', async () => {
-  const result = await io.run(process.execPath, ['-e', 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>{console.log(s.toUpperCase());console.error("e");process.exit(3)})'],
+  const result = await io.run(process.execPath, ['-e',
+    'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>{console.log(s.toUpperCase());console.error("e");process.exit(3)})'],
     { input: 'secret manifest' });
   expect(result).toEqual({ code: 3, stdout: 'SECRET MANIFEST\n', stderr: 'e\n' });
   expect((await io.run('no-such-command-here', [])).code).toBe(127);
@@ -36,7 +37,8 @@ test('http() returns status and body, and status 0 with the reason when nothing 
   try {
     expect(await io.http({ method: 'GET', url: `http://127.0.0.1:${port}/ready`, headers: { Authorization: 'Basic eA==' } }))
       .toEqual({ status: 200, body: 'GET /ready Basic eA== ' });
-    expect(await io.http({ method: 'POST', url: `http://127.0.0.1:${port}/v1/traces`, body: '{}' })).toEqual({ status: 503, body: 'POST /v1/traces - {}' });
+    expect(await io.http({ method: 'POST', url: `http://127.0.0.1:${port}/v1/traces`, body: '{}' })).toEqual({ status: 503,
+      body: 'POST /v1/traces - {}' });
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }

@@ -50,7 +50,8 @@ const repoFolders = new Map<string, Record<string, string>>();
 /** A repository's own environment folder, file by file (read once). */
 export function repoDist(env: string): Record<string, string> {
   const dir = path.join(REPO, 'dist', env);
-  if (!repoFolders.has(env)) repoFolders.set(env, Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')])));
+  if (!repoFolders.has(env)) repoFolders.set(env, Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f),
+    'utf8')])));
   return { ...repoFolders.get(env)! };
 }
 
@@ -134,7 +135,8 @@ export class World {
         const a = this.answer('kubectl', call);
         let alive = a?.exit === undefined;
         // Local ports are the remote ones plus 40000, printed as kubectl prints a free port it picked.
-        const output = alive ? argv.filter((x) => x.startsWith(':')).map((p) => `Forwarding from 127.0.0.1:${Number(p.slice(1)) + 40000} -> ${p.slice(1)}\n`).join('')
+        const forwarded = argv.filter((x) => x.startsWith(':')).map((p) => p.slice(1));
+        const output = alive ? forwarded.map((p) => `Forwarding from 127.0.0.1:${Number(p) + 40000} -> ${p}\n`).join('')
           : `${a?.stdout ?? ''}${a?.stderr ?? ''}`;
         const command: BackgroundCommand = {
           output: () => output,

@@ -12,7 +12,8 @@ const REPO = path.join(__dirname, '..', '..');
 const NS_LABELS = 'app.kubernetes.io/part-of=tempo-stack';
 
 /** A checkout: deploy.sh, dist/dev, node_modules/, and a lib/ whose CLI runs the TypeScript deploy (through tsx). */
-function checkout(): { root: string; run: (args: string[], env?: Record<string, string>) => { status: number | null; stdout: string; stderr: string; kubectl: string[] } } {
+function checkout(): { root: string; run: (args: string[], env?: Record<string,
+  string>) => { status: number | null; stdout: string; stderr: string; kubectl: string[] } } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-sh-'));
   fs.copyFileSync(path.join(REPO, 'deploy.sh'), path.join(root, 'deploy.sh'));
   fs.chmodSync(path.join(root, 'deploy.sh'), 0o755);
@@ -60,7 +61,8 @@ test('deploy.sh in the repository is executable bash that parses', () => {
 
 test('a usage error: deploy.sh\'s message and exit code 2, kubectl never runs', () => {
   const run = c.run(['--env', 'prod']);
-  expect(run).toEqual({ status: 2, stdout: '', stderr: "deploy.sh: unknown environment 'prod': dist/ has dev\nRun ./deploy.sh --help for the verbs and options.\n", kubectl: [] });
+  expect(run).toEqual({ status: 2, stdout: '',
+    stderr: "deploy.sh: unknown environment 'prod': dist/ has dev\nRun ./deploy.sh --help for the verbs and options.\n", kubectl: [] });
 });
 
 test('--help: the usage in deploy.sh\'s name, exit 0', () => {
@@ -74,25 +76,29 @@ test('dist/ is read next to deploy.sh from any folder; a verb\'s failure is exit
   const run = c.run(['--status']);
   expect(run.status).toBe(1);
   expect(run.stdout).toBe("environment dev is not deployed: namespace tempo-dev does not exist in context 'kind-tempo'\n");
-  expect(run.kubectl).toEqual(['config current-context', 'version -o yaml --request-timeout=15s', expect.stringMatching(/^get namespace tempo-dev --ignore-not-found -o jsonpath=/)]);
+  expect(run.kubectl).toEqual(['config current-context', 'version -o yaml --request-timeout=15s',
+    expect.stringMatching(/^get namespace tempo-dev --ignore-not-found -o jsonpath=/)]);
 });
 
 test('options reach the deploy unchanged: --logs --follow --context streams kubectl\'s output, exit 0', () => {
   const run = c.run(['--logs', '--follow', '--context', 'kind-tempo'], { FAKE_NAMESPACE: 'tempo-dev|tempo-stack|dev' });
   expect(run.status).toBe(0);
   expect(run.stdout).toBe('[pod/tempo-0/tempo] level=info msg=ready\n');
-  expect(run.kubectl.at(-1)).toBe(`--context kind-tempo --namespace tempo-dev logs -l ${NS_LABELS} --all-containers --prefix --tail=200 --max-log-requests=50 --follow`);
+  expect(run.kubectl.at(-1))
+    .toBe(`--context kind-tempo --namespace tempo-dev logs -l ${NS_LABELS} --all-containers --prefix --tail=200 --max-log-requests=50 --follow`);
 });
 
 test('without node_modules/ or a built CLI, deploy.sh says what to run, exit 2', () => {
   fs.renameSync(path.join(c.root, 'lib'), path.join(c.root, 'lib.off'));
   try {
     expect(c.run(['--status'])).toMatchObject({
-      status: 2, stderr: 'deploy.sh: the tempo-stack CLI is not built (no lib/): run npm run build\nRun ./deploy.sh --help for the verbs and options.\n',
+      status: 2, stderr: 'deploy.sh: the tempo-stack CLI is not built (no lib/): run npm run build\nRun ./deploy.sh --help for the verbs and '
+        + 'options.\n',
     });
     fs.renameSync(path.join(c.root, 'node_modules'), path.join(c.root, 'node_modules.off'));
     expect(c.run(['--status'])).toMatchObject({
-      status: 2, stderr: 'deploy.sh: node_modules/ is missing next to deploy.sh: run npm ci first\nRun ./deploy.sh --help for the verbs and options.\n',
+      status: 2, stderr: 'deploy.sh: node_modules/ is missing next to deploy.sh: run npm ci first\nRun ./deploy.sh --help for the verbs and '
+        + 'options.\n',
     });
   } finally {
     fs.renameSync(path.join(c.root, 'lib.off'), path.join(c.root, 'lib'));

@@ -55,7 +55,9 @@ export function readEnvironment(dist: string, env: string, synth: string): Envir
 }
 
 /** The Service and port with a role, if the environment has one. */
-export function portWithRole(m: EnvironmentManifest, role: PortRole): { service: ManifestService; port: ManifestPort; component: string } | undefined {
+export function portWithRole(
+  m: EnvironmentManifest, role: PortRole,
+): { service: ManifestService; port: ManifestPort; component: string } | undefined {
   for (const component of m.components) {
     for (const service of component.services) {
       const port = service.ports.find((p) => p.role === role);

@@ -57,7 +57,9 @@ export async function deployMain(argv: readonly string[], io: DeployIO = process
   const kubectl = new Kubectl(io, options.context, options.verbose);
   try {
     // Synth names it Kustomization (no extension), so that `kubectl apply -f dist/<env>/` skips it.
-    if (!fs.existsSync(path.join(dist, options.env, KUSTOMIZATION_FILE))) throw new Failure(`dist/${options.env}/${KUSTOMIZATION_FILE} is missing: run ${synth}`);
+    if (!fs.existsSync(path.join(dist, options.env, KUSTOMIZATION_FILE))) {
+      throw new Failure(`dist/${options.env}/${KUSTOMIZATION_FILE} is missing: run ${synth}`);
+    }
     const manifest = readEnvironment(dist, options.env, synth);
     kubectl.namespace = manifest.namespace;
     const c: DeployContext = { io, options, command, synth, dist, manifest, kubectl, contextName: '', namespaceExists: false };

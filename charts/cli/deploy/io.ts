@@ -96,7 +96,8 @@ export function processDeployIO(root = process.cwd()): DeployIO {
       }
     }),
     run: (command, args, options = {}) => new Promise((resolve) => {
-      const child = spawn(command, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', options.passthrough ? 'inherit' : 'pipe', options.passthrough ? 'inherit' : 'pipe'] });
+      const output = options.passthrough ? 'inherit' : 'pipe';
+      const child = spawn(command, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', output, output] });
       let stdout = '';
       let stderr = '';
       child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });

@@ -11,11 +11,13 @@ const FIELD_MANAGER = 'tempo-stack';
 export const GENERATED_LABEL = 'tempo-stack/generated';
 const KUBECTL_MIN_MINOR = 27;
 
-const POD_REASONS = '{{range .items}}{{.metadata.name}}: {{.status.phase}}{{range .status.conditions}}{{if and (eq .type "PodScheduled") (eq .status "False")}}, '
-  + 'not scheduled: {{.message}}{{end}}{{end}}{{range .status.initContainerStatuses}}{{if .state.waiting}}, init container {{.name}} waiting: '
+const POD_REASONS = '{{range .items}}{{.metadata.name}}: {{.status.phase}}{{range .status.conditions}}'
+  + '{{if and (eq .type "PodScheduled") (eq .status "False")}}, not scheduled: {{.message}}{{end}}{{end}}'
+  + '{{range .status.initContainerStatuses}}{{if .state.waiting}}, init container {{.name}} waiting: '
   + '{{.state.waiting.reason}}{{with .state.waiting.message}} ({{.}}){{end}}{{end}}{{end}}{{range .status.containerStatuses}}{{$container := .name}}'
   + '{{if .state.waiting}}, container {{.name}} waiting: {{.state.waiting.reason}}{{with .state.waiting.message}} ({{.}}){{end}}{{end}}'
-  + '{{if not .ready}}{{with .lastState.terminated}}, container {{$container}} last exited: {{.reason}} (exit code {{.exitCode}}){{end}}{{end}}{{end}}{{"\\n"}}{{end}}';
+  + '{{if not .ready}}{{with .lastState.terminated}}, container {{$container}} last exited: {{.reason}} (exit code {{.exitCode}}){{end}}{{end}}'
+  + '{{end}}{{"\\n"}}{{end}}';
 const EVENT_LINES = '{{range .items}}{{.type}} {{.reason}}: {{.message}}{{"\\n"}}{{end}}';
 const NAMES = 'go-template={{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}';
 
@@ -32,7 +34,9 @@ export async function checkKubectlAndCluster(c: DeployContext): Promise<void> {
     c.contextName = c.options.context;
   } else {
     const current = await c.kubectl.try(['config', 'current-context']);
-    if (current.code !== 0) throw new Failure('kubectl has no current context: choose one with kubectl config use-context <name>, or pass --context <name>');
+    if (current.code !== 0) {
+      throw new Failure('kubectl has no current context: choose one with kubectl config use-context <name>, or pass --context <name>');
+    }
     c.contextName = current.stdout.trim();
   }
   // One call answers both: kubectl version prints the client's version, then asks the server for its own.
@@ -41,7 +45,8 @@ export async function checkKubectlAndCluster(c: DeployContext): Promise<void> {
   if (client) {
     const [major, minor] = [Number(client[1]), Number(client[2])];
     if (major < 1 || (major === 1 && minor < KUBECTL_MIN_MINOR)) {
-      throw new Failure(`kubectl ${major}.${minor} is too old: server-side apply and kustomize need kubectl 1.${KUBECTL_MIN_MINOR} or newer (https://kubernetes.io/docs/tasks/tools/)`);
+      throw new Failure(`kubectl ${major}.${minor} is too old: server-side apply and kustomize need kubectl 1.${KUBECTL_MIN_MINOR} or newer `
+        + '(https://kubernetes.io/docs/tasks/tools/)');
     }
   } else if (version.code === 0) {
     warn(c, 'could not read kubectl\'s version; continuing');
@@ -58,7 +63,8 @@ export async function checkNamespace(c: DeployContext): Promise<void> {
   const [partOfKey, stack] = partOf(c);
   const instanceKey = Object.keys(ownership.namespaceLabels).find((k) => k !== partOfKey)!;
   const jsonpath = (key: string) => `{.metadata.labels.${key.replace(/\./g, '\\.')}}`;
-  const out = await c.kubectl.must(['get', 'namespace', namespace, '--ignore-not-found', '-o', `jsonpath={.metadata.name}|${jsonpath(partOfKey)}|${jsonpath(instanceKey)}`]);
+  const labels = `jsonpath={.metadata.name}|${jsonpath(partOfKey)}|${jsonpath(instanceKey)}`;
+  const out = await c.kubectl.must(['get', 'namespace', namespace, '--ignore-not-found', '-o', labels]);
   const [name, owner = '', instance = ''] = out.replace(/\n$/, '').split('|');
   c.namespaceExists = name !== '' && name !== undefined;
   if (!c.namespaceExists) return;
@@ -69,11 +75,13 @@ export async function checkNamespace(c: DeployContext): Promise<void> {
       [`Give environment ${env} another namespace in tempo-stack.yaml, run ${c.synth}, and deploy again.`]);
   }
   if (owner === stack && instance !== '' && instance !== expected) {
-    throw new Failure(`namespace ${namespace} belongs to environment '${instance}' of ${stack} (label ${instanceKey}=${instance}), not to '${expected}'; nothing was changed.`,
+    throw new Failure(`namespace ${namespace} belongs to environment '${instance}' of ${stack} (label ${instanceKey}=${instance}), `
+      + `not to '${expected}'; nothing was changed.`,
       [`Manage it with --env ${instance}, or give environment ${env} its own namespace in tempo-stack.yaml and run ${c.synth}.`]);
   }
   if (owner === '' && c.options.verb === 'deploy') {
-    warn(c, `namespace ${namespace} exists without ${stack}'s labels: the deploy adopts it, and the restricted Pod Security Standard then applies to every pod in it`);
+    warn(c, `namespace ${namespace} exists without ${stack}'s labels: the deploy adopts it, `
+      + 'and the restricted Pod Security Standard then applies to every pod in it');
   }
 }
 
@@ -93,7 +101,9 @@ async function checkFreshDist(c: DeployContext): Promise<void> {
     return;
   }
   if (fresh.kind === 'failed') throw new Failure(`${c.synth} failed, nothing was applied:`, [fresh.message]);
-  if (fresh.kind === 'no-environment') throw new Failure(`a fresh synth writes no environment '${env}': it was removed from tempo-stack.yaml; run ${c.synth}`);
+  if (fresh.kind === 'no-environment') {
+    throw new Failure(`a fresh synth writes no environment '${env}': it was removed from tempo-stack.yaml; run ${c.synth}`);
+  }
   const folder = path.join(c.dist, env);
   const present = fs.readdirSync(folder).sort();
   const differences: string[] = [];
@@ -102,7 +112,9 @@ async function checkFreshDist(c: DeployContext): Promise<void> {
     const content = fresh.files.get(name);
     if (content === undefined) differences.push(`Only in dist/${env}: ${name}`);
     else if (!here) differences.push(`Only in fresh synth: ${env}: ${name}`);
-    else if (fs.readFileSync(path.join(folder, name), 'utf8') !== content) differences.push(`Files fresh synth: ${env}/${name} and dist/${env}/${name} differ`);
+    else if (fs.readFileSync(path.join(folder, name), 'utf8') !== content) {
+      differences.push(`Files fresh synth: ${env}/${name} and dist/${env}/${name} differ`);
+    }
   }
   if (differences.length > 0) {
     throw new Failure(`dist/${env} differs from a fresh synth of the code, nothing was applied:`,
@@ -165,7 +177,8 @@ async function ensureSecrets(c: DeployContext): Promise<void> {
     }
   }
   if (missing.length > 0) {
-    throw new Failure(`${missing.length === 1 ? 'a Secret only you can create is' : `${missing.length} Secrets only you can create are`} missing in namespace ${ns}, `
+    const what = missing.length === 1 ? 'a Secret only you can create is' : `${missing.length} Secrets only you can create are`;
+    throw new Failure(`${what} missing in namespace ${ns}, `
       + 'nothing else was applied; create, then deploy again:', missing.flatMap((s) => [
       `Secret ${s.name} (${s.keys.length > 0 ? `keys ${keysOf(s)}` : 'every key its pods read'}; read by ${s.usedBy.join(', ')}):`,
       `  ${createSecretCommand(ns, s)}`,
@@ -239,7 +252,8 @@ async function explainNotReady(c: DeployContext, workload: string, known?: Manif
   if (pods.length > 0) for (const pod of pods) say(c, `    pod ${pod}`);
   else say(c, '    no pods: the workload could not create any (see its events)');
   for (const name of [workload.slice(workload.indexOf('/') + 1), ...pods.map((p) => p.slice(0, p.indexOf(':')))]) {
-    const r = await k.tryShown(k.ns('get', 'events', '--field-selector', `involvedObject.name=${name}`, '--sort-by=.lastTimestamp', '-o', `go-template=${EVENT_LINES}`));
+    const r = await k.tryShown(k.ns('get', 'events', '--field-selector', `involvedObject.name=${name}`, '--sort-by=.lastTimestamp',
+      '-o', `go-template=${EVENT_LINES}`));
     const events = r.code === 0 ? lines(r.stdout).slice(-5) : [];
     if (events.length > 0) {
       say(c, `    last events of ${name}:`);
@@ -263,7 +277,8 @@ async function waitRollouts(c: DeployContext, workloads: readonly string[]): Pro
     failed.push(workload);
   }
   if (failed.length > 0) {
-    throw new Failure(`not ready within ${c.options.timeout}: ${failed.join(', ')}. See ${c.command.invocation} --env ${c.options.env} --status and --logs`);
+    throw new Failure(`not ready within ${c.options.timeout}: ${failed.join(', ')}. `
+      + `See ${c.command.invocation} --env ${c.options.env} --status and --logs`);
   }
 }
 
@@ -343,7 +358,8 @@ export async function status(c: DeployContext): Promise<void> {
   for (const secret of [...secrets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     let state: string;
     if (generated.includes(secret.name)) {
-      state = `generated by ${c.command.program}; read: kubectl -n ${namespace} get secret ${secret.name} -o go-template='{{index .data "<key>" | base64decode}}'`;
+      state = `generated by ${c.command.program}; read: `
+        + `kubectl -n ${namespace} get secret ${secret.name} -o go-template='{{index .data "<key>" | base64decode}}'`;
     } else if (existing.includes(secret.name)) {
       state = 'created by you';
     } else if (secret.createdBy === 'deploy') {
@@ -372,7 +388,8 @@ export async function stop(c: DeployContext): Promise<void> {
   const workloads = await listWorkloads(c);
   if (workloads.length === 0) throw new Failure(`no workload of environment ${c.options.env} in namespace ${c.manifest.namespace} to stop`);
   await c.kubectl.must(c.kubectl.ns('scale', ...workloads, '--replicas=0'), { passthrough: true });
-  say(c, `stopped ${workloads.length} workload(s); PVCs and Secrets are kept. Pods stop after their grace period (Tempo flushes its live traces first).`);
+  say(c, `stopped ${workloads.length} workload(s); PVCs and Secrets are kept. `
+    + 'Pods stop after their grace period (Tempo flushes its live traces first).');
   say(c, `Start again with ${c.command.invocation} --env ${c.options.env}`);
 }
 
@@ -429,7 +446,8 @@ export async function clean(c: DeployContext): Promise<void> {
   if (generated.length > 0) await k.must(k.ns('delete', 'secret', '-l', generatedSelector), { passthrough: true });
   const remaining = lines(await k.must(k.ns('get', 'secrets', '-o', NAMES)));
   if (remaining.length > 0) {
-    say(c, `namespace ${namespace} kept: it holds Secrets you created (${remaining.join(', ')}). Delete it with: kubectl delete namespace ${namespace}`);
+    say(c, `namespace ${namespace} kept: it holds Secrets you created (${remaining.join(', ')}). `
+      + `Delete it with: kubectl delete namespace ${namespace}`);
   } else {
     await k.must(['delete', '--ignore-not-found', timeout, '-f', path.join(c.dist, env, namespaceFile)], { passthrough: true });
   }

@@ -92,7 +92,8 @@ export class Verification {
     const k = this.c.kubectl;
     // All start at once and come up in parallel; kubectl picks free local ports and prints them.
     for (const [service, ports] of wanted) {
-      this.forwards.set(service, { command: k.start(k.ns('port-forward', `svc/${service}`, ...ports.map((p) => `:${p}`), '--address', '127.0.0.1')), ports });
+      const command = k.start(k.ns('port-forward', `svc/${service}`, ...ports.map((p) => `:${p}`), '--address', '127.0.0.1'));
+      this.forwards.set(service, { command, ports });
     }
   }
 
@@ -101,7 +102,8 @@ export class Verification {
     const found = portWithRole(this.c.manifest, role)!;
     const forward = this.forwards.get(found.service.name)!;
     for (let attempt = 0; attempt < 500; attempt++) {
-      const local = new Map([...forward.command.output().matchAll(/^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/gm)].map((m) => [Number(m[2]), m[1]]));
+      const printed = forward.command.output().matchAll(/^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/gm);
+      const local = new Map([...printed].map((m) => [Number(m[2]), m[1]]));
       if (forward.ports.every((p) => local.has(p))) return { url: `http://127.0.0.1:${local.get(found.port.port)}` };
       if (!forward.command.running()) break;
       await this.c.io.sleep(20);
@@ -186,10 +188,12 @@ export class Verification {
       for (const [job, workloads] of this.scrapedWorkloads()) {
         const pods: string[] = [];
         for (const w of workloads) {
-          const r = await c.kubectl.tryShown(c.kubectl.ns('get', 'pods', '-l', selectorText(w.selector), '-o', 'go-template={{range .items}}{{.metadata.name}} {{end}}'));
+          const r = await c.kubectl.tryShown(c.kubectl.ns('get', 'pods', '-l', selectorText(w.selector),
+            '-o', 'go-template={{range .items}}{{.metadata.name}} {{end}}'));
           if (r.code === 0) pods.push(...r.stdout.split(/\s+/).filter((p) => p !== ''));
         }
-        await this.check(`prometheus: scrapes every ${workloads[0].component} pod`, () => this.scraped(prometheusUrl, job, pods, workloads[0].component));
+        const component = workloads[0].component;
+        await this.check(`prometheus: scrapes every ${component} pod`, () => this.scraped(prometheusUrl, job, pods, component));
       }
       const declared = c.manifest.components.find((x) => x.name === prometheus!.component)?.alertRules ?? 0;
       await this.check('prometheus: alert rules', () => this.alertRules(prometheusUrl, declared));
@@ -205,7 +209,8 @@ export class Verification {
         for (const uid of grafana.datasources ?? []) await this.check(`grafana: datasource ${uid}`, () => this.datasource(grafanaUrl, uid, login));
       } else {
         const s = grafana.adminSecret;
-        this.line('FAIL', 'grafana: datasources', `cannot read Secret ${s.name} (keys ${s.userKey}, ${s.passwordKey}) in namespace ${c.manifest.namespace}`);
+        this.line('FAIL', 'grafana: datasources',
+          `cannot read Secret ${s.name} (keys ${s.userKey}, ${s.passwordKey}) in namespace ${c.manifest.namespace}`);
       }
     } else if (!this.live('grafana-http')) {
       this.line('skip', 'grafana', `environment ${c.options.env} has no Grafana`);
@@ -249,7 +254,9 @@ export class Verification {
         }],
       }],
     };
-    const r = await this.http({ method: 'POST', url: `${otlpUrl}/v1/traces`, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await this.http({
+      method: 'POST', url: `${otlpUrl}/v1/traces`, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+    });
     return { ok: r.status === '200', detail: `HTTP ${r.status}: ${firstLine(r.body)}` };
   }
 
@@ -267,7 +274,9 @@ export class Verification {
     const r = await this.http({ url: `${tempoUrl}/api/search?${new URLSearchParams({ q: query, limit: '20' })}` });
     // Tempo's search results drop the trace id's leading zeros.
     const short = this.traceId.replace(/^0+/, '');
-    if (r.status === '200' && (r.body.includes(`"${this.traceId}"`) || r.body.includes(`"${short}"`))) return { ok: true, detail: `found by ${query}` };
+    if (r.status === '200' && (r.body.includes(`"${this.traceId}"`) || r.body.includes(`"${short}"`))) {
+      return { ok: true, detail: `found by ${query}` };
+    }
     return { ok: false, detail: `not found by ${query}: HTTP ${r.status} ${firstLine(r.body)}` };
   }
 
@@ -315,7 +324,9 @@ export class Verification {
   }
 
   private async datasource(grafanaUrl: string, uid: string, authorization: string): Promise<Probe> {
-    const r = await this.http({ url: `${grafanaUrl}/api/datasources/uid/${encodeURIComponent(uid)}/health`, headers: { Authorization: authorization } });
+    const r = await this.http({
+      url: `${grafanaUrl}/api/datasources/uid/${encodeURIComponent(uid)}/health`, headers: { Authorization: authorization },
+    });
     const body = json(r.body);
     const message: string = typeof body?.message === 'string' ? body.message : '';
     if (r.status === '200' && body?.status === 'OK') return { ok: true, detail: `OK: ${message}` };
@@ -333,7 +344,8 @@ export class Verification {
   /** `all N checks passed`, or a Failure naming how many failed. */
   public summary(): void {
     if (this.failed > 0) {
-      throw new Failure(`${this.failed} of ${this.checks} checks failed. See ${this.c.command.invocation} --env ${this.c.options.env} --status and --logs`);
+      throw new Failure(`${this.failed} of ${this.checks} checks failed. `
+        + `See ${this.c.command.invocation} --env ${this.c.options.env} --status and --logs`);
     }
     say(this.c, `all ${this.checks} checks passed`);
   }
@@ -355,7 +367,8 @@ export class Verification {
     const http = portWithRole(c.manifest, 'otlp-http');
     const grpc = portWithRole(c.manifest, 'otlp-grpc');
     if (http || grpc) {
-      say(c, `Send traces to ${[http && `${http.port.url ?? `http://${http.port.address}`} (OTLP/HTTP)`, grpc && `${grpc.port.address} (OTLP/gRPC)`].filter(Boolean).join(' or ')}`);
+      const where = [http && `${http.port.url ?? `http://${http.port.address}`} (OTLP/HTTP)`, grpc && `${grpc.port.address} (OTLP/gRPC)`];
+      say(c, `Send traces to ${where.filter(Boolean).join(' or ')}`);
     }
   }
 }
