@@ -50,8 +50,9 @@ const repoFolders = new Map<string, Record<string, string>>();
 /** A repository's own environment folder, file by file (read once). */
 export function repoDist(env: string): Record<string, string> {
   const dir = path.join(REPO, 'dist', env);
-  if (!repoFolders.has(env)) repoFolders.set(env, Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f),
-    'utf8')])));
+  if (!repoFolders.has(env)) {
+    repoFolders.set(env, Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')])));
+  }
   return { ...repoFolders.get(env)! };
 }
 

@@ -12,8 +12,14 @@ const REPO = path.join(__dirname, '..', '..');
 const NS_LABELS = 'app.kubernetes.io/part-of=tempo-stack';
 
 /** A checkout: deploy.sh, dist/dev, node_modules/, and a lib/ whose CLI runs the TypeScript deploy (through tsx). */
-function checkout(): { root: string; run: (args: string[], env?: Record<string,
-  string>) => { status: number | null; stdout: string; stderr: string; kubectl: string[] } } {
+interface WrapperRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly kubectl: string[];
+}
+
+function checkout(): { root: string; run: (args: string[], env?: Record<string, string>, input?: string) => WrapperRun } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-sh-'));
   fs.copyFileSync(path.join(REPO, 'deploy.sh'), path.join(root, 'deploy.sh'));
   fs.chmodSync(path.join(root, 'deploy.sh'), 0o755);
@@ -35,9 +41,9 @@ function checkout(): { root: string; run: (args: string[], env?: Record<string,
   ].join('\n'));
   return {
     root,
-    run: (args, env = {}) => {
+    run: (args, env = {}, input = '') => {
       const result = spawnSync(path.join(root, 'deploy.sh'), args, {
-        encoding: 'utf8', timeout: 20_000, cwd: os.tmpdir(),
+        encoding: 'utf8', timeout: 20_000, cwd: os.tmpdir(), input,
         env: { PATH: `${path.join(root, 'path')}:${process.env.PATH}`, HOME: root, FAKE_DIR: path.join(root, 'fake'), ...env },
       });
       const log = path.join(root, 'fake', 'kubectl.log');
@@ -86,6 +92,13 @@ test('options reach the deploy unchanged: --logs --follow --context streams kube
   expect(run.stdout).toBe('[pod/tempo-0/tempo] level=info msg=ready\n');
   expect(run.kubectl.at(-1))
     .toBe(`--context kind-tempo --namespace tempo-dev logs -l ${NS_LABELS} --all-containers --prefix --tail=200 --max-log-requests=50 --follow`);
+});
+
+test('--clean reads the confirmation from stdin, and without it deletes nothing, exit 1', () => {
+  const run = c.run(['--clean'], { FAKE_NAMESPACE: 'tempo-dev|tempo-stack|dev' }, 'nope\n');
+  expect(run.status).toBe(1);
+  expect(run.stderr).toBe("Type the environment name (dev) to delete it: error: not confirmed (typed 'nope'): nothing was deleted\n");
+  expect(run.kubectl.filter((k) => k.includes(' delete '))).toEqual([]);
 });
 
 test('without node_modules/ or a built CLI, deploy.sh says what to run, exit 2', () => {

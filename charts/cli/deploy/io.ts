@@ -79,7 +79,6 @@ export type FreshSynth =
  * deploy.sh's traps did.
  */
 export function processDeployIO(root = process.cwd()): DeployIO {
-  let lines: AsyncIterator<string> | undefined;
   const background = new Set<ChildProcess>();
   process.once('exit', () => background.forEach((child) => child.kill()));
   process.once('SIGINT', () => process.exit(130));
@@ -142,9 +141,14 @@ export function processDeployIO(root = process.cwd()): DeployIO {
     out: (text) => { process.stdout.write(text); },
     err: (text) => { process.stderr.write(text); },
     readLine: async () => {
-      lines ??= (await import('readline')).createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
-      const next = await lines.next();
-      return next.done ? undefined : next.value;
+      // Closed after the one line, so that an open terminal does not keep the process alive.
+      const rl = (await import('readline')).createInterface({ input: process.stdin, terminal: false });
+      try {
+        const next = await rl[Symbol.asyncIterator]().next();
+        return next.done ? undefined : next.value;
+      } finally {
+        rl.close();
+      }
     },
     freshSynth: async (env) => {
       const file = path.join(root, 'tempo-stack.yaml');
