@@ -9,8 +9,7 @@ import { GeneratedSecret } from '../shared/secrets';
 import { NamespaceSelection, checkNamespaceSelection, ingressPolicySpec } from '../shared/network';
 import { envFromSecret, namedServicePort, resourceRequirements, serviceFqdn } from '../shared/workload';
 import { GRAFANA_PATHS, GRAFANA_PORT, buildGrafanaIni } from './config';
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, buildDashboards, checkAddedDashboard } from './dashboards';
+import { DashboardModel, DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, buildDashboards, checkAddedDashboard } from './dashboards';
 import {
   Datasource, DatasourceList, PROMETHEUS_DATASOURCE_UID, TEMPO_DATASOURCE_UID, prometheusDatasource, tempoDatasource,
 } from './datasources';
@@ -271,7 +270,7 @@ export class Grafana extends Construct {
    * already provisioned, or a panel, query or variable names a datasource uid that is not
    * provisioned (add such datasources with `addDatasource()` first).
    */
-  public addDashboard(model: dashboard.Dashboard): ProvisionedDashboard {
+  public addDashboard(model: DashboardModel): ProvisionedDashboard {
     const added = checkAddedDashboard(model, this.dashboards, this.datasourceList.all.map((d) => d.uid));
     this.provision(added);
     return added;

@@ -1,9 +1,10 @@
 import { GrafanaTempoLink } from '../props';
-import { DASHBOARD_FOLDER, ProvisionedDashboard } from './common';
+import { DASHBOARD_FOLDER, ProvisionedDashboard } from './model';
 import { operationsDashboard } from './operations';
 import { servicesDashboard } from './services';
 
-export * from './common';
+// The SDK-built helpers of './common' stay internal: their types name the SDK's modules (see './model').
+export * from './model';
 export * from './operations';
 export * from './services';
 

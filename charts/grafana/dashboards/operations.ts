@@ -4,8 +4,9 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import { RECORDING_RULES, SCRAPE_JOBS, TARGET_LABELS } from '../../shared/telemetry';
 import { GrafanaTempoLink } from '../props';
 import {
-  PROMETHEUS_REF, ProvisionedDashboard, limitThreshold, numberPanels, promQuery, promVariable, stackDashboard, timeSeries,
+  PROMETHEUS_REF, limitThreshold, promQuery, promVariable, stackDashboard, timeSeries,
 } from './common';
+import { ProvisionedDashboard, numberPanels } from './model';
 
 /** The stable uid of the "Tempo / Operations" dashboard. */
 export const OPERATIONS_DASHBOARD_UID = 'tempo-operations';

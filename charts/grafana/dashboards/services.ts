@@ -4,8 +4,9 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempoQuery from '@grafana/grafana-foundation-sdk/tempo';
 import {
-  PROMETHEUS_REF, ProvisionedDashboard, TEMPO_REF, numberPanels, promQuery, promVariable, stackDashboard, timeSeries,
+  PROMETHEUS_REF, TEMPO_REF, promQuery, promVariable, stackDashboard, timeSeries,
 } from './common';
+import { ProvisionedDashboard, numberPanels } from './model';
 
 /** The stable uid of the "Tempo / Services" dashboard. */
 export const SERVICES_DASHBOARD_UID = 'tempo-services';
