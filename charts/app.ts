@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { App } from 'cdk8s';
 import { ArgoCdChart } from './argocd/applications';
 import { Environment, StackConfigFile } from './config/file';
 import { DEFAULT_CONFIG_FILE, locateConfigError } from './config/load';
@@ -48,7 +47,9 @@ export function renderEnvironment(built: BuiltEnvironment): Map<string, string> 
 function renderApp(built: BuiltEnvironment): { files: Map<string, string>; kinds: Map<string, number> } {
   const files = new Map<string, string>();
   const objects: Array<{ kind: string }> = [];
-  chartsToJson(built.app).forEach(({ chart, json }, index) => {
+  // cdk8s's own rendering: the charts in dependency order, each chart's objects as `cdk8s synth` writes them.
+  built.app.charts.forEach((chart, index) => {
+    const json = chart.toJson();
     const name = `${String(index).padStart(4, '0')}-${chart.node.id}.k8s.yaml`;
     objects.push(...json);
     files.set(name, renderManifests(json));
@@ -56,36 +57,6 @@ function renderApp(built: BuiltEnvironment): { files: Map<string, string>; kinds
   files.set(KUSTOMIZATION_FILE, kustomization([...files.keys()]));
   files.set(SECRETS_FILE, renderGeneratedSecrets(built.stack.generatedSecrets));
   return { files, kinds: countKinds(objects) };
-}
-
-/**
- * Every chart of an app, in dependency order, with its objects exactly as `chart.toJson()` gives
- * them. cdk8s's `chart.toJson()` works on the whole app each time: it turns every construct
- * dependency of the app into object dependencies and runs every validation, once per chart (five
- * times an environment, a tenth of a synth). When the only dependencies are between charts, none
- * of them inside another chart (as in the stack: its charts sit in the TempoStack construct), none
- * of that can change a chart's objects or their order: cdk8s orders a chart's
- * objects by the dependencies inside it, and a chart-to-chart dependency only adds edges between
- * objects of different charts. So the validations run once and each chart is ordered by its own
- * dependency graph. Anything else (a dependency on or between constructs, charts inside charts)
- * takes cdk8s's own path; test/synth.test.ts holds both to `chart.toJson()`.
- */
-export function chartsToJson(app: App): Array<{ chart: Chart; json: any[] }> {
-  const charts = app.charts;
-  const constructs = app.node.findAll();
-  const inChart = (c: IConstruct) => c.node.scopes.slice(0, -1).some((scope) => scope instanceof Chart);
-  const chartLevelOnly = charts.every((chart) => !inChart(chart)) && constructs.every((c) => (
-    c.node.dependencies.length === 0 || (c instanceof Chart && c.node.dependencies.every((d) => d instanceof Chart))
-  ));
-  if (!chartLevelOnly) return charts.map((chart) => ({ chart, json: chart.toJson() }));
-  const errors = constructs.flatMap((c) => c.node.validate().map((error) => `[${c.node.path}] ${error}`));
-  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-  return charts.map((chart) => ({
-    chart,
-    json: new DependencyGraph(chart.node).topology()
-      .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-      .map((o) => o.toJson()),
-  }));
 }
 
 /**

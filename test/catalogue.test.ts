@@ -1,19 +1,16 @@
 // The catalogue of bad input: every invalid configuration is rejected at synth time with a message
 // naming the field, the value and the fix, and leaves the previous output byte for byte as it was.
-// File cases run through the synth command itself (`node scripts/synth.js`, what `npm run synth`
-// runs); API cases through the library, as a platform team's own app would.
-import { execFile } from 'child_process';
+// File cases run through the synth command itself (`tempo-stack synth`, what `npm run synth` runs,
+// called in process); API cases through the library, as a platform team's own app would.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { promisify } from 'util';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { ConfigError, Environment, synthesizeAll, TempoStack, TempoStackProps } from '../charts';
+import { main } from '../charts/cli';
 import { CONFIG } from './helpers';
 
-const root = path.join(__dirname, '..');
-const run = promisify(execFile);
 
 /** One environment of the repository's config, changed. */
 const envWith = (index: number, change: (env: any) => void): Environment => {
@@ -112,20 +109,15 @@ describe('bad input is rejected at synth time and leaves dist/ as it was', () =>
     dist = path.join(tmp, 'dist');
     synthesizeAll(CONFIG, dist);
     before = tree(dist);
-    // Run the synth command on every case, four at a time.
-    const queue = FILE_CASES.map(([what, text], i) => async () => {
+    // The synth command on every case, in process (bin/tempo-stack.js runs the same main()).
+    for (const [i, [what, text]] of FILE_CASES.entries()) {
       const dir = path.join(tmp, `case-${i}`);
       fs.mkdirSync(dir);
       fs.writeFileSync(path.join(dir, 'tempo-stack.yaml'), text);
-      try {
-        await run(process.execPath, [path.join(root, 'scripts', 'synth.js'), '--config', 'tempo-stack.yaml', '--outdir', dist], { cwd: dir });
-        results.set(what, { code: 0, stderr: '' });
-      } catch (error: any) {
-        results.set(what, { code: error.code, stderr: error.stderr });
-      }
-    });
-    const workers = Array.from({ length: 4 }, async () => { for (let job = queue.shift(); job; job = queue.shift()) await job(); });
-    await Promise.all(workers);
+      let stderr = '';
+      const code = await main(['synth', '--config', 'tempo-stack.yaml', '--outdir', dist], { out: () => undefined, err: (t) => { stderr += t; }, cwd: dir, env: {} });
+      results.set(what, { code, stderr });
+    }
   }, 60_000);
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

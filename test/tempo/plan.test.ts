@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { PLAN_BOUNDS, formatPlan, planDeployment, resolveTempoSettings } from '../../charts/tempo';
-import { USAGE, parsePlanArgs, runPlan } from '../../scripts/plan';
+import { USAGE, parsePlanArgs, runPlan } from '../../charts/cli/plan';
 import { remoteWrite, s3 } from '../helpers';
 
 /** Synthesizes the settings the plan proposes (a cluster still needs its object store). */
@@ -130,9 +130,9 @@ describe('the plan command line', () => {
   });
 });
 
-describe('npm run plan as a process', () => {
-  const script = path.join(__dirname, '..', '..', 'scripts', 'plan.ts');
-  const node = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8' });
+describe('tempo-stack plan as a process (what npm run plan runs)', () => {
+  const bin = path.join(__dirname, '..', '..', 'bin', 'tempo-stack.js');
+  const node = (args: string[]) => spawnSync(process.execPath, [bin, 'plan', ...args], { encoding: 'utf8' });
 
   test('exits 0 with the plan, and 2 with the usage on a bad flag', () => {
     const ok = node(['--traces-per-second=50', '--spans-per-trace=10']);

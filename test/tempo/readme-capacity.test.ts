@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { resolveTempoSettings } from '../../charts/tempo';
 import { formatMiB } from '../../charts/shared/validate';
-import { runPlan } from '../../scripts/plan';
+import { runPlan } from '../../charts/cli/plan';
 import { remoteWrite, s3 } from '../helpers';
 
 const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
