@@ -31,7 +31,7 @@ export interface GatewayRuntime {
 
 /** The paths inside the nginx-unprivileged container; `/tmp` is an emptyDir. */
 export const CONTAINER_PATHS: GatewayPaths = {
-  temp: '/tmp/nginx',
+  temp: '/tmp',
   authSecret: '/etc/nginx/secrets/auth',
   tls: '/etc/nginx/secrets/tls',
   accessLog: '/dev/stdout',

@@ -193,6 +193,10 @@ function resolveExpose(expose: GatewayExpose | undefined, tls: GatewayTlsSetting
     fail(C, 'expose.serviceType', 'LoadBalancer needs tls (credentials would cross the network in clear text)', serviceType,
       'set tls.secretName or tls.issuer, or expose the gateway through an Ingress or Gateway that terminates TLS');
   }
+  if (tls && (expose?.ingress || expose?.routes)) {
+    fail(C, 'tls', 'is for a LoadBalancer: an Ingress or Gateway terminates TLS itself and would need to re-encrypt to the gateway', Object.keys(tls),
+      'remove tls and terminate TLS at the Ingress (tlsSecretName) or the Gateway listener, or expose the gateway as a LoadBalancer');
+  }
   (expose?.loadBalancerSourceRanges ?? []).forEach((range, i) => {
     if (!CIDR.test(range)) fail(C, `expose.loadBalancerSourceRanges[${i}]`, 'must be a CIDR', range, 'write e.g. \'203.0.113.0/24\'');
   });

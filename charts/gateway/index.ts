@@ -1,0 +1,6 @@
+export * from './props';
+export * from './settings';
+export * from './nginx';
+export * from './config';
+export * from './gateway';
+export * from './chart';
