@@ -86,7 +86,7 @@ describe('the OTLP gateway construct', () => {
       expose: { ingress: { className: 'nginx', host: 'otlp.example.com', tlsSecretName: 'otlp-ingress-tls', annotations: { 'cert-manager.io/cluster-issuer': 'le' } } },
     });
     const ingress = find(objects, 'Ingress', 'otlp-gateway');
-    expect(ingress.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'le' });
+    expect((ingress.metadata as any).annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'le' });
     expect(ingress.spec.ingressClassName).toBe('nginx');
     expect(ingress.spec.tls).toEqual([{ hosts: ['otlp.example.com'], secretName: 'otlp-ingress-tls' }]);
     expect(ingress.spec.rules[0].http.paths[0]).toEqual({
