@@ -57,7 +57,10 @@ export interface GatewayBearerAuth {
   readonly senders: Readonly<Record<string, string>>;
 }
 
-/** How senders authenticate. */
+/**
+ * How senders authenticate.
+ * @discriminator type
+ */
 export type GatewayAuth = GatewayBasicAuth | GatewayBearerAuth;
 
 /** An Issuer or ClusterIssuer of cert-manager. */
