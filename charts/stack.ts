@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { GatewayChart, GatewayProps, gatewayPodSelector, TEMPO_GRPC_MAX_RECV_BYTES } from './gateway';
+import { GatewayChart, GatewayProps, gatewayPodSelector, ProvidedSecret, TEMPO_GRPC_MAX_RECV_BYTES } from './gateway';
 import { GrafanaChart, GrafanaProps, grafanaPodSelector } from './grafana';
 import { MinioChart, MinioProps } from './minio';
 import {
@@ -97,6 +97,8 @@ export class TempoStack extends Construct {
   public readonly namespace: string;
   /** The Secrets the stack references that the deploy script may create (listed in `secrets.txt`). */
   public readonly generatedSecrets: readonly GeneratedSecret[];
+  /** The Secrets the stack references that the user (or cert-manager) creates: the deploy script cannot generate them. */
+  public readonly providedSecrets: readonly ProvidedSecret[];
   public readonly namespaceChart: NamespaceChart;
   public readonly minioChart?: MinioChart;
   public readonly tempoChart: TempoChart;
@@ -234,6 +236,7 @@ export class TempoStack extends Construct {
       this.gatewayChart.addDependency(this.tempoChart);
     }
 
+    this.providedSecrets = this.gatewayChart?.gateway.providedSecrets ?? [];
     this.generatedSecrets = [
       ...(this.minioChart?.minio.generatedSecrets ?? []),
       ...(this.grafanaChart?.grafana.generatedSecrets ?? []),

@@ -13,6 +13,15 @@ import { NginxNode, renderNginx } from './nginx';
 import { GatewayProps } from './props';
 import { GatewaySettings, resolveGatewaySettings } from './settings';
 
+/** A Secret a workload needs that someone other than the deploy script creates. */
+export interface ProvidedSecret {
+  readonly name: string;
+  /** `user`: the user creates it before deploying; `cert-manager`: cert-manager issues it from a Certificate. */
+  readonly by: 'user' | 'cert-manager';
+  /** What it holds, for messages and docs. */
+  readonly keys: readonly string[];
+}
+
 /** The UID and GID nginxinc/nginx-unprivileged runs as. */
 export const GATEWAY_UID = 101;
 
@@ -115,6 +124,11 @@ export class OtlpGateway extends Construct {
   public readonly ingress?: k8s.KubeIngress;
   public readonly httpRoute?: HttpRoute;
   public readonly grpcRoute?: GrpcRoute;
+  /**
+   * Secrets the gateway mounts that the stack neither synthesizes nor can generate: the auth Secret
+   * (the user's) and the TLS Secret (the user's, or cert-manager's from the Certificate).
+   */
+  public readonly providedSecrets: readonly ProvidedSecret[];
 
   constructor(scope: Construct, id: string, props: GatewayProps) {
     super(scope, id);
@@ -130,6 +144,10 @@ export class OtlpGateway extends Construct {
     this.otlpGrpcAddress = `${host}:${GATEWAY_PORTS.otlpGrpc}`;
     this.otlpHttpUrl = `${scheme}://${host}:${GATEWAY_PORTS.otlpHttp}`;
 
+    this.providedSecrets = [
+      { name: s.auth.secretName, by: 'user', keys: [s.auth.key] },
+      ...(s.tls ? [{ name: s.tls.secretName, by: s.tls.certificate ? 'cert-manager' as const : 'user' as const, keys: ['tls.crt', 'tls.key'] }] : []),
+    ];
     const e = s.expose;
     if (e.serviceType === 'LoadBalancer') {
       ApiObject.of(this.service).addJsonPatch(JsonPatch.replace('/spec/type', 'LoadBalancer'));
