@@ -99,7 +99,7 @@ export function gatewayWorkloadSpec(s: GatewaySettings, configText: string): Wor
  * the Service `<name>` (ClusterIP, or LoadBalancer with `expose.serviceType`), a
  * PodDisruptionBudget (more than one replica), a NetworkPolicy and the Deployment `<name>`; plus a
  * cert-manager Certificate `<name>` (with `tls.issuer`), an Ingress `<name>` (with
- * `expose.ingress`, OTLP/HTTP only), and an HTTPRoute and a GRPCRoute `<name>` (with
+ * `expose.ingress`, OTLP/HTTP) and `<name>-grpc` (with `expose.ingress.grpc`), and an HTTPRoute and a GRPCRoute `<name>` (with
  * `expose.routes`). No Secret is synthesized: the auth and TLS Secrets are the user's (or
  * cert-manager's).
  */
@@ -122,6 +122,8 @@ export class OtlpGateway extends Construct {
   public readonly otlpHttpUrl: string;
   public readonly certificate?: Certificate;
   public readonly ingress?: k8s.KubeIngress;
+  /** The OTLP/gRPC Ingress (`expose.ingress.grpc`). */
+  public readonly grpcIngress?: k8s.KubeIngress;
   public readonly httpRoute?: HttpRoute;
   public readonly grpcRoute?: GrpcRoute;
   /**
@@ -171,6 +173,13 @@ export class OtlpGateway extends Construct {
         className: e.ingress.className, host: e.ingress.host, path: '/v1/traces', pathType: 'Exact',
         backend: { name: s.name, port: GATEWAY_PORTS.otlpHttp }, tlsSecretName: e.ingress.tlsSecretName,
       });
+      const grpc = e.ingress.grpc;
+      if (grpc) {
+        this.grpcIngress = createIngress(this, 'GrpcIngress', { ...metadata, name: `${s.name}-grpc`, annotations: grpc.annotations }, {
+          className: e.ingress.className, host: grpc.host, path: '/', pathType: 'Prefix',
+          backend: { name: s.name, port: GATEWAY_PORTS.otlpGrpc }, tlsSecretName: grpc.tlsSecretName,
+        });
+      }
     }
     if (e.routes) {
       this.httpRoute = createHttpRoute(this, 'HttpRoute', metadata, {

@@ -106,8 +106,8 @@ export interface GatewayExpose {
   /** Source CIDRs a LoadBalancer admits. @default - every address */
   readonly loadBalancerSourceRanges?: readonly string[];
   /**
-   * An Ingress for OTLP/HTTP (`/v1/traces`): class, host, annotations. gRPC through an Ingress needs
-   * controller-specific annotations (docs/exposure.md): use `routes` or a LoadBalancer for it.
+   * An Ingress for OTLP/HTTP (`/v1/traces`): class, host, annotations; optionally a second one for
+   * OTLP/gRPC (`grpc`), which needs controller-specific annotations (docs/exposure.md).
    * @default - no Ingress
    */
   readonly ingress?: {
@@ -116,6 +116,18 @@ export interface GatewayExpose {
     readonly annotations?: Readonly<Record<string, string>>;
     /** A TLS Secret for the Ingress (cert-manager fills it when its annotation is set). @default - no TLS on the Ingress */
     readonly tlsSecretName?: string;
+    /**
+     * A second Ingress `<name>-grpc` for OTLP/gRPC on a host of its own (path `/` to port 4317):
+     * gRPC clients need HTTP/2, which they negotiate by TLS, so `tlsSecretName` is required; the
+     * annotations tell the controller to speak gRPC to the gateway (ingress-nginx:
+     * `nginx.ingress.kubernetes.io/backend-protocol: GRPC`, docs/exposure.md).
+     * @default - no gRPC Ingress
+     */
+    readonly grpc?: {
+      readonly host: string;
+      readonly tlsSecretName: string;
+      readonly annotations?: Readonly<Record<string, string>>;
+    };
   };
   /** A Gateway API HTTPRoute (OTLP/HTTP) and GRPCRoute (OTLP/gRPC) attached to these parents. @default - no routes */
   readonly routes?: {

@@ -204,6 +204,19 @@ function resolveExpose(expose: GatewayExpose | undefined, tls: GatewayTlsSetting
     checkHostname(C, 'expose.ingress.host', expose.ingress.host, false);
     if (expose.ingress.className !== undefined) checkDnsLabel(C, 'expose.ingress.className', expose.ingress.className, 253, 'nginx');
     if (expose.ingress.tlsSecretName !== undefined) checkDnsLabel(C, 'expose.ingress.tlsSecretName', expose.ingress.tlsSecretName, 253, 'otlp-tls');
+    const grpc = expose.ingress.grpc;
+    if (grpc) {
+      checkHostname(C, 'expose.ingress.grpc.host', grpc.host, false);
+      if (grpc.host === expose.ingress.host) {
+        fail(C, 'expose.ingress.grpc.host', 'must differ from expose.ingress.host (the controller speaks gRPC to every path of the gRPC host)', grpc.host,
+          'use a host of its own, e.g. \'otlp-grpc.example.com\'');
+      }
+      if (grpc.tlsSecretName === undefined) {
+        fail(C, 'expose.ingress.grpc.tlsSecretName', 'is required (gRPC clients negotiate HTTP/2 through TLS)', grpc.tlsSecretName,
+          'name the TLS Secret of the gRPC host (cert-manager fills it when its annotation is set)');
+      }
+      checkDnsLabel(C, 'expose.ingress.grpc.tlsSecretName', grpc.tlsSecretName, 253, 'otlp-grpc-tls');
+    }
   }
   if (expose?.routes) {
     checkParentRefs(C, 'expose.routes.parentRefs', expose.routes.parentRefs);

@@ -95,6 +95,24 @@ describe('the OTLP gateway construct', () => {
     expect(validateK8sObjects([ingress])).toEqual([]);
   });
 
+  test('a second Ingress for OTLP/gRPC on a host of its own, with TLS and the controller\'s gRPC annotation', () => {
+    const { objects } = synth({
+      expose: {
+        ingress: {
+          className: 'nginx', host: 'otlp.example.com',
+          grpc: { host: 'otlp-grpc.example.com', tlsSecretName: 'otlp-grpc-tls', annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' } },
+        },
+      },
+    });
+    const grpc = find(objects, 'Ingress', 'otlp-gateway-grpc');
+    expect((grpc.metadata as any).annotations).toEqual({ 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' });
+    expect(grpc.spec.tls).toEqual([{ hosts: ['otlp-grpc.example.com'], secretName: 'otlp-grpc-tls' }]);
+    expect(grpc.spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'otlp-gateway', port: { number: 4317 } } });
+    expect(validateK8sObjects([grpc])).toEqual([]);
+    expect(() => synth({ expose: { ingress: { host: 'otlp.example.com', grpc: { host: 'otlp.example.com', tlsSecretName: 't' } } } }))
+      .toThrow("gateway: 'expose.ingress.grpc.host' must differ from expose.ingress.host");
+  });
+
   test('the query API gets its own port on the Service only when asked for', () => {
     const { objects } = synth({ exposeQuery: true });
     expect(find(objects, 'Service', 'otlp-gateway').spec.ports.map((p: any) => [p.name, p.port])).toContainEqual(['query', 3200]);
