@@ -64,7 +64,7 @@ const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$/;
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** A Gateway API hostname or a certificate name: a DNS name, optionally with a leading `*.` wildcard. */
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** Tempo's tenant ids: alphanumerics and `!-_.*'()`, at most 150 characters, not `.` or `..`. */
+/** Tempo's tenant ids: alphanumerics and `!-_.*'()`, at most 150 characters, not `.`, `..` or `*` (reserved for all tenants). */
 const TENANT = /^[A-Za-z0-9!_.*'()-]{1,150}$/;
 /** Names that become nginx map keys or log fields: user and sender names. */
 const CREDENTIAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,62}$/;
@@ -83,8 +83,9 @@ export function checkHostname(component: string, prop: string, value: string, wi
 
 /** Checks a tenant id Tempo accepts and, with `known`, that Tempo has it. */
 export function checkTenant(component: string, prop: string, value: string, known: readonly string[] | undefined): string {
-  if (typeof value !== 'string' || !TENANT.test(value) || value === '.' || value === '..') {
-    fail(component, prop, 'must be a Tempo tenant id (letters, digits and !-_.*\'(), at most 150 characters)', value, 'write the tenant id, e.g. \'team-a\'');
+  if (typeof value !== 'string' || !TENANT.test(value) || value === '.' || value === '..' || value === '*') {
+    fail(component, prop, 'must be a Tempo tenant id (letters, digits and !-_.*\'(), at most 150 characters, not \'.\', \'..\' or \'*\')', value,
+      'write the tenant id, e.g. \'team-a\'');
   }
   if (known && !known.includes(value)) {
     fail(component, prop, `names a tenant Tempo does not know (known: ${known.length ? known.join(', ') : 'none'})`, value,
