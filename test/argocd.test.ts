@@ -59,7 +59,8 @@ describe('every environment folder', () => {
     expect([...manifests].sort()).toEqual(manifests);
   });
 
-  test.each(ENVIRONMENTS.map((e) => [e.name]))('%s: secrets.txt lists every Secret the manifests reference that the stack can generate; the stack names the others', (name) => {
+  const secretsTest = '%s: secrets.txt lists every Secret the manifests reference that the stack can generate; the stack names the others';
+  test.each(ENVIRONMENTS.map((e) => [e.name]))(secretsTest, (name) => {
     const folder = output.folders.get(name)!;
     const listed = folder.get('secrets.txt')!.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(' ')[0]);
     const referenced = new Set<string>();

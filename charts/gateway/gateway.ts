@@ -153,11 +153,13 @@ export class OtlpGateway extends Construct {
     const e = s.expose;
     if (e.serviceType === 'LoadBalancer') {
       ApiObject.of(this.service).addJsonPatch(JsonPatch.replace('/spec/type', 'LoadBalancer'));
-      if (e.loadBalancerSourceRanges?.length) ApiObject.of(this.service).addJsonPatch(JsonPatch.add('/spec/loadBalancerSourceRanges', [...e.loadBalancerSourceRanges]));
+      if (e.loadBalancerSourceRanges?.length) ApiObject.of(this.service).addJsonPatch(JsonPatch.add('/spec/loadBalancerSourceRanges',
+        [...e.loadBalancerSourceRanges]));
       // Traffic through a load balancer comes from outside the pod network (or a node, SNATed):
       // no namespace selector matches it. The OTLP ports are open to every source; auth protects them.
       ApiObject.of(this.workload.networkPolicy!).addJsonPatch(JsonPatch.add('/spec/ingress/-', {
-        ports: ['otlp-grpc', 'otlp-http', ...(s.exposeQuery ? ['query'] : [])].map((port) => ({ port: k8s.IntOrString.fromString(port), protocol: 'TCP' })),
+        ports: ['otlp-grpc', 'otlp-http', ...(s.exposeQuery ? ['query'] : [])].map((port) => ({ port: k8s.IntOrString.fromString(port),
+          protocol: 'TCP' })),
       }));
     }
     if (e.serviceAnnotations && Object.keys(e.serviceAnnotations).length > 0) {
@@ -183,10 +185,12 @@ export class OtlpGateway extends Construct {
     }
     if (e.routes) {
       this.httpRoute = createHttpRoute(this, 'HttpRoute', metadata, {
-        parents: e.routes.parentRefs, hostnames: e.routes.hostnames, pathPrefix: '/v1/traces', backend: { name: s.name, port: GATEWAY_PORTS.otlpHttp },
+        parents: e.routes.parentRefs, hostnames: e.routes.hostnames, pathPrefix: '/v1/traces', backend: { name: s.name,
+          port: GATEWAY_PORTS.otlpHttp },
       });
       this.grpcRoute = createGrpcRoute(this, 'GrpcRoute', metadata, {
-        parents: e.routes.parentRefs, hostnames: e.routes.hostnames, service: OTLP_GRPC_SERVICE, backend: { name: s.name, port: GATEWAY_PORTS.otlpGrpc },
+        parents: e.routes.parentRefs, hostnames: e.routes.hostnames, service: OTLP_GRPC_SERVICE, backend: { name: s.name,
+          port: GATEWAY_PORTS.otlpGrpc },
       });
     }
   }

@@ -121,7 +121,8 @@ function checkCredentials(prop: string, map: unknown, known: readonly string[] |
 function resolveAuth(props: GatewayProps): GatewayAuthSettings {
   const auth = props.auth;
   if (!auth || (auth.type !== 'basic' && auth.type !== 'bearer')) {
-    fail(C, 'auth.type', 'must be \'basic\' or \'bearer\' (the gateway never admits unauthenticated senders)', (auth as { type?: unknown } | undefined)?.type,
+    fail(C, 'auth.type', 'must be \'basic\' or \'bearer\' (the gateway never admits unauthenticated senders)',
+      (auth as { type?: unknown } | undefined)?.type,
       'set auth: { type: \'basic\', secretName: \'otlp-htpasswd\' } or { type: \'bearer\', secretName: \'otlp-tokens\', senders: { ci: \'\' } }');
   }
   const secretName = checkDnsLabel(C, 'auth.secretName', auth.secretName, 253, auth.type === 'basic' ? 'otlp-htpasswd' : 'otlp-tokens');
@@ -147,10 +148,12 @@ function resolveTls(props: GatewayProps, name: string): GatewayTlsSettings | und
   const tls = props.tls;
   if (tls === undefined) return undefined;
   if (tls.secretName !== undefined && tls.issuer !== undefined) {
-    fail(C, 'tls', 'takes secretName or issuer, not both', Object.keys(tls), 'name an existing TLS Secret, or an issuer for cert-manager to fill one');
+    fail(C, 'tls', 'takes secretName or issuer, not both', Object.keys(tls),
+      'name an existing TLS Secret, or an issuer for cert-manager to fill one');
   }
   if (tls.secretName !== undefined) {
-    if (tls.dnsNames !== undefined) fail(C, 'tls.dnsNames', 'applies with issuer only', tls.dnsNames, 'remove dnsNames: the Secret\'s certificate names its hosts');
+    if (tls.dnsNames !== undefined) fail(C, 'tls.dnsNames', 'applies with issuer only', tls.dnsNames,
+      'remove dnsNames: the Secret\'s certificate names its hosts');
     return { secretName: checkDnsLabel(C, 'tls.secretName', tls.secretName, 253, 'otlp-tls') };
   }
   if (tls.issuer === undefined) {
@@ -168,7 +171,8 @@ function resolveTls(props: GatewayProps, name: string): GatewayTlsSettings | und
 /** Checks a cert-manager issuer reference and applies the default kind. */
 export function checkIssuer(component: string, prop: string, issuer: CertManagerIssuer): Required<CertManagerIssuer> {
   const kind = issuer?.kind ?? 'ClusterIssuer';
-  if (kind !== 'Issuer' && kind !== 'ClusterIssuer') fail(component, `${prop}.kind`, 'must be \'Issuer\' or \'ClusterIssuer\'', kind, 'pick one of them');
+  if (kind !== 'Issuer' && kind !== 'ClusterIssuer') fail(component, `${prop}.kind`, 'must be \'Issuer\' or \'ClusterIssuer\'', kind,
+    'pick one of them');
   return { kind, name: checkDnsLabel(component, `${prop}.name`, issuer?.name, 253, 'letsencrypt-prod') };
 }
 
@@ -209,7 +213,8 @@ function resolveExpose(expose: GatewayExpose | undefined, tls: GatewayTlsSetting
     if (grpc) {
       checkHostname(C, 'expose.ingress.grpc.host', grpc.host, false);
       if (grpc.host === expose.ingress.host) {
-        fail(C, 'expose.ingress.grpc.host', 'must differ from expose.ingress.host (the controller speaks gRPC to every path of the gRPC host)', grpc.host,
+        fail(C, 'expose.ingress.grpc.host', 'must differ from expose.ingress.host (the controller speaks gRPC to every path of the gRPC host)',
+          grpc.host,
           'use a host of its own, e.g. \'otlp-grpc.example.com\'');
       }
       if (grpc.tlsSecretName === undefined) {

@@ -98,14 +98,16 @@ export function resolveGrafanaAuth(auth: GrafanaAuth): GrafanaAuth {
   }
   checkDnsLabel(C, 'auth.clientSecret.name', secret.name, 253, 'grafana-oauth');
   if (typeof secret.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(secret.key)) {
-    fail(C, 'auth.clientSecret.key', 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', secret.key, 'name the key inside the Secret, e.g. \'client-secret\'');
+    fail(C, 'auth.clientSecret.key', 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', secret.key,
+      'name the key inside the Secret, e.g. \'client-secret\'');
   }
   for (const key of ['authUrl', 'tokenUrl', 'apiUrl'] as const) checkUrl(key, auth[key]);
   const needs: Partial<Record<GrafanaAuthProvider, ReadonlyArray<'authUrl' | 'tokenUrl' | 'apiUrl'>>> = {
     generic_oauth: ['authUrl', 'tokenUrl'], okta: ['authUrl', 'tokenUrl', 'apiUrl'],
   };
   for (const key of needs[p] ?? []) {
-    if (auth[key] === undefined) fail(C, `auth.${key}`, `is required with provider '${p}'`, auth[key], 'copy the endpoint from your provider\'s OpenID configuration');
+    if (auth[key] === undefined) fail(C, `auth.${key}`, `is required with provider '${p}'`, auth[key],
+      'copy the endpoint from your provider\'s OpenID configuration');
   }
   if (p === 'azuread') {
     if (auth.tenantId === undefined || !TENANT.test(auth.tenantId)) {
@@ -123,8 +125,10 @@ export function resolveGrafanaAuth(auth: GrafanaAuth): GrafanaAuth {
     fail(C, 'auth.roleAttributeStrict', 'refuses every login without roleAttributePath', auth.roleAttributeStrict,
       'set roleAttributePath, or leave roleAttributeStrict off');
   }
-  if (auth.roleAttributePath !== undefined && (typeof auth.roleAttributePath !== 'string' || auth.roleAttributePath.trim() === '' || /[\r\n]/.test(auth.roleAttributePath))) {
-    fail(C, 'auth.roleAttributePath', 'must be a JMESPath expression on one line', auth.roleAttributePath, 'write e.g. "contains(groups[*], \'sre\') && \'Editor\' || \'Viewer\'"');
+  if (auth.roleAttributePath !== undefined && (typeof auth.roleAttributePath !== 'string' || auth.roleAttributePath.trim() === ''
+    || /[\r\n]/.test(auth.roleAttributePath))) {
+    fail(C, 'auth.roleAttributePath', 'must be a JMESPath expression on one line', auth.roleAttributePath,
+      'write e.g. "contains(groups[*], \'sre\') && \'Editor\' || \'Viewer\'"');
   }
   checkList('scopes', auth.scopes, SCOPE, 'openid');
   checkList('allowedDomains', auth.allowedDomains, DOMAIN, 'example.com');

@@ -76,7 +76,8 @@ export interface GrafanaExposeSettings {
     readonly tlsSecretName?: string; readonly issuer?: Required<GrafanaIssuer>;
   };
   readonly route?: Omit<GrafanaRoute, 'certificate' | 'path'> & {
-    readonly path: string; readonly certificate?: { readonly issuer: Required<GrafanaIssuer>; readonly namespace: string; readonly secretName: string };
+    readonly path: string;
+    readonly certificate?: { readonly issuer: Required<GrafanaIssuer>; readonly namespace: string; readonly secretName: string };
   };
   readonly fromNamespaces: NamespaceSelection;
   /** `https://host/path/`, from the host. */
@@ -97,7 +98,8 @@ function checkHost(prop: string, value: string): string {
 }
 
 function checkPath(prop: string, value: string): string {
-  if (typeof value !== 'string' || !PATH.test(value)) fail(C, prop, 'must be an absolute path such as \'/\' or \'/grafana\'', value, 'write it starting with \'/\'');
+  if (typeof value !== 'string' || !PATH.test(value)) fail(C, prop, 'must be an absolute path such as \'/\' or \'/grafana\'', value,
+    'write it starting with \'/\'');
   return value.length > 1 ? value.replace(/\/$/, '') : value;
 }
 
@@ -129,12 +131,15 @@ export function resolveGrafanaExpose(expose: GrafanaExpose, name: string, namesp
     let issuer: Required<GrafanaIssuer> | undefined;
     if (i.tls !== undefined) {
       if (i.tls.secretName !== undefined && i.tls.issuer !== undefined) {
-        fail(C, 'expose.ingress.tls', 'takes secretName or issuer, not both', Object.keys(i.tls), 'name an existing TLS Secret, or an issuer for cert-manager to fill one');
+        fail(C, 'expose.ingress.tls', 'takes secretName or issuer, not both', Object.keys(i.tls),
+          'name an existing TLS Secret, or an issuer for cert-manager to fill one');
       }
       if (i.tls.secretName === undefined && i.tls.issuer === undefined) {
-        fail(C, 'expose.ingress.tls', 'needs a secretName or an issuer', i.tls, 'name an existing kubernetes.io/tls Secret, or a cert-manager Issuer or ClusterIssuer');
+        fail(C, 'expose.ingress.tls', 'needs a secretName or an issuer', i.tls,
+          'name an existing kubernetes.io/tls Secret, or a cert-manager Issuer or ClusterIssuer');
       }
-      tlsSecretName = i.tls.secretName !== undefined ? checkDnsLabel(C, 'expose.ingress.tls.secretName', i.tls.secretName, 253, 'grafana-tls') : `${name}-tls`;
+      tlsSecretName = i.tls.secretName !== undefined ? checkDnsLabel(C, 'expose.ingress.tls.secretName', i.tls.secretName, 253,
+        'grafana-tls') : `${name}-tls`;
       if (i.tls.issuer) issuer = checkIssuer('expose.ingress.tls.issuer', i.tls.issuer);
     }
     const { tls: _tls, ...rest } = i;
@@ -147,7 +152,8 @@ export function resolveGrafanaExpose(expose: GrafanaExpose, name: string, namesp
   }
   const r = expose.route!;
   if (!Array.isArray(r.parentRefs) || r.parentRefs.length === 0) {
-    fail(C, 'expose.route.parentRefs', 'must name at least one Gateway', r.parentRefs, 'write e.g. [{ name: \'public\', namespace: \'gateway-system\' }]');
+    fail(C, 'expose.route.parentRefs', 'must name at least one Gateway', r.parentRefs,
+      'write e.g. [{ name: \'public\', namespace: \'gateway-system\' }]');
   }
   r.parentRefs.forEach((p, i) => {
     checkDnsLabel(C, `expose.route.parentRefs[${i}].name`, p?.name, 253, 'public');
@@ -173,7 +179,8 @@ export function resolveGrafanaExpose(expose: GrafanaExpose, name: string, namesp
 }
 
 /** The objects exposing Grafana's Service (port `port`): an Ingress, or an HTTPRoute and optionally a Certificate. */
-export function createGrafanaExposure(scope: Construct, e: GrafanaExposeSettings, meta: { name: string; namespace: string; labels: Record<string, string> },
+export function createGrafanaExposure(scope: Construct, e: GrafanaExposeSettings, meta: { name: string; namespace: string; labels: Record<string,
+  string> },
   port: number): { ingress?: k8s.KubeIngress; httpRoute?: HttpRoute; certificate?: Certificate } {
   const backend = { name: meta.name, port };
   if (e.ingress) {

@@ -228,7 +228,8 @@ export class Grafana extends Construct {
       // Readable by the fsGroup only: the admin password.
       { name: 'admin', secret: { secretName: s.adminSecretName, defaultMode: 0o440 } },
       // The OAuth client secret, read by grafana.ini's $__file{...}.
-      ...(s.auth ? [{ name: 'oauth', secret: { secretName: s.auth.clientSecret.name, items: [{ key: s.auth.clientSecret.key, path: s.auth.clientSecret.key }], defaultMode: 0o440 } }] : []),
+      ...(s.auth ? [{ name: 'oauth', secret: { secretName: s.auth.clientSecret.name, items: [{ key: s.auth.clientSecret.key,
+        path: s.auth.clientSecret.key }], defaultMode: 0o440 } }] : []),
       this.persistentVolumeClaim
         ? { name: 'data', persistentVolumeClaim: { claimName: this.persistentVolumeClaim.name } }
         : { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString(s.storageSize) } },

@@ -105,7 +105,9 @@ export function createGrpcRoute(scope: Construct, id: string, m: ExposureMetadat
 
 /** A cert-manager Certificate for `dnsNames`, issued by an Issuer or ClusterIssuer into `secretName`. */
 export function createCertificate(scope: Construct, id: string, m: ExposureMetadata, options: {
-  readonly secretName: string; readonly dnsNames: readonly string[]; readonly issuer: { readonly kind: 'Issuer' | 'ClusterIssuer'; readonly name: string };
+  readonly secretName: string;
+  readonly dnsNames: readonly string[];
+  readonly issuer: { readonly kind: 'Issuer' | 'ClusterIssuer'; readonly name: string };
 }): Certificate {
   return new Certificate(scope, id, {
     metadata: meta(m),

@@ -153,7 +153,8 @@ export class Tempo extends Construct {
     if (s.networkPolicy) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: metadata(s.name),
-        spec: ingressPolicySpec(this.podSelector, tempoIngressRules(this.podSelector, cluster, this.otlpFromNamespaces, this.apiClients, this.otlpClients)),
+        spec: ingressPolicySpec(this.podSelector, tempoIngressRules(this.podSelector, cluster, this.otlpFromNamespaces, this.apiClients,
+          this.otlpClients)),
       });
     }
 
@@ -255,7 +256,8 @@ export function tempoIngressRules(
   otlpClients?: readonly NetworkPeer[],
 ): IngressRule[] {
   return [
-    { ports: ['otlp-grpc', 'otlp-http'], ...(otlpClients ? { peers: otlpClients } : {}), ...(otlpFromNamespaces ? { namespaces: otlpFromNamespaces } : {}) },
+    { ports: ['otlp-grpc', 'otlp-http'], ...(otlpClients ? { peers: otlpClients } : {}),
+      ...(otlpFromNamespaces ? { namespaces: otlpFromNamespaces } : {}) },
     apiClients === undefined
       ? { ports: ['http'], namespaces: 'all' }
       : { ports: ['http'], peers: [{ podSelector: self }, ...apiClients] },

@@ -3,7 +3,8 @@ import { block, comment, directive, entry, findNodes, NginxBlock, NginxNode, quo
 import { GatewayProps } from '../../charts/gateway/props';
 import { resolveGatewaySettings } from '../../charts/gateway/settings';
 
-const TEMPO = { otlpGrpc: 'tempo.tempo.svc.cluster.local:4317', otlpHttp: 'tempo.tempo.svc.cluster.local:4318', query: 'tempo.tempo.svc.cluster.local:3200' };
+const TEMPO = { otlpGrpc: 'tempo.tempo.svc.cluster.local:4317', otlpHttp: 'tempo.tempo.svc.cluster.local:4318',
+  query: 'tempo.tempo.svc.cluster.local:3200' };
 const settings = (props: Partial<GatewayProps> = {}) => resolveGatewaySettings({
   namespace: 'tempo', tempo: TEMPO, auth: { type: 'basic', secretName: 'otlp-htpasswd' }, ...props,
 });
@@ -42,7 +43,8 @@ describe('the gateway config builder', () => {
   const find = (nodes: readonly NginxNode[], name: string, args?: string[]) => findNodes(nodes, (n) => n.name === name
     && (args === undefined || JSON.stringify(n.args) === JSON.stringify(args)));
   const server = (nodes: readonly NginxNode[], port: number) => find(nodes, 'server')
-    .find((s) => s.kind === 'block' && s.children.some((c) => c.kind === 'directive' && c.name === 'listen' && c.args[0] === String(port))) as NginxBlock;
+    .find((s) => s.kind === 'block' && s.children.some((c) => c.kind === 'directive' && c.name === 'listen'
+      && c.args[0] === String(port))) as NginxBlock;
 
   test('proxies OTLP/gRPC with grpc_pass on an HTTP/2 listener and OTLP/HTTP on /v1/traces, to Tempo\'s receivers', () => {
     const conf = buildGatewayConfig(settings());
@@ -60,7 +62,8 @@ describe('the gateway config builder', () => {
     expect(proxying.map((l) => l.args.join(' '))).toEqual(['= /v1/traces', '/opentelemetry.proto.collector.trace.v1.TraceService/', '/api/']);
     for (const location of proxying) {
       expect(find(location.children, 'auth_basic_user_file')[0].args).toEqual(['/etc/nginx/secrets/auth/htpasswd']);
-      const set = find(location.children, location.args[0] === '/opentelemetry.proto.collector.trace.v1.TraceService/' ? 'grpc_set_header' : 'proxy_set_header');
+      const set = find(location.children,
+        location.args[0] === '/opentelemetry.proto.collector.trace.v1.TraceService/' ? 'grpc_set_header' : 'proxy_set_header');
       expect(set.map((d) => d.args)).toEqual(expect.arrayContaining([['X-Scope-OrgID', '$gateway_tenant'], ['Authorization', '']]));
     }
   });
@@ -78,12 +81,14 @@ describe('the gateway config builder', () => {
     expect(find(bearer, 'include')[0].args).toEqual(['/etc/nginx/secrets/auth/tokens.map']);
     expect((find(bearer, 'map', ['$gateway_credential', '$gateway_sender_known'])[0] as NginxBlock).children).toEqual([
       directive('default', ''), entry('ci', '1'), entry('vm', '1')]);
-    expect((find(bearer, 'map', ['$gateway_credential', '$gateway_tenant'])[0] as NginxBlock).children).toEqual([directive('default', ''), entry('ci', 'team-a')]);
+    expect((find(bearer, 'map', ['$gateway_credential', '$gateway_tenant'])[0] as NginxBlock).children).toEqual([directive('default', ''),
+      entry('ci', 'team-a')]);
     expect(find(bearer, 'auth_basic')).toHaveLength(0);
   });
 
   test('the body limit is Tempo\'s largest admissible request, and TLS adds ssl to every listener but the status port', () => {
-    const conf = buildGatewayConfig(settings({ tempo: { ...TEMPO, maxRequestBytes: 20_000_000 }, tls: { secretName: 'otlp-tls' }, exposeQuery: true }));
+    const conf = buildGatewayConfig(settings({ tempo: { ...TEMPO, maxRequestBytes: 20_000_000 }, tls: { secretName: 'otlp-tls' },
+      exposeQuery: true }));
     expect(find(conf, 'client_max_body_size')[0].args).toEqual(['20000000']);
     expect(find(conf, 'listen').map((l) => l.args)).toEqual([['4318', 'ssl', 'http2'], ['4317', 'ssl', 'http2'], ['3200', 'ssl'], ['8080']]);
     expect(find(conf, 'ssl_certificate')[0].args).toEqual(['/etc/nginx/secrets/tls/tls.crt']);

@@ -5,7 +5,8 @@ import { allOf, find, K8sObject, objectsOf, selects } from '../helpers';
 import { validateCustomResources } from '../support/crd-schema';
 import { validateK8sObjects } from '../support/k8s-schema';
 
-const TEMPO = { otlpGrpc: 'tempo.tempo.svc.cluster.local:4317', otlpHttp: 'tempo.tempo.svc.cluster.local:4318', query: 'tempo.tempo.svc.cluster.local:3200' };
+const TEMPO = { otlpGrpc: 'tempo.tempo.svc.cluster.local:4317', otlpHttp: 'tempo.tempo.svc.cluster.local:4318',
+  query: 'tempo.tempo.svc.cluster.local:3200' };
 const BASIC = { type: 'basic', secretName: 'otlp-htpasswd', tenants: { alice: 'team-a' } } as const;
 
 function synth(props: Partial<GatewayProps> = {}): { gateway: OtlpGateway; objects: K8sObject[] } {
@@ -55,7 +56,8 @@ describe('the OTLP gateway construct', () => {
     });
     const certificate = find(objects, 'Certificate', 'otlp-gateway');
     expect(certificate.spec).toEqual({
-      secretName: 'otlp-gateway-tls', dnsNames: ['otlp.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-prod', group: 'cert-manager.io' },
+      secretName: 'otlp-gateway-tls', dnsNames: ['otlp.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-prod',
+        group: 'cert-manager.io' },
     });
     const pod = find(objects, 'Deployment', 'otlp-gateway').spec.template.spec;
     expect(pod.volumes.find((v: any) => v.name === 'tls').secret.secretName).toBe('otlp-gateway-tls');
@@ -67,7 +69,8 @@ describe('the OTLP gateway construct', () => {
   });
 
   test('Gateway API routes: an HTTPRoute for /v1/traces and a GRPCRoute for the OTLP trace service, both valid for their CRDs', () => {
-    const { objects } = synth({ expose: { routes: { parentRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }], hostnames: ['otlp.example.com'] } } });
+    const { objects } = synth({ expose: { routes: { parentRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }],
+      hostnames: ['otlp.example.com'] } } });
     const http = find(objects, 'HTTPRoute', 'otlp-gateway');
     const grpc = find(objects, 'GRPCRoute', 'otlp-gateway');
     expect(http.spec.rules[0].backendRefs).toEqual([{ name: 'otlp-gateway', port: 4318 }]);
@@ -83,7 +86,8 @@ describe('the OTLP gateway construct', () => {
 
   test('an Ingress for OTLP/HTTP with the class, host, annotations and TLS Secret given', () => {
     const { objects } = synth({
-      expose: { ingress: { className: 'nginx', host: 'otlp.example.com', tlsSecretName: 'otlp-ingress-tls', annotations: { 'cert-manager.io/cluster-issuer': 'le' } } },
+      expose: { ingress: { className: 'nginx', host: 'otlp.example.com', tlsSecretName: 'otlp-ingress-tls',
+        annotations: { 'cert-manager.io/cluster-issuer': 'le' } } },
     });
     const ingress = find(objects, 'Ingress', 'otlp-gateway');
     expect((ingress.metadata as any).annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'le' });
@@ -100,7 +104,8 @@ describe('the OTLP gateway construct', () => {
       expose: {
         ingress: {
           className: 'nginx', host: 'otlp.example.com',
-          grpc: { host: 'otlp-grpc.example.com', tlsSecretName: 'otlp-grpc-tls', annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' } },
+          grpc: { host: 'otlp-grpc.example.com', tlsSecretName: 'otlp-grpc-tls',
+            annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' } },
         },
       },
     });
@@ -120,13 +125,17 @@ describe('the OTLP gateway construct', () => {
 
   test.each<[string, Partial<GatewayProps>, string]>([
     ['no auth at all', { auth: undefined as any }, "gateway: 'auth.type' must be 'basic' or 'bearer'"],
-    ['a bearer Secret without senders', { auth: { type: 'bearer', secretName: 'otlp-tokens', senders: {} } }, "gateway: 'auth.senders' must list every sender"],
-    ['a tenant Tempo does not know', { knownTenants: ['team-b'] }, "gateway: 'auth.tenants.alice' names a tenant Tempo does not know (known: team-b), got 'team-a'"],
+    ['a bearer Secret without senders', { auth: { type: 'bearer', secretName: 'otlp-tokens', senders: {} } },
+      "gateway: 'auth.senders' must list every sender"],
+    ['a tenant Tempo does not know', { knownTenants: ['team-b'] },
+      "gateway: 'auth.tenants.alice' names a tenant Tempo does not know (known: team-b), got 'team-a'"],
     ['TLS with neither a Secret nor an issuer', { tls: {} }, "gateway: 'tls' needs a secretName or an issuer"],
     ['a LoadBalancer in clear text', { expose: { serviceType: 'LoadBalancer' } }, "gateway: 'expose.serviceType' LoadBalancer needs tls"],
-    ['an Ingress host with a scheme', { expose: { ingress: { host: 'https://otlp.example.com' } } }, "gateway: 'expose.ingress.host' must be a DNS name"],
+    ['an Ingress host with a scheme', { expose: { ingress: { host: 'https://otlp.example.com' } } },
+      "gateway: 'expose.ingress.host' must be a DNS name"],
     ['routes without a parent', { expose: { routes: { parentRefs: [] } } }, "gateway: 'expose.routes.parentRefs' must name at least one Gateway"],
-    ['the query API without its address', { tempo: { otlpGrpc: TEMPO.otlpGrpc, otlpHttp: TEMPO.otlpHttp }, exposeQuery: true }, "gateway: 'exposeQuery' needs tempo.query"],
+    ['the query API without its address', { tempo: { otlpGrpc: TEMPO.otlpGrpc, otlpHttp: TEMPO.otlpHttp }, exposeQuery: true },
+      "gateway: 'exposeQuery' needs tempo.query"],
   ])('refuses %s', (_what, props, message) => {
     expect(() => synth(props)).toThrow(ConfigError);
     expect(() => synth(props)).toThrow(message);

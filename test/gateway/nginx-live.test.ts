@@ -57,7 +57,8 @@ class Upstreams {
         stream.end(Buffer.alloc(5));
       });
     });
-    const listen = (server: net.Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+    const listen = (server: net.Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1',
+      () => resolve((server.address() as net.AddressInfo).port)));
     this.httpPort = await listen(this.httpServer);
     this.grpcPort = await listen(this.grpcServer);
   }
@@ -144,7 +145,8 @@ function exportGrpc(url: string, message: Buffer, headers: Record<string, string
 }
 
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
-const htpasswdLine = (user: string, password: string) => `${user}:${execFileSync('openssl', ['passwd', '-5', password], { encoding: 'utf8' }).trim()}\n`;
+const htpasswdLine = (user: string,
+  password: string) => `${user}:${execFileSync('openssl', ['passwd', '-5', password], { encoding: 'utf8' }).trim()}\n`;
 const SMALL = Buffer.alloc(200, 1);
 
 describe('the gateway config on real nginx: basic auth mapped to tenants', () => {
@@ -197,7 +199,8 @@ describe('the gateway config on real nginx: basic auth mapped to tenants', () =>
     expect(upstreams.http[before].headers['x-scope-orgid']).toBeUndefined();
   });
 
-  itWithNginx('a body over the limit gets 413 before Tempo sees it; over gRPC RESOURCE_EXHAUSTED, the stream reset before its message is whole', async () => {
+  itWithNginx('a body over the limit gets 413 before Tempo sees it; over gRPC RESOURCE_EXHAUSTED, the stream reset before its message is whole',
+    async () => {
     const before = { http: upstreams.http.length, grpc: upstreams.grpc.length };
     const big = Buffer.alloc(LIMIT + 1, 1);
     expect(await postTraces(gateway.runtime.ports.otlpHttp, big, basic('alice', 'alice-secret'))).toBe(413);
@@ -242,7 +245,8 @@ describe('the gateway config on real nginx: bearer tokens, one per sender', () =
 
   itWithNginx('no token, an unknown token and a retired sender\'s token are refused on both protocols', async () => {
     const grpcUrl = `http://127.0.0.1:${gateway.runtime.ports.otlpGrpc}`;
-    const refused: Array<Record<string, string>> = [{}, { authorization: `Bearer ${'0'.repeat(64)}` }, { authorization: `Bearer ${tokens.retired}` }, { authorization: tokens.ci }];
+    const refused: Array<Record<string, string>> = [{}, { authorization: `Bearer ${'0'.repeat(64)}` },
+      { authorization: `Bearer ${tokens.retired}` }, { authorization: tokens.ci }];
     for (const headers of refused) {
       expect(await postTraces(gateway.runtime.ports.otlpHttp, SMALL, headers)).toBe(401);
       expect(await exportGrpc(grpcUrl, SMALL, headers)).toBe('16');
@@ -254,7 +258,8 @@ describe('the gateway config on real nginx: bearer tokens, one per sender', () =
   itWithNginx('each sender\'s token reaches Tempo with its own tenant (or none), the scheme in any case', async () => {
     const spoof = { 'x-scope-orgid': 'team-b' };
     expect(await postTraces(gateway.runtime.ports.otlpHttp, SMALL, { ...spoof, authorization: `Bearer ${tokens.ci}` })).toBe(200);
-    expect(await exportGrpc(`http://127.0.0.1:${gateway.runtime.ports.otlpGrpc}`, SMALL, { ...spoof, authorization: `bearer ${tokens.vm}` })).toBe('0');
+    expect(await exportGrpc(`http://127.0.0.1:${gateway.runtime.ports.otlpGrpc}`, SMALL, { ...spoof,
+      authorization: `bearer ${tokens.vm}` })).toBe('0');
     expect(upstreams.http[0].headers['x-scope-orgid']).toBe('team-a');
     expect(upstreams.grpc[0].headers['x-scope-orgid']).toBeUndefined();
     expect(upstreams.http[0].headers.authorization).toBeUndefined();
