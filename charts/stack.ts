@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { GatewayChart, GatewayProps, gatewayPodSelector, ProvidedSecret, TEMPO_GRPC_MAX_RECV_BYTES } from './gateway';
+import { GatewayChart, GatewayProps, gatewayPodSelector, TEMPO_GRPC_MAX_RECV_BYTES } from './gateway';
 import { GrafanaChart, GrafanaProps, grafanaPodSelector } from './grafana';
 import { MinioChart, MinioProps } from './minio';
 import {
@@ -7,7 +7,7 @@ import {
 } from './prometheus';
 import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
-import { GeneratedSecret } from './shared/secrets';
+import { GeneratedSecret, ProvidedSecret } from './shared/secrets';
 import { checkQuantity, ConfigError, configError, fail } from './shared/validate';
 import { Tempo, TempoChart, TempoProps, tempoPodSelector } from './tempo';
 
@@ -236,7 +236,10 @@ export class TempoStack extends Construct {
       this.gatewayChart.addDependency(this.tempoChart);
     }
 
-    this.providedSecrets = this.gatewayChart?.gateway.providedSecrets ?? [];
+    this.providedSecrets = [
+      ...(this.grafanaChart?.grafana.providedSecrets ?? []),
+      ...(this.gatewayChart?.gateway.providedSecrets ?? []),
+    ];
     this.generatedSecrets = [
       ...(this.minioChart?.minio.generatedSecrets ?? []),
       ...(this.grafanaChart?.grafana.generatedSecrets ?? []),

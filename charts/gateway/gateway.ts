@@ -6,21 +6,13 @@ import { HttpRoute } from '../../imports/gateway-httproute-gateway.networking.k8
 import * as k8s from '../../imports/k8s';
 import { createCertificate, createGrpcRoute, createHttpRoute, createIngress } from '../shared/exposure';
 import { selectorLabels } from '../shared/labels';
+import { ProvidedSecret } from '../shared/secrets';
 import { RestrictedWorkload, WorkloadPort, WorkloadSpec, WorkloadVolume } from '../shared/restricted-workload';
 import { serviceFqdn } from '../shared/workload';
 import { buildGatewayConfig, CONTAINER_PATHS, GATEWAY_PORTS, OTLP_GRPC_SERVICE } from './config';
 import { NginxNode, renderNginx } from './nginx';
 import { GatewayProps } from './props';
 import { GatewaySettings, resolveGatewaySettings } from './settings';
-
-/** A Secret a workload needs that someone other than the deploy script creates. */
-export interface ProvidedSecret {
-  readonly name: string;
-  /** `user`: the user creates it before deploying; `cert-manager`: cert-manager issues it from a Certificate. */
-  readonly by: 'user' | 'cert-manager';
-  /** What it holds, for messages and docs. */
-  readonly keys: readonly string[];
-}
 
 /** The UID and GID nginxinc/nginx-unprivileged runs as. */
 export const GATEWAY_UID = 101;

@@ -5,7 +5,7 @@ import { imageName } from '../shared/images';
 import { selectorLabels, standardLabels } from '../shared/labels';
 import { contentHash, toYaml } from '../shared/render';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
-import { GeneratedSecret } from '../shared/secrets';
+import { GeneratedSecret, ProvidedSecret } from '../shared/secrets';
 import { NamespaceSelection, checkNamespaceSelection, ingressPolicySpec } from '../shared/network';
 import { envFromSecret, namedServicePort, resourceRequirements, serviceFqdn } from '../shared/workload';
 import { GRAFANA_PATHS, GRAFANA_PORT, buildGrafanaIni } from './config';
@@ -76,6 +76,8 @@ export class Grafana extends Construct {
   public readonly adminSecretName: string;
   /** The admin Secret, for the deploy script to create (user `admin`, a random password) when nobody has. */
   public readonly generatedSecrets: readonly GeneratedSecret[];
+  /** Secrets the user creates: the OAuth client secret (with `auth`). */
+  public readonly providedSecrets: readonly ProvidedSecret[];
   /** The uid of the Tempo datasource. */
   public readonly tempoDatasourceUid = TEMPO_DATASOURCE_UID;
   /** The uid of the Prometheus datasource. */
@@ -113,6 +115,8 @@ export class Grafana extends Construct {
       name: s.adminSecretName,
       keys: { [GRAFANA_ADMIN_SECRET_KEYS.user]: { literal: 'admin' }, [GRAFANA_ADMIN_SECRET_KEYS.password]: { random: true } },
     }];
+
+    this.providedSecrets = s.auth ? [{ name: s.auth.clientSecret.name, by: 'user', keys: [s.auth.clientSecret.key] }] : [];
 
     const identity = { name: 'grafana', instance: s.name, component: 'dashboards', version: s.image.tag };
     const labels = standardLabels(identity);

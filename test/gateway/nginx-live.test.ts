@@ -91,7 +91,10 @@ class Gateway {
     for (const [file, content] of Object.entries(files)) fs.writeFileSync(path.join(this.dir, file), content);
     const settings = resolveGatewaySettings({
       namespace: 'test', ...props,
-      tempo: { otlpGrpc: `127.0.0.1:${upstreams.grpcPort}`, otlpHttp: `127.0.0.1:${upstreams.httpPort}`, maxRequestBytes: LIMIT },
+      tempo: {
+        otlpGrpc: `127.0.0.1:${upstreams.grpcPort}`, otlpHttp: `127.0.0.1:${upstreams.httpPort}`, query: `127.0.0.1:${upstreams.httpPort}`,
+        maxRequestBytes: LIMIT,
+      },
     });
     this.confFile = path.join(this.dir, 'nginx.conf');
     fs.writeFileSync(this.confFile, renderNginx(buildGatewayConfig(settings, this.runtime)));
@@ -154,7 +157,7 @@ describe('the gateway config on real nginx: basic auth mapped to tenants', () =>
   const gateway = new Gateway();
   beforeAll(async () => {
     await upstreams.start();
-    await gateway.write({ auth: { type: 'basic', secretName: 'otlp-htpasswd', tenants: { alice: 'team-a' } } }, upstreams, {
+    await gateway.write({ auth: { type: 'basic', secretName: 'otlp-htpasswd', tenants: { alice: 'team-a' } }, exposeQuery: true }, upstreams, {
       'auth/htpasswd': htpasswdLine('alice', 'alice-secret') + htpasswdLine('bob', 'bob-secret'),
     });
   });
@@ -211,6 +214,21 @@ describe('the gateway config on real nginx: basic auth mapped to tenants', () =>
     expect(upstreams.http.length).toBe(before.http);
     expect(upstreams.grpc.length).toBe(before.grpc);
     expect(upstreams.grpcAborted.every((a) => a.bytes < big.length + 5)).toBe(true);
+  });
+
+  itWithNginx('Tempo\'s query API on its own port: authenticated, with the tenant of the credential', async () => {
+    const get = (headers: Record<string, string>) => new Promise<number>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: gateway.runtime.ports.query, path: '/api/search?tags=service.name%3Dshop', headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      }).on('error', reject);
+    });
+    const before = upstreams.http.length;
+    expect(await get({})).toBe(401);
+    expect(upstreams.http.length).toBe(before);
+    expect(await get({ 'x-scope-orgid': 'team-b', ...basic('alice', 'alice-secret') })).toBe(200);
+    expect(upstreams.http[before]).toMatchObject({ path: '/api/search?tags=service.name%3Dshop' });
+    expect(upstreams.http[before].headers['x-scope-orgid']).toBe('team-a');
   });
 
   itWithNginx('the access log names the user and tenant and holds no credential', () => {

@@ -48,4 +48,19 @@ describe('the stack with the OTLP gateway', () => {
     const api = find(tempo, 'NetworkPolicy', 'tempo').spec.ingress.find((r: any) => r.ports.some((p: any) => p.port === 'http'));
     expect(api.from).toContainEqual({ podSelector: { matchLabels: stack.gatewayChart!.gateway.podSelector } });
   });
+
+  test('the Secrets the user must create are named by the stack: the htpasswd file, and Grafana\'s OAuth client secret', () => {
+    const { stack } = build({
+      grafana: {
+        rootUrl: 'https://grafana.example.com/',
+        auth: { provider: 'github', clientId: 'abc', clientSecret: { name: 'grafana-oauth', key: 'client-secret' } },
+      },
+      gateway: { ...GATEWAY, tls: { issuer: { name: 'le' }, dnsNames: ['otlp.example.com'] }, expose: { serviceType: 'LoadBalancer' } },
+    });
+    expect(stack.providedSecrets).toEqual([
+      { name: 'grafana-oauth', by: 'user', keys: ['client-secret'] },
+      { name: 'otlp-htpasswd', by: 'user', keys: ['htpasswd'] },
+      { name: 'otlp-gateway-tls', by: 'cert-manager', keys: ['tls.crt', 'tls.key'] },
+    ]);
+  });
 });
