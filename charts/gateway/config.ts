@@ -212,7 +212,7 @@ export function buildGatewayConfig(s: GatewaySettings, runtime: GatewayRuntime =
       ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => directive(`${kind}_temp_path`, `${paths.temp}/${kind}`)),
       directive('log_format', 'otlp_gateway', 'escape=json', `{${LOG_FIELDS.map(([k, v]) => `"${k}":"${v}"`).join(',')}}`),
       directive('access_log', paths.accessLog, 'otlp_gateway'),
-      comment(`Tempo's distributor can never admit a larger request (its burst); 413 is not retried by OTLP exporters.`),
+      comment('The largest request Tempo admits (its gRPC message limit, its distributor\'s burst); OTLP exporters do not retry a 413.'),
       directive('client_max_body_size', s.maxRequestBytes),
       directive('client_body_buffer_size', '1m'),
       directive('client_header_timeout', timeout),
