@@ -28,7 +28,8 @@ const npm = (args: string[], cwd: string) => exec('npm', [...args, '--prefer-off
 /** The consumer's program: the README's library example, as a reader copies it into main.ts. */
 const PROGRAM = codeBlocks('README.md').filter((b) => b.lang === 'ts')[0].body;
 /** What that program writes when it runs on this repository's sources (test/docs/readme.test.ts runs the same file). */
-const expectedObjects = () => runProgram('test/docs/readme.generated.ts');
+let expected: K8sObject[] | undefined;
+const expectedObjects = () => (expected ??= runProgram('test/docs/readme.generated.ts'));
 
 const objectsOf = (files: ReadonlyMap<string, string>): K8sObject[] => [...files]
   .filter(([name]) => name.endsWith('.k8s.yaml')).sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([, text]) => yaml.loadAll(text) as K8sObject[]);
