@@ -144,7 +144,8 @@ describe('bad input is rejected at synth time and leaves dist/ as it was', () =>
       fs.mkdirSync(dir);
       fs.writeFileSync(path.join(dir, 'tempo-stack.yaml'), text);
       let stderr = '';
-      const code = await main(['synth', '--config', 'tempo-stack.yaml', '--outdir', dist], { out: () => undefined, err: (t) => { stderr += t; }, cwd: dir, env: {} });
+      const io = { out: () => undefined, err: (t: string) => { stderr += t; }, cwd: dir, env: {} };
+      const code = await main(['synth', '--config', 'tempo-stack.yaml', '--outdir', dist], io);
       results.set(what, { code, stderr });
     }
   }, 60_000);

@@ -5,5 +5,6 @@ const path = require('path');
 
 module.exports = () => {
   const root = path.join(__dirname, '..');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+  const tsc = require.resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-b', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
 };

@@ -47,7 +47,7 @@ async function makeApp(dir: string, cdk8s: string, constructs: string): Promise<
     scripts: templatePackage.scripts,
     dependencies: { 'tempo-stack': `file:${tarball}`, cdk8s, constructs },
     // The template's compiler, loader and Node.js types (its jest and the cdk8s CLI are not needed here).
-    devDependencies: { typescript: templatePackage.devDependencies.typescript, 'ts-node': templatePackage.devDependencies['ts-node'], '@types/node': templatePackage.devDependencies['@types/node'] },
+    devDependencies: Object.fromEntries(['typescript', 'ts-node', '@types/node'].map((name) => [name, templatePackage.devDependencies[name]])),
   }, null, 2));
   fs.writeFileSync(path.join(dir, 'main.ts'), PROGRAM);
   await npm(['install', '--omit=optional'], dir);
@@ -59,9 +59,12 @@ function copiesOf(app: string, name: string): string[] {
   const walk = (modules: string) => {
     if (!fs.existsSync(modules)) return;
     for (const entry of fs.readdirSync(modules)) {
-      const dirs = entry.startsWith('@') ? fs.readdirSync(path.join(modules, entry)).map((e) => path.join(modules, entry, e)) : [path.join(modules, entry)];
+      const scoped = entry.startsWith('@');
+      const dirs = scoped ? fs.readdirSync(path.join(modules, entry)).map((e) => path.join(modules, entry, e)) : [path.join(modules, entry)];
       for (const dir of dirs) {
-        if (path.relative(modules, dir) === name) found.push(`${path.relative(app, dir)}@${JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version}`);
+        if (path.relative(modules, dir) === name) {
+          found.push(`${path.relative(app, dir)}@${JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version}`);
+        }
         walk(path.join(dir, 'node_modules'));
       }
     }
@@ -97,9 +100,8 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('the packed package', () => {
   test('holds the compiled library with its types, the command and the schema; no sources, tests, dist/ or CI', () => {
-    for (const file of packed) {
-      expect([file, /^(package\.json|README\.md|LICENSE|bin\/tempo-stack\.js|lib\/tempo-stack\.schema\.json|lib\/(charts|imports)\/.+(\.d\.ts|\.js|\.json))$/.test(file)]).toEqual([file, true]);
-    }
+    const shipped = /^(package\.json|README\.md|LICENSE|bin\/tempo-stack\.js|lib\/tempo-stack\.schema\.json|lib\/(charts|imports)\/.+\.(d\.ts|js|json))$/;
+    for (const file of packed) expect([file, shipped.test(file)]).toEqual([file, true]);
     for (const file of [pkg.main, pkg.types, pkg.bin['tempo-stack'], 'lib/tempo-stack.schema.json']) expect(packed).toContain(file);
     expect(pkg.private).not.toBe(true);
   });
@@ -155,7 +157,8 @@ describe('in a cdk8s app made like the cdk8s-cli TypeScript template', () => {
     expect(stdout).toMatch(/^dist\/dev\/ +\d+ objects: .+\nsynthesized 1 folder in \d+ ms\n$/);
     const files = readDir(path.join(gitops, 'dist', 'dev'));
     expect(files.get('0000-namespace.k8s.yaml')).toContain('kind: Namespace\n');
-    expect(yaml.load(files.get('Kustomization')!)).toEqual(expect.objectContaining({ resources: [...files.keys()].filter((f) => f.endsWith('.k8s.yaml')).sort() }));
+    const manifests = [...files.keys()].filter((f) => f.endsWith('.k8s.yaml')).sort();
+    expect(yaml.load(files.get('Kustomization')!)).toEqual(expect.objectContaining({ resources: manifests }));
   }, 60_000);
 });
 

@@ -88,7 +88,8 @@ describe('tempo-stack synth', () => {
     expect(run).toEqual({
       status: 1,
       stdout: '',
-      stderr: "synth failed, out/ left as it was:\n  bad.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', got 'clustr'; pick one of them\n",
+      stderr: 'synth failed, out/ left as it was:\n'
+        + "  bad.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', got 'clustr'; pick one of them\n",
     });
     expect(tree(path.join(tmp, 'out'))).toEqual(before);
   });

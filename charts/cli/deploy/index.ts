@@ -3,6 +3,7 @@
 
 /** Runs `tempo-stack deploy <argv>` and returns the exit code. Not implemented yet: points at ./deploy.sh. */
 export async function deployMain(argv: readonly string[]): Promise<number> {
-  process.stderr.write(`tempo-stack deploy${argv.length ? ` ${argv.join(' ')}` : ''}: not available in this version; run ./deploy.sh in a clone of the repository\n`);
+  const command = ['tempo-stack deploy', ...argv].join(' ');
+  process.stderr.write(`${command}: not available in this version; run ./deploy.sh in a clone of the repository\n`);
   return 2;
 }
