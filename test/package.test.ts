@@ -98,10 +98,12 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** What the tarball may hold: its metadata, the command, the compiled library with its types and data. */
+const SHIPPED = /^(package\.json|README\.md|LICENSE|bin\/tempo-stack\.js|lib\/tempo-stack\.schema\.json|lib\/(charts|imports)\/.+\.(d\.ts|js|json))$/;
+
 describe('the packed package', () => {
   test('holds the compiled library with its types, the command and the schema; no sources, tests, dist/ or CI', () => {
-    const shipped = /^(package\.json|README\.md|LICENSE|bin\/tempo-stack\.js|lib\/tempo-stack\.schema\.json|lib\/(charts|imports)\/.+\.(d\.ts|js|json))$/;
-    for (const file of packed) expect([file, shipped.test(file)]).toEqual([file, true]);
+    for (const file of packed) expect([file, SHIPPED.test(file)]).toEqual([file, true]);
     for (const file of [pkg.main, pkg.types, pkg.bin['tempo-stack'], 'lib/tempo-stack.schema.json']) expect(packed).toContain(file);
     expect(pkg.private).not.toBe(true);
   });
