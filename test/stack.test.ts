@@ -57,7 +57,7 @@ describe('the stack wires the bundled MinIO into Tempo', () => {
 describe('stack props', () => {
   test('the bundled MinIO and an own object store are mutually exclusive', () => {
     expect(() => new TempoStack(new App(), 'x', {
-      namespace: 'tempo', minio: {}, tempo: { mode: 'cluster', storage: { backend: 'gcs', bucket: 'b' }, metricsRemoteWriteUrl: 'http://p:9090/api/v1/write' },
+      namespace: 'tempo', minio: {}, tempo: { mode: 'cluster', storage: { backend: 'gcs', bucket: 'traces' }, metricsRemoteWriteUrl: 'http://p:9090/api/v1/write' },
     })).toThrow("stack: 'minio' cannot be combined with tempo.storage, got 'gcs'; remove minio to use your own object store, or remove tempo.storage to use the bundled MinIO");
   });
 

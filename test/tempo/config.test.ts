@@ -194,19 +194,19 @@ describe('cluster mode', () => {
 
 describe('object storage backends', () => {
   test('S3 on AWS derives the endpoint from the region', () => {
-    const c = config({ storage: { backend: 's3', bucket: 'b', region: 'eu-west-1' } });
-    expect(c.storage.trace.s3).toEqual({ bucket: 'b', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1', insecure: false, forcepathstyle: false });
+    const c = config({ storage: { backend: 's3', bucket: 'traces', region: 'eu-west-1' } });
+    expect(c.storage.trace.s3).toEqual({ bucket: 'traces', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1', insecure: false, forcepathstyle: false });
   });
 
   test('GCS names the bucket and prefix', () => {
-    const c = config({ storage: { backend: 'gcs', bucket: 'b', prefix: 'tempo' } });
-    expect(c.storage.trace).toMatchObject({ backend: 'gcs', gcs: { bucket_name: 'b', prefix: 'tempo' } });
+    const c = config({ storage: { backend: 'gcs', bucket: 'traces', prefix: 'tempo' } });
+    expect(c.storage.trace).toMatchObject({ backend: 'gcs', gcs: { bucket_name: 'traces', prefix: 'tempo' } });
   });
 
   test('Azure takes the account key from the environment, or uses workload identity', () => {
-    const keyed = config({ storage: { backend: 'azure', container: 'c', storageAccountName: 'acct', accountKey: { name: 'azure', key: 'key' } } });
-    expect(keyed.storage.trace.azure).toMatchObject({ container_name: 'c', storage_account_name: 'acct', storage_account_key: '${AZURE_STORAGE_KEY}' });
-    const federated = config({ storage: { backend: 'azure', container: 'c', storageAccountName: 'acct' } });
+    const keyed = config({ storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct', accountKey: { name: 'azure', key: 'key' } } });
+    expect(keyed.storage.trace.azure).toMatchObject({ container_name: 'traces', storage_account_name: 'acct', storage_account_key: '${AZURE_STORAGE_KEY}' });
+    const federated = config({ storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct' } });
     expect(federated.storage.trace.azure).toMatchObject({ use_federated_token: true });
     expect(federated.storage.trace.azure).not.toHaveProperty('storage_account_key');
   });
