@@ -136,6 +136,9 @@ const FILE_CASES: Array<[string, string, string]> = [
     "tempo-stack.yaml: 'environments[0].prometheus.storageClassName' must be a DNS subdomain (lower-case letters, digits, '-' and '.', starting and ending alphanumeric, at most 253 characters), got 'Fast SSD'"],
   ['a MinIO Secret name with an underscore', fileWith(envWith(2, (e) => { e.minio = { credentialsSecret: 'minio_credentials' }; })),
     "tempo-stack.yaml: 'environments[0].minio.credentialsSecret' must be a DNS subdomain"],
+  // Rule options are located under `rules`, where the user wrote them.
+  ['a runbook URL that is a path', fileWith({ name: 'e', namespace: 'e', prometheus: { rules: { runbookBaseUrl: 'docs/runbook.md' } } }),
+    "tempo-stack.yaml: 'environments[0].prometheus.rules.runbookBaseUrl' must be an absolute http(s) URL without a fragment, got 'docs/runbook.md'"],
   // Argo CD's fields.
   ['an Argo CD repoURL that is not a git URL', 'environments: []\nargocd: {repoURL: github.com/acme/tracing}\n',
     "tempo-stack.yaml: 'argocd.repoURL' must be a git repository URL (https://, ssh:// or git@host:path), got 'github.com/acme/tracing'"],
