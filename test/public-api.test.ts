@@ -7,8 +7,10 @@ import * as path from 'path';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as yaml from 'js-yaml';
+import { App } from 'cdk8s';
+import * as api from '../charts';
 import {
-  ArgoCdChart, ConfigError, ContainerResources, Datasource, Environment, Grafana, GrafanaChart, KUSTOMIZATION_FILE, Minio, MinioChart,
+  ArgoCdChart, ConfigError, ConfigErrorDetail, ContainerResources, Datasource, Environment, Grafana, GrafanaChart, KUSTOMIZATION_FILE, Minio, MinioChart,
   MinioProps, NamespaceChart, Prometheus, PrometheusChart, PrometheusOperatorChart, RuleGroup, SCRAPE_JOBS, SECRETS_FILE, ScrapeConfig,
   StackConfigFile, StackGrafanaProps, StackPrometheusProps, Tempo, TempoChart, TempoProps, TempoStack, buildEnvironment, loadStackConfig,
   parseStackConfig, renderEnvironment, synthesizeAll,
@@ -51,11 +53,51 @@ describe('the public API (charts/index.ts), used as an outside package would', (
     expect(specifiers.filter((s) => s.startsWith('.') && s !== '../charts')).toEqual([]);
   });
 
-  test('exports every construct and chart a user composes with, as classes', () => {
-    for (const cls of [TempoStack, NamespaceChart, Tempo, TempoChart, Minio, MinioChart, Prometheus, PrometheusChart, PrometheusOperatorChart,
-      Grafana, GrafanaChart, ArgoCdChart, ConfigError]) {
-      expect(typeof cls).toBe('function');
+  test('helpers stay internal: no validation, rendering or merging function is exported (Jest\'s describe is not shadowed)', () => {
+    const exported = Object.keys(api);
+    for (const helper of ['fail', 'describe', 'checkDnsLabel', 'configError', 'toYaml', 'contentHash', 'deepMerge', 'resolveTempoSettings',
+      'buildTempoConfig', 'locateConfigError', 'renderGeneratedSecrets']) {
+      expect(exported).not.toContain(helper);
     }
+  });
+
+  test('each chart stands alone: built from the public API in its own app, it synthesizes its objects', () => {
+    const app = new App();
+    const namespace = new NamespaceChart(app, 'ns', { namespace: 'solo' });
+    const tempoChart = new TempoChart(app, 'tempo', { namespace: 'solo', tempo: {} });
+    const t: Tempo = tempoChart.tempo;
+    const target = { podSelector: t.podSelector, metricsPortName: t.metricsPortName, replicas: t.settings.replicas };
+    const promChart = new PrometheusChart(app, 'prometheus', { namespace: 'solo', prometheus: { tempo: target } });
+    const p: Prometheus = promChart.prometheus;
+    const operator = new PrometheusOperatorChart(app, 'operator', { namespace: 'solo', operator: { tempo: target, release: 'kps' } });
+    const grafanaChart = new GrafanaChart(app, 'grafana', {
+      namespace: 'solo', grafana: { tempo: { url: t.httpUrl, metricsGenerator: false }, prometheus: { url: p.httpUrl } },
+    });
+    const g: Grafana = grafanaChart.grafana;
+    const minioChart = new MinioChart(app, 'minio', { namespace: 'solo', minio: {} });
+    const m: Minio = minioChart.minio;
+    const argo = new ArgoCdChart(app, 'argocd', { options: { repoURL: 'https://git.acme.example/t.git' }, environments: [{ name: 'solo', namespace: 'solo' }] });
+    const names = (chart: { toJson(): K8sObject[] }) => chart.toJson().map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(names(namespace)).toEqual(['Namespace/solo']);
+    expect(names(tempoChart)).toContain(`StatefulSet/${t.serviceName}`);
+    expect(names(promChart)).toContain(`StatefulSet/${p.serviceName}`);
+    expect(names(operator)).toEqual(expect.arrayContaining(['PodMonitor/tempo', 'PrometheusRule/tempo']));
+    expect(names(grafanaChart)).toContain(`Deployment/${g.serviceName}`);
+    expect(names(minioChart)).toContain(`StatefulSet/${m.serviceName}`);
+    expect(names(argo)).toEqual(['Application/tempo-stack-solo']);
+  });
+
+  test('bad props throw a ConfigError whose detail names the component, the prop and the fix', () => {
+    let caught: unknown;
+    try {
+      new TempoStack(new App(), 'x', { namespace: 'x', tempo: { replicas: 3 } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const detail: ConfigErrorDetail | undefined = (caught as ConfigError).detail;
+    expect(detail).toMatchObject({ component: 'tempo', prop: 'replicas', got: '3' });
+    expect(detail!.fix).toMatch(/cluster/);
   });
 
   describe('a stack with every component, extended, rendered with renderEnvironment', () => {

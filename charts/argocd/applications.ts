@@ -32,7 +32,7 @@ export interface ArgoCdChartProps {
 // What `git clone` takes: a URL with a scheme, or scp-like `user@host:path`.
 const GIT_URL = /^(?:(?:https?|ssh|git):\/\/[^\s/@]+(?:@[^\s/]+)?(?:\/[^\s]*)?|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+)$/;
 // A branch, tag or commit: git's ref-name rules, in short (no spaces, '..', '~', '^', ':', '?', '*', '[', '\').
-const GIT_REVISION = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|-)[^\s~^:?*[\\\x00-\x1f\x7f]+$/;
+const GIT_REVISION = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|-)[^\s~^:?*[\\\p{Cc}]+$/u;
 const SERVER_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
 
 /**
