@@ -11,7 +11,8 @@ const render = (id: string, props: TempoStackProps): K8sObject[] => {
   return [...renderEnvironment({ environment: { name: id, ...props }, app, stack })]
     .filter(([file]) => file.endsWith('.k8s.yaml')).flatMap(([, text]) => yaml.loadAll(text) as K8sObject[]);
 };
-const externalLabels = (objects: K8sObject[]) => (yaml.load(find(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']) as any).global.external_labels;
+const externalLabels = (objects: K8sObject[]) => (yaml.load(find(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']) as any)
+  .global.external_labels;
 const promDatasource = (objects: K8sObject[]) => (yaml.load(find(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']) as any)
   .datasources.find((d: any) => d.uid === 'prometheus');
 
@@ -68,12 +69,15 @@ describe('names Kubernetes accepts are accepted', () => {
     });
     const tempo = find(objects, 'StatefulSet', 'tempo');
     expect(tempo.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('ebs.gp3');
-    expect(tempo.spec.template.spec.containers[0].env.find((e: any) => e.name === 'AWS_ACCESS_KEY_ID').valueFrom.secretKeyRef).toEqual({ name: 'tempo.s3', key: 'id' });
+    const accessKey = tempo.spec.template.spec.containers[0].env.find((e: any) => e.name === 'AWS_ACCESS_KEY_ID');
+    expect(accessKey.valueFrom.secretKeyRef).toEqual({ name: 'tempo.s3', key: 'id' });
   });
 });
 
 describe('synth warns about what is allowed but probably not meant, and still renders', () => {
-  const config = (tempo: object, argocd?: object) => parseStackConfig({ environments: [{ name: 'pair', namespace: 'pair', tempo }], ...(argocd ? { argocd } : {}) });
+  const config = (tempo: object, argocd?: object) => parseStackConfig({
+    environments: [{ name: 'pair', namespace: 'pair', tempo }], ...(argocd ? { argocd } : {}),
+  });
   const gcs = { backend: 'gcs', bucket: 'acme-traces' };
 
   test('a replication factor of 2 (the default of a 2-replica cluster): no write survives losing a replica', () => {
@@ -97,7 +101,9 @@ describe('synth warns about what is allowed but probably not meant, and still re
   });
 
   test('the stack exposes its warnings in the error format\'s parts', () => {
-    const stack = new TempoStack(new App(), 'pair', { namespace: 'pair', tempo: { mode: 'cluster', replicas: 2, storage: { backend: 'gcs', bucket: 'acme-traces' } } });
+    const stack = new TempoStack(new App(), 'pair', {
+      namespace: 'pair', tempo: { mode: 'cluster', replicas: 2, storage: { backend: 'gcs', bucket: 'acme-traces' } },
+    });
     expect(stack.warnings.map((w) => `${w.component}: '${w.prop}' got ${w.got}`)).toEqual(["tempo: 'replicationFactor' got 2"]);
   });
 });

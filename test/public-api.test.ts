@@ -10,7 +10,8 @@ import * as yaml from 'js-yaml';
 import { App } from 'cdk8s';
 import * as api from '../charts';
 import {
-  ArgoCdChart, ConfigError, ConfigErrorDetail, ContainerResources, Datasource, Environment, Grafana, GrafanaChart, KUSTOMIZATION_FILE, Minio, MinioChart,
+  ArgoCdChart, ConfigError, ConfigErrorDetail, ContainerResources, Datasource, Environment, Grafana, GrafanaChart, KUSTOMIZATION_FILE, Minio,
+  MinioChart,
   MinioProps, NamespaceChart, Prometheus, PrometheusChart, PrometheusOperatorChart, RuleGroup, SCRAPE_JOBS, SECRETS_FILE, ScrapeConfig,
   StackConfigFile, StackGrafanaProps, StackPrometheusProps, Tempo, TempoChart, TempoProps, TempoStack, buildEnvironment, loadStackConfig,
   parseStackConfig, renderEnvironment, synthesizeAll,
@@ -29,7 +30,10 @@ const environment: Environment = { name: 'full', namespace: 'tracing', tempo, mi
 const scrapeJob: ScrapeConfig = { job_name: 'shop', static_configs: [{ targets: ['shop.web.svc.cluster.local:9102'] }] };
 const ruleGroup: RuleGroup = {
   name: 'shop',
-  rules: [{ record: 'job:tempo_distributor_spans_received:rate5m', expr: `sum by (job) (rate(tempo_distributor_spans_received_total{job="${SCRAPE_JOBS.tempo}"}[5m]))` }],
+  rules: [{
+    record: 'job:tempo_distributor_spans_received:rate5m',
+    expr: `sum by (job) (rate(tempo_distributor_spans_received_total{job="${SCRAPE_JOBS.tempo}"}[5m]))`,
+  }],
 };
 const loki: Datasource = { name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki.logs.svc.cluster.local:3100' };
 
@@ -184,7 +188,8 @@ describe('the public API (charts/index.ts), used as an outside package would', (
       expect(output.kinds.get('argocd')).toEqual(new Map([['Application', 2]]));
       expect(output.kinds.get('small')!.has('Deployment')).toBe(false);
 
-      const written = new Map(fs.readdirSync(path.join(outdir, 'dist', 'full')).map((f) => [f, fs.readFileSync(path.join(outdir, 'dist', 'full', f), 'utf8')]));
+      const full = path.join(outdir, 'dist', 'full');
+      const written = new Map(fs.readdirSync(full).map((f) => [f, fs.readFileSync(path.join(full, f), 'utf8')]));
       const kinds = new Set(objectsOf(written).map((o) => o.kind));
       for (const kind of ['Namespace', 'StatefulSet', 'Deployment', 'ConfigMap', 'Service']) expect(kinds).toContain(kind);
       expect(kinds.has('Secret')).toBe(false);
@@ -195,9 +200,10 @@ describe('the public API (charts/index.ts), used as an outside package would', (
     });
 
     test('a bad config is a ConfigError naming the file and the path', () => {
-      expect(() => synthesizeAll(parseStackConfig({ environments: [{ ...environment, tempo: { mode: 'single-node', replicas: 3 } }] }), path.join(os.tmpdir(), 'never')))
-        .toThrow(ConfigError);
-      expect(() => synthesizeAll(parseStackConfig({ environments: [{ ...environment, tempo: { mode: 'single-node', replicas: 3 } }] }), path.join(os.tmpdir(), 'never')))
+      const bad = { environments: [{ ...environment, tempo: { mode: 'single-node', replicas: 3 } }] };
+      const never = path.join(os.tmpdir(), 'never');
+      expect(() => synthesizeAll(parseStackConfig(bad), never)).toThrow(ConfigError);
+      expect(() => synthesizeAll(parseStackConfig(bad), never))
         .toThrow(/^tempo-stack\.yaml: .*environments\[0\]\.tempo\.replicas/);
     });
   });

@@ -59,7 +59,8 @@ export function parseStackConfig(data: unknown, name = DEFAULT_CONFIG_FILE): Sta
     const union = errors.find((e) => e.keyword === 'anyOf' && e.instancePath === error.instancePath);
     const node = union && schemaAt(data, error.instancePath, false);
     if (node?.anyOf && pick(node, valueAt(data, error.instancePath)) === node) {
-      throw new ConfigError(`${name}: '${dotted(error.instancePath)}' must be ${alternatives(node)}, got ${describe(valueAt(data, error.instancePath))}; `
+      const got = describe(valueAt(data, error.instancePath));
+      throw new ConfigError(`${name}: '${dotted(error.instancePath)}' must be ${alternatives(node)}, got ${got}; `
         + 'write one of them here (see tempo-stack.schema.json)');
     }
     throw new ConfigError(`${name}: ${explain(error, data)}`);
@@ -84,16 +85,19 @@ export function checkEnvironments(config: StackConfigFile, file = DEFAULT_CONFIG
   environments.forEach((env, i) => {
     const at = `environments[${i}]`;
     if (typeof env.name !== 'string' || !ENVIRONMENT_NAME.test(env.name) || env.name.length > 63) {
-      throw new ConfigError(`${file}: '${at}.name' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 63 characters), `
+      throw new ConfigError(`${file}: '${at}.name' must be a DNS label `
+        + '(lower-case letters, digits and \'-\', starting with a letter, at most 63 characters), '
         + `got ${describe(env.name)}; it names the folder dist/<name>/ and the Argo CD Application: pick a name such as 'staging'`);
     }
     const first = environments.findIndex((other) => other.name === env.name);
     if (first < i) {
-      throw new ConfigError(`${file}: '${at}.name' is already used by environments[${first}], got ${describe(env.name)}; give every environment its own name`);
+      throw new ConfigError(`${file}: '${at}.name' is already used by environments[${first}], got ${describe(env.name)}; `
+        + 'give every environment its own name');
     }
     const sameNamespace = environments.findIndex((other) => other.namespace === env.namespace);
     if (sameNamespace < i) {
-      throw new ConfigError(`${file}: '${at}.namespace' is already used by environments[${sameNamespace}] (${describe(environments[sameNamespace].name)}), `
+      const owner = describe(environments[sameNamespace].name);
+      throw new ConfigError(`${file}: '${at}.namespace' is already used by environments[${sameNamespace}] (${owner}), `
         + `got ${describe(env.namespace)}; give every environment its own namespace (two would overwrite and prune each other's objects)`);
     }
     if (config.argocd && env.name === 'argocd') {
@@ -101,7 +105,8 @@ export function checkEnvironments(config: StackConfigFile, file = DEFAULT_CONFIG
     }
     // Argo CD labels what it deploys with the Application's name, `tempo-stack-<name>`: a label value.
     if (config.argocd && env.name.length > 51) {
-      throw new ConfigError(`${file}: '${at}.name' must be at most 51 characters with Argo CD (its Application 'tempo-stack-<name>' becomes a label), `
+      throw new ConfigError(`${file}: '${at}.name' must be at most 51 characters with Argo CD `
+        + '(its Application \'tempo-stack-<name>\' becomes a label), '
         + `got ${describe(env.name)}; shorten the name`);
     }
   });
@@ -202,10 +207,14 @@ function jsonTypes(node: SchemaNode): string[] {
 
 /** What an `anyOf` node accepts, in words: 'a mapping (key: value) or false'. */
 function alternatives(node: SchemaNode): string {
-  return node.anyOf!.map(resolve).map((b) => (b?.const !== undefined ? describe(b.const) : typeInWords(jsonTypes(b ?? {})[0] ?? 'value'))).join(' or ');
+  const inWords = (b: SchemaNode | undefined) => (b?.const !== undefined ? describe(b.const) : typeInWords(jsonTypes(b ?? {})[0] ?? 'value'));
+  return node.anyOf!.map(resolve).map(inWords).join(' or ');
 }
 
-function explain(error: { instancePath: string; keyword: string; params: Record<string, any>; message?: string }, data: unknown): string {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- ajv types each keyword's params differently
+type AjvParams = Record<string, any>;
+
+function explain(error: { instancePath: string; keyword: string; params: AjvParams; message?: string }, data: unknown): string {
   const at = dotted(error.instancePath);
   const got = describe(valueAt(data, error.instancePath));
   const field = (key: string) => (at ? `${at}.${key}` : key);
@@ -220,7 +229,8 @@ function explain(error: { instancePath: string; keyword: string; params: Record<
     case 'required':
       return `'${field(error.params.missingProperty)}' is required, got undefined; add it (see tempo-stack.schema.json)`;
     case 'type':
-      return `'${at}' must be of type ${error.params.type}, got ${got}; write ${String(error.params.type).split(',').map(typeInWords).join(' or ')} here`;
+      return `'${at}' must be of type ${error.params.type}, got ${got}; `
+        + `write ${String(error.params.type).split(',').map(typeInWords).join(' or ')} here`;
     case 'enum':
       return `'${at}' must be one of ${(error.params.allowedValues as unknown[]).map(describe).join(', ')}, got ${got}; pick one of them`;
     case 'const':
@@ -229,7 +239,8 @@ function explain(error: { instancePath: string; keyword: string; params: Record<
       const tag = error.params.tag as string;
       const union = schemaAt(data, error.instancePath);
       const options = (union?.oneOf ?? []).map((b) => resolve(b)?.properties?.[tag]?.const).filter((v) => v !== undefined);
-      return `'${field(tag)}' must be one of ${options.map(describe).join(', ')}, got ${describe(valueAt(data, `${error.instancePath}/${tag}`))}; pick one of them`;
+      const value = describe(valueAt(data, `${error.instancePath}/${tag}`));
+      return `'${field(tag)}' must be one of ${options.map(describe).join(', ')}, got ${value}; pick one of them`;
     }
     default:
       return `'${at}' ${error.message ?? 'is invalid'}, got ${got}; see tempo-stack.schema.json for what is allowed`;

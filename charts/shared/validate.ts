@@ -72,7 +72,8 @@ const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*
  */
 export function checkDnsSubdomain(component: string, prop: string, value: string, example: string): string {
   if (typeof value !== 'string' || !DNS_1123_SUBDOMAIN.test(value) || value.length > 253) {
-    fail(component, prop, 'must be a DNS subdomain (lower-case letters, digits, \'-\' and \'.\', starting and ending alphanumeric, at most 253 characters)',
+    fail(component, prop,
+      'must be a DNS subdomain (lower-case letters, digits, \'-\' and \'.\', starting and ending alphanumeric, at most 253 characters)',
       value, `name an object such as '${example}'`);
   }
   return value;
@@ -168,7 +169,9 @@ export function checkImageTag(component: string, prop: string, value: string, ex
 
 /** Checks that a value is one of a fixed set. */
 export function checkOneOf<T extends string>(component: string, prop: string, value: T, allowed: readonly T[]): T {
-  if (!allowed.includes(value)) fail(component, prop, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value, `pick one of ${allowed.join(', ')}`);
+  if (!allowed.includes(value)) {
+    fail(component, prop, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value, `pick one of ${allowed.join(', ')}`);
+  }
   return value;
 }
 

@@ -34,12 +34,13 @@ export function checkStorageNames(storage: TempoStorage): void {
           + 'starting and ending with a letter or digit)', storage.bucket, 'use the bucket\'s exact name, e.g. \'acme-traces\'');
       }
       break;
-    case 'azure':
+    case 'azure': {
       if (typeof storage.container === 'string' && storage.container.trim() !== '' && !AZURE_CONTAINER.test(storage.container)) {
         fail(C, 'storage.container', 'must be an Azure blob container name (3 to 63 lower-case letters, digits and single \'-\', '
           + 'starting and ending with a letter or digit)', storage.container, 'use the container\'s exact name, e.g. \'tempo-traces\'');
       }
-      if (typeof storage.storageAccountName === 'string' && storage.storageAccountName.trim() !== '' && !AZURE_ACCOUNT.test(storage.storageAccountName)) {
+      const account = storage.storageAccountName;
+      if (typeof account === 'string' && account.trim() !== '' && !AZURE_ACCOUNT.test(account)) {
         fail(C, 'storage.storageAccountName', 'must be an Azure storage account name (3 to 24 lower-case letters and digits)',
           storage.storageAccountName, 'use the account\'s exact name, e.g. \'acmetraces\'');
       }
@@ -48,6 +49,7 @@ export function checkStorageNames(storage: TempoStorage): void {
           'write e.g. \'blob.core.windows.net\' (or \'blob.core.chinacloudapi.cn\')');
       }
       break;
+    }
     default:
       return;
   }
@@ -55,7 +57,8 @@ export function checkStorageNames(storage: TempoStorage): void {
   if (prefix !== undefined) {
     const segments = typeof prefix === 'string' ? prefix.split('/') : [];
     if (typeof prefix !== 'string' || prefix === '' || segments.some((s) => s === '' || s === '.' || s === '..') || /[\s\\]/.test(prefix)) {
-      fail(C, 'storage.prefix', 'must be a relative key path (segments separated by single \'/\', no leading or trailing \'/\', no \'.\' or \'..\', no spaces)',
+      fail(C, 'storage.prefix',
+        'must be a relative key path (segments separated by single \'/\', no leading or trailing \'/\', no \'.\' or \'..\', no spaces)',
         prefix, 'write e.g. \'tempo/prod\', or leave it out for the bucket\'s root');
     }
   }
