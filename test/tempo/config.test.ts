@@ -38,11 +38,13 @@ describe('tempo.yaml for every mode', () => {
   });
 
   test('duration_slo is always written together with throughput_bytes_slo', () => {
-    for (const preset of ['basic', 'single-node'] as const) {
+    for (const [preset, slo] of [['basic', '3s'], ['single-node', '5s']] as const) {
       const search = config({ preset }).query_frontend.search;
-      expect(search.duration_slo).toBeTruthy();
-      expect(search.throughput_bytes_slo).toBeGreaterThan(0);
+      expect([search.duration_slo, search.throughput_bytes_slo]).toEqual([slo, 1_073_741_824]);
     }
+    // Set alone, the SLO still gets its throughput twin (the preset's).
+    expect(config({ preset: 'basic', searchDurationSlo: '2s' }).query_frontend.search)
+      .toMatchObject({ duration_slo: '2s', throughput_bytes_slo: 1_073_741_824 });
   });
 
   test('ingestion limits come from the declared load', () => {
