@@ -75,7 +75,7 @@ const FILE_CASES: Array<[string, string, string]> = [
   ['a Prometheus memory limit below its series',
     fileOf({ prometheus: { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } } } }),
     "tempo-stack.yaml: 'environments[0].prometheus.resources.limits.memory' is too small for"],
-  // The cluster's 40 000 series (README, Prometheus capacity): the generator's cap is Tempo's prop in the stack.
+  // The cluster's 40 000 series (docs/prometheus.md, "Capacity model"): the generator's cap is Tempo's prop in the stack.
   ['a Prometheus memory limit below the metrics-generator\'s series',
     fileWith(envWith(2, (e) => { e.prometheus = { resources: { limits: { memory: '128Mi' } } }; })),
     "tempo-stack.yaml: 'environments[0].prometheus.resources.limits.memory' is too small for 40000 active series (Prometheus needs about "

@@ -29,7 +29,7 @@ export type MetricsGeneratorProcessor = 'service-graphs' | 'span-metrics' | 'loc
 
 /**
  * The load Tempo is expected to carry. Ingestion limits, and the check that resources fit, are
- * derived from it (see the README, "Capacity").
+ * derived from it (see docs/capacity.md).
  */
 export interface ExpectedLoad {
   /** Traces started per second, across the whole stack. */
@@ -139,7 +139,7 @@ export interface TempoProps {
   readonly replicas?: number;
   /** Ingester replication factor (cluster mode); at most `replicas`. @default min(3, replicas) */
   readonly replicationFactor?: number;
-  /** The image; the tag must be pinned. @default grafana/tempo:2.6.0 */
+  /** The image; the tag must be pinned (2.6.0 works too). @default grafana/tempo:2.6.1 */
   readonly image?: ImageRef;
   /** The load to size ingestion limits and check resources against. @default preset's */
   readonly expectedLoad?: ExpectedLoad;
