@@ -310,7 +310,8 @@ describe('promtool 2.53.3 on the generated rules', () => {
     const r = await testRules(tests, { 'tempo-rules.yml': files['tempo-rules.yml'] });
     expect(r.output.match(/SUCCESS/g)).toHaveLength(Object.keys(tests).length);
     expect(r.status).toBe(0);
-  });
+    // One promtool run of every alert's scenarios: seconds on a loaded two-core machine.
+  }, 30_000);
 
   itWith(PROMTOOL)('the unit tests fail when an alert fires too early or renders differently', async () => {
     const broken = SCENARIOS.filter((s) => s.alert === 'TempoDown' || s.alert === 'TempoHighMemory')
