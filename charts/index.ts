@@ -10,7 +10,7 @@
 
 // The stack, and the config file that describes its environments.
 export { TempoStack } from './stack';
-export type { StackGrafanaProps, StackPrometheusOperatorProps, StackPrometheusProps, TempoStackProps } from './stack';
+export type { StackGatewayProps, StackGrafanaProps, StackPrometheusOperatorProps, StackPrometheusProps, TempoStackProps } from './stack';
 export type { ArgoCdOptions, Environment, StackConfigFile } from './config/file';
 export { DEFAULT_CONFIG_FILE, loadStackConfig, parseStackConfig } from './config/load';
 export { ConfigError } from './shared/validate';
@@ -48,9 +48,17 @@ export type {
 // Grafana.
 export { Grafana, GrafanaChart, grafanaPodSelector } from './grafana';
 export type {
-  DashboardProvidersFile, Datasource, GrafanaChartProps, GrafanaDatabase, GrafanaIni, GrafanaPrometheusLink, GrafanaProps, GrafanaSettings,
-  GrafanaTempoLink, IniSection, IniValue, ProvisionedDashboard,
+  DashboardProvidersFile, Datasource, GrafanaAuth, GrafanaAuthProvider, GrafanaChartProps, GrafanaDatabase, GrafanaExpose, GrafanaExposeSettings,
+  GrafanaIngress, GrafanaIni, GrafanaIssuer, GrafanaPrometheusLink, GrafanaProps, GrafanaRoute, GrafanaSettings, GrafanaTempoLink, IniSection,
+  IniValue, ProvisionedDashboard,
 } from './grafana';
+
+// The OTLP gateway (authentication, tenants, limits in front of Tempo's receivers).
+export { GatewayChart, gatewayPodSelector, OtlpGateway } from './gateway';
+export type {
+  CertManagerIssuer, GatewayAuth, GatewayAuthSettings, GatewayBasicAuth, GatewayBearerAuth, GatewayChartProps, GatewayCredential, GatewayExpose,
+  GatewayParentRef, GatewayProps, GatewaySettings, GatewayTempoLink, GatewayTls, GatewayTlsSettings, NginxNode,
+} from './gateway';
 
 // The bundled MinIO (laptop trials only).
 export { Minio, MinioChart, minioPodSelector } from './minio';
@@ -61,6 +69,7 @@ export { IMAGES } from './shared/images';
 export type { ImageRef } from './shared/images';
 export type { ConfigOverrides, ResourceOverrides } from './shared/merge';
 export type { NamespaceSelection, NetworkPeer } from './shared/network';
-export type { GeneratedSecret, GeneratedSecretValue, SecretKeyRef } from './shared/secrets';
+export type { RouteParent } from './shared/exposure';
+export type { GeneratedSecret, GeneratedSecretValue, ProvidedSecret, SecretKeyRef } from './shared/secrets';
 export { SCRAPE_JOBS } from './shared/telemetry';
 export type { ContainerResources } from './shared/workload';
