@@ -50,7 +50,7 @@ export function runSynth(argv: readonly string[], io: CliIO): number {
     return 1;
   }
   // synthesizeAll's warnings (settings that work but are likely mistakes) never fail a synth.
-  for (const warning of (output as { warnings?: readonly string[] }).warnings ?? []) io.err(`warning: ${warning}\n`);
+  for (const warning of output.warnings) io.err(`warning: ${warning}\n`);
   // `cdk8s synth` empties its own output folder (cdk8s.yaml's `output`) before running the app and
   // reads it afterwards: mirror what was written there.
   const cliOutdir = io.env.CDK8S_OUTDIR;

@@ -42,7 +42,7 @@ export function runValidate(argv: readonly string[], io: CliIO): number {
     io.err(`${error.message}\n`);
     return 1;
   }
-  for (const warning of (output as { warnings?: readonly string[] }).warnings ?? []) io.err(`warning: ${warning}\n`);
+  for (const warning of output.warnings) io.err(`warning: ${warning}\n`);
   if (!options.quiet) {
     const folders = [...output.folders.keys()];
     io.out(`${name} is valid: ${folders.length} folder${folders.length === 1 ? '' : 's'} (${folders.join(', ')})\n`);

@@ -20,6 +20,9 @@ async function cli(argv: string[], cwd: string, env: Record<string, string> = {}
   return { status, stdout, stderr };
 }
 
+const PLACEHOLDER_WARNING = "tempo-stack.yaml: 'argocd.repoURL' is still the example repository, got 'https://github.com/tempo-stack/tempo-stack.git'; "
+  + "point it at the repository (your fork) that holds this dist/, or Argo CD deploys that repository's manifests instead of yours";
+
 const tree = (dir: string): Record<string, string> => Object.fromEntries(
   fs.readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
@@ -59,9 +62,30 @@ describe('tempo-stack synth', () => {
     expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^synthesized 1 folder in \d+ ms$/);
   });
 
-  test('--quiet prints nothing and writes the same files as the repository\'s dist/', async () => {
-    expect(await cli(['synth', '--quiet', '--outdir', path.join(tmp, 'out')], root)).toEqual({ status: 0, stdout: '', stderr: '' });
+  test('--quiet prints only the warnings and writes the same files as the repository\'s dist/', async () => {
+    // The repository's own config keeps the example repoURL, which synth warns about.
+    const run = await cli(['synth', '--quiet', '--outdir', path.join(tmp, 'out')], root);
+    expect(run).toEqual({ status: 0, stdout: '', stderr: `warning: ${PLACEHOLDER_WARNING}\n` });
     expect(tree(path.join(tmp, 'out'))).toEqual(tree(path.join(root, 'dist')));
+  });
+
+  test('warnings go to stderr, one line each, and never fail synth', async () => {
+    fs.writeFileSync(path.join(tmp, 'warn.yaml'), [
+      'environments:',
+      '  - {name: pair, namespace: pair, tempo: {mode: cluster, replicas: 2, storage: {backend: gcs, bucket: acme-traces}}}',
+      '  - {name: solo, namespace: solo}',
+      'argocd: {repoURL: https://github.com/tempo-stack/tempo-stack.git}',
+      '',
+    ].join('\n'));
+    const expected = [
+      "warn.yaml: 'environments[0].tempo.replicationFactor' of 2 lets no write survive losing a replica (the write quorum is 2 of 2), got 2; "
+        + 'use 3 (with at least 3 replicas) to survive one replica down, or 1 if losing recent traces with a pod is acceptable',
+      PLACEHOLDER_WARNING.replace('tempo-stack.yaml', 'warn.yaml'),
+    ].map((w) => `warning: ${w}\n`).join('');
+    const run = await cli(['synth', '--config', 'warn.yaml', '--outdir', 'out'], tmp);
+    expect([run.status, run.stderr]).toEqual([0, expected]);
+    expect(fs.readdirSync(path.join(tmp, 'out')).sort()).toEqual(['argocd', 'pair', 'solo']);
+    expect(await cli(['validate', '--config', 'warn.yaml', '--quiet'], tmp)).toEqual({ status: 0, stdout: '', stderr: expected });
   });
 
   test('under `cdk8s synth` (CDK8S_OUTDIR set), the cdk8s output folder mirrors what was written', async () => {
@@ -106,9 +130,10 @@ describe('tempo-stack validate', () => {
   test('a valid file: exit 0, says which folders synth would write, writes nothing', async () => {
     fs.copyFileSync(path.join(root, 'tempo-stack.yaml'), path.join(tmp, 'tempo-stack.yaml'));
     const run = await cli(['validate'], tmp);
-    expect(run).toEqual({ status: 0, stdout: 'tempo-stack.yaml is valid: 4 folders (dev, single-node, cluster, argocd)\n', stderr: '' });
+    const warning = `warning: ${PLACEHOLDER_WARNING}\n`;
+    expect(run).toEqual({ status: 0, stdout: 'tempo-stack.yaml is valid: 4 folders (dev, single-node, cluster, argocd)\n', stderr: warning });
     expect(fs.readdirSync(tmp)).toEqual(['tempo-stack.yaml']);
-    expect(await cli(['validate', '--quiet'], tmp)).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(await cli(['validate', '--quiet'], tmp)).toEqual({ status: 0, stdout: '', stderr: warning });
   });
 
   test.each([
@@ -158,9 +183,9 @@ describe('bin/tempo-stack.js, the compiled command', () => {
   const bin = path.join(root, 'bin', 'tempo-stack.js');
   const run = (args: string[], cwd: string) => spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
 
-  test('synth --quiet writes the repository\'s dist/ byte for byte, printing nothing', () => {
+  test('synth --quiet writes the repository\'s dist/ byte for byte, printing only the warning', () => {
     const result = run(['synth', '--quiet', '--outdir', path.join(tmp, 'out')], root);
-    expect([result.status, result.stdout, result.stderr]).toEqual([0, '', '']);
+    expect([result.status, result.stdout, result.stderr]).toEqual([0, '', `warning: ${PLACEHOLDER_WARNING}\n`]);
     expect(tree(path.join(tmp, 'out'))).toEqual(tree(path.join(root, 'dist')));
   });
 

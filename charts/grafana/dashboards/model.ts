@@ -9,15 +9,20 @@ export const DASHBOARD_FOLDER = 'Tempo';
 
 /** A reference to a Grafana datasource, by type and uid. */
 export interface DashboardDatasourceRef {
+  /** The datasource's plugin type, e.g. `prometheus`. */
   readonly type?: string;
+  /** The provisioned datasource's uid; none means Grafana's default datasource. */
   readonly uid?: string;
 }
 
 /** A panel of a dashboard model, or a row (`type: 'row'`) holding panels. */
 export interface DashboardPanelModel {
+  /** The panel plugin (`timeseries`, `stat`, ...), or `row`. */
   readonly type: string;
+  /** Unique within the dashboard; numbered when not every panel has one. */
   readonly id?: number;
   readonly title?: string;
+  /** The datasource of the panel's queries, unless a query names its own. */
   readonly datasource?: DashboardDatasourceRef;
   /** The panel's queries; each may name its own datasource. */
   readonly targets?: readonly unknown[];
@@ -30,9 +35,12 @@ export interface DashboardPanelModel {
  * returns it. Only the fields the stack checks are typed; the model is provisioned as it is.
  */
 export interface DashboardModel {
+  /** Required to provision: 1 to 40 letters, digits, '-' or '_', stable so links survive. */
   readonly uid?: string;
+  /** Required to provision, unique in the folder. */
   readonly title?: string;
   readonly panels?: readonly DashboardPanelModel[];
+  /** The dashboard's variables; each may name a datasource. */
   readonly templating?: { readonly list?: readonly { readonly name: string; readonly datasource?: DashboardDatasourceRef }[] };
 }
 
