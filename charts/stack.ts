@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { AlertmanagerChart, AlertmanagerProps, ReceiverSecret } from './alertmanager';
 import { GrafanaChart, GrafanaProps, grafanaPodSelector } from './grafana';
 import { MinioChart, MinioProps } from './minio';
 import {
@@ -26,6 +27,9 @@ export interface StackGrafanaProps extends Omit<GrafanaProps, 'tempo' | 'prometh
    */
   readonly prometheusUrl?: string;
 }
+
+/** Alertmanager settings the stack takes; who may reach it comes from the stack (its Prometheus and Grafana). */
+export type StackAlertmanagerProps = Omit<AlertmanagerProps, 'namespace' | 'clients'>;
 
 /** Props of a TempoStack. */
 export interface TempoStackProps {
@@ -65,6 +69,14 @@ export interface TempoStackProps {
    * @default {} (deployed, with its defaults)
    */
   readonly grafana?: StackGrafanaProps | false;
+  /**
+   * An Alertmanager that receives the stack's alerts from its Prometheus (every replica sent every
+   * alert), groups, routes and inhibits them, and sends them to the receivers configured here
+   * (Slack, PagerDuty, e-mail, ...; credentials from Secrets you create). Grafana gets an
+   * Alertmanager datasource for it. Needs the stack's own Prometheus.
+   * @default - none: alerts are evaluated in Prometheus and sent nowhere
+   */
+  readonly alertmanager?: StackAlertmanagerProps;
 }
 
 /**
@@ -75,8 +87,8 @@ export interface TempoStackProps {
  * their pod selectors.
  *
  * Creates the charts `namespace`, then `minio` (when asked for), `tempo`, `prometheus` (or
- * `prometheus-operator`) and `grafana`; their files sort in that order, so `kubectl apply -f`
- * creates the Namespace first.
+ * `prometheus-operator`), `grafana` and `alertmanager` (when asked for); their files sort in that
+ * order, so `kubectl apply -f` creates the Namespace first.
  */
 export class TempoStack extends Construct {
   /** The namespace every object lives in. */
@@ -89,6 +101,12 @@ export class TempoStack extends Construct {
   public readonly prometheusChart?: PrometheusChart;
   public readonly prometheusOperatorChart?: PrometheusOperatorChart;
   public readonly grafanaChart?: GrafanaChart;
+  public readonly alertmanagerChart?: AlertmanagerChart;
+  /**
+   * The Secrets Alertmanager's receivers read, which only the user can create (each key is read as a
+   * file): the deploy must find them, never generate them.
+   */
+  public readonly receiverSecrets: readonly ReceiverSecret[];
 
   constructor(scope: Construct, id: string, props: TempoStackProps) {
     super(scope, id);
@@ -127,6 +145,12 @@ export class TempoStack extends Construct {
     const ownPrometheus = prometheus ? prometheusUrls(prometheus.name, namespace) : undefined;
     const grafana = props.grafana ?? {};
     const grafanaPeers: NetworkPeer[] = grafana ? [{ podSelector: grafanaPodSelector(grafana.name) }] : [];
+    if (props.alertmanager && !prometheus) {
+      fail('stack', 'alertmanager', 'needs the stack\'s own Prometheus to send it alerts', props.prometheusOperator ? 'prometheusOperator' : false,
+        props.prometheusOperator
+          ? 'the Prometheus Operator\'s stack ships its own Alertmanager: route the Tempo alerts there and remove alertmanager'
+          : 'remove prometheus: false, or remove alertmanager');
+    }
     const prometheusPeers: NetworkPeer[] = [
       ...(prometheus ? [{ podSelector: prometheusPodSelector(prometheus.name) }] : []),
       // The operator's Prometheus (kube-prometheus-stack) runs in a namespace of its own; the
@@ -145,6 +169,20 @@ export class TempoStack extends Construct {
     const generatorWrites = t.settings.metricsGeneratorProcessors.some((p) => p !== 'local-blocks');
     const writesToOwn = generatorWrites && t.settings.metricsRemoteWriteUrl === ownPrometheus?.remoteWriteUrl;
 
+    // Built before Prometheus, which sends to its pods; its file still sorts last (see below).
+    if (props.alertmanager) {
+      this.alertmanagerChart = new AlertmanagerChart(this, 'alertmanager', {
+        namespace,
+        labels,
+        alertmanager: {
+          ...props.alertmanager,
+          // Prometheus sends alerts and scrapes; Grafana reads alerts and silences.
+          clients: [...(prometheus ? [{ podSelector: prometheusPodSelector(prometheus.name) }] : []), ...grafanaPeers],
+        },
+      });
+    }
+    const am = this.alertmanagerChart?.alertmanager;
+
     if (prometheus) {
       this.prometheusChart = inStackTerms(() => new PrometheusChart(this, 'prometheus', {
         namespace,
@@ -154,6 +192,7 @@ export class TempoStack extends Construct {
           // Grafana queries; Tempo's metrics-generator remote-writes (admitted even while it is off).
           clients: [...(prometheus.clients ?? []), ...grafanaPeers, { podSelector: t.podSelector }],
           tempo: scrapeTarget(t),
+          ...(am ? { alertmanagers: am.pods } : {}),
           metricsGenerator: writesToOwn,
           // Tempo caps each generator's series (metrics_generator.max_active_series); every
           // replica's generator labels its own series, so Prometheus holds replicas x the cap.
@@ -193,10 +232,15 @@ export class TempoStack extends Construct {
             cpuLimitCores: checkQuantity('tempo', 'resources.limits.cpu', limits.cpu, '2'),
           },
           prometheus: { url: queried },
+          ...(am ? { alertmanager: { url: am.httpUrl } } : {}),
         },
       });
       this.grafanaChart.addDependency(this.prometheusChart ?? this.prometheusOperatorChart ?? this.tempoChart);
     }
+
+    // Last in the file order: nothing waits for it, and the other components' files keep their names.
+    this.alertmanagerChart?.addDependency(this.grafanaChart ?? this.prometheusChart ?? this.tempoChart);
+    this.receiverSecrets = am?.receiverSecrets ?? [];
 
     this.generatedSecrets = [
       ...(this.minioChart?.minio.generatedSecrets ?? []),

@@ -96,7 +96,10 @@ export interface DiscordReceiver extends ReceiverBase {
   readonly webhookUrl: SecretKeyRef;
 }
 
-/** One receiver, by its `type`. */
+/**
+ * One receiver, by its `type`.
+ * @discriminator type
+ */
 export type ReceiverProps =
   | WebhookReceiver
   | SlackReceiver

@@ -5,7 +5,7 @@ import {
 import { resolveResources, secretOverridePaths } from '../shared/merge';
 import { ContainerResources } from '../shared/workload';
 import { GrafanaIni, INI_KEY_NAME, INI_SECTION_NAME } from './ini';
-import { GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
+import { GrafanaAlertmanagerLink, GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
 
 const C = 'grafana';
 
@@ -16,6 +16,7 @@ export interface GrafanaSettings {
   readonly image: ImageRef;
   readonly tempo: GrafanaTempoLink;
   readonly prometheus: GrafanaPrometheusLink;
+  readonly alertmanager?: GrafanaAlertmanagerLink;
   readonly adminSecretName: string;
   readonly anonymous: boolean;
   readonly rootUrl?: string;
@@ -61,6 +62,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
   const prometheus = props.prometheus;
   if (!prometheus) fail(C, 'prometheus', 'is required', prometheus, 'pass the Prometheus construct\'s URL');
   checkUrl('prometheus.url', prometheus.url, 'http://prometheus.tempo.svc.cluster.local:9090');
+  if (props.alertmanager !== undefined) checkUrl('alertmanager.url', props.alertmanager?.url, 'http://alertmanager.tempo.svc.cluster.local:9093');
 
   const adminSecretName = checkDnsLabel(C, 'adminSecretName', props.adminSecretName ?? 'grafana-admin', 253, 'grafana-admin');
   if (props.rootUrl !== undefined) checkUrl('rootUrl', props.rootUrl, 'https://grafana.example.com/');
@@ -116,6 +118,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     image,
     tempo,
     prometheus,
+    alertmanager: props.alertmanager,
     adminSecretName,
     anonymous: props.anonymous ?? false,
     rootUrl: props.rootUrl,
