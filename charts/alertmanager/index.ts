@@ -4,3 +4,4 @@ export * from './config';
 export * from './workload';
 export * from './alertmanager';
 export * from './chart';
+export * from './verify';

@@ -4,7 +4,9 @@
 // Secrets) pointing at a small HTTP server in this test. Small intervals keep it to seconds.
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { AlertmanagerProps, buildAlertmanagerConfig, resolveAlertmanagerSettings, secretFilePath } from '../../charts/alertmanager';
+import {
+  AlertmanagerProps, buildAlertmanagerConfig, checkWatchdogReceived, resolveAlertmanagerSettings, secretFilePath,
+} from '../../charts/alertmanager';
 import { renderRuleFile, tempoRuleGroups } from '../../charts/prometheus/rules';
 import { toYaml } from '../../charts/shared/render';
 import { ALERTMANAGER, withAlertmanager } from '../support/amtool';
@@ -76,7 +78,8 @@ describe('Prometheus -> Alertmanager -> webhook, live on loopback', () => {
     });
     const tempo = await listen((_req, res) => res.end('tempo_build_info{version="2.6.1"} 1\n'));
     try {
-      const amConfig = toYaml(buildAlertmanagerConfig(resolveAlertmanagerSettings(PROPS)));
+      const settings = resolveAlertmanagerSettings(PROPS);
+      const amConfig = toYaml(buildAlertmanagerConfig(settings));
       const files = Object.fromEntries(['pager', 'chat', 'switch'].map((r) => [secretFilePath(secret(`${r}-url`)), `${hooks.url}/${r}`]));
       await withAlertmanager(amConfig, files, async (am) => {
         const rules = tempoRuleGroups({ tempoScrapeInterval: '1s', metricsGenerator: false, watchdog: true, alertFor: { TempoDown: '0s' } });
@@ -105,6 +108,9 @@ describe('Prometheus -> Alertmanager -> webhook, live on loopback', () => {
 
           const watchdog = await until('the Watchdog at the dead man\'s switch', 10_000, () => received.find((r) => r.path === '/switch')?.body);
           expect(watchdog.alerts.map((a) => [a.labels.alertname, a.labels.severity])).toEqual([['Watchdog', 'none']]);
+          // What deploy --verify reads: Alertmanager's own API says the Watchdog is there, routed to the switch.
+          const verdict = checkWatchdogReceived(await (await fetch(`${am.url}/api/v2/alerts`)).json(), settings.routing, ['pager', 'chat', 'switch']);
+          expect(verdict).toEqual({ ok: true, detail: expect.stringMatching(/^Watchdog received from Prometheus \(firing since .+\), routed to switch; receivers pager, chat, switch; critical -> pager, warning -> chat, other -> null, Watchdog -> switch$/) });
 
           type AmAlert = { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } };
           const suppressed = await until('both warnings in Alertmanager', 10_000, async () => {
