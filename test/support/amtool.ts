@@ -108,26 +108,40 @@ export interface RunningAlertmanager {
   log(): string;
 }
 
+/** A started Alertmanager, stopped (and its directory removed) by `stop`. */
+export interface StartedAlertmanager extends RunningAlertmanager {
+  stop(): Promise<void>;
+}
+
 /**
- * Starts the real alertmanager on 127.0.0.1 (free ports, storage in a temporary directory,
- * clustering off) with a config whose `*_file` paths read `fileContents`, waits until `/-/ready`
- * answers, runs `body`, and always stops it and removes the directory.
+ * Starts the real alertmanager on 127.0.0.1 (a free web port, storage in a temporary directory)
+ * with a config whose `*_file` paths read `fileContents`, and `clusterArgs` (the default turns the
+ * mesh off), and waits until `/-/ready` answers and the config is applied.
  */
-export async function withAlertmanager<T>(configYaml: string, fileContents: Record<string, string>,
-  body: (am: RunningAlertmanager) => Promise<T>, readyTimeoutMs = 15_000): Promise<T> {
+export async function startAlertmanager(configYaml: string, fileContents: Record<string, string>,
+  clusterArgs: readonly string[] = ['--cluster.listen-address='], readyTimeoutMs = 15_000): Promise<StartedAlertmanager> {
   const binary = required(ALERTMANAGER, 'alertmanager');
   const { dir, config } = stageAlertmanagerConfig(configYaml, fileContents);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  let child: ChildProcess | undefined;
+  const child: ChildProcess = spawn(binary, [
+    `--config.file=${config}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...clusterArgs,
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d) => { output += d; });
+  child.stderr?.on('data', (d) => { output += d; });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const stopped = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await stopped;
+      clearTimeout(timer);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
   try {
-    child = spawn(binary, [
-      `--config.file=${config}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (d) => { output += d; });
-    child.stderr?.on('data', (d) => { output += d; });
-    const exited = new Promise<never>((_, reject) => child!.once('exit', (code) => reject(new Error(`alertmanager exited with ${code}:\n${output}`))));
+    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`alertmanager exited with ${code}:\n${output}`))));
     exited.catch(() => undefined);
     const deadline = Date.now() + readyTimeoutMs;
     for (;;) {
@@ -138,15 +152,20 @@ export async function withAlertmanager<T>(configYaml: string, fileContents: Reco
     }
     // The Debian build loads its config before its templates: a missing template shows only in the log.
     if (/failed to parse templates|one or more config change subscribers failed/.test(output)) throw new Error(`alertmanager did not apply its config:\n${output}`);
-    return await body({ url, log: () => output });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, log: () => output, stop };
+}
+
+/** startAlertmanager without the mesh, runs `body`, and always stops it. */
+export async function withAlertmanager<T>(configYaml: string, fileContents: Record<string, string>,
+  body: (am: RunningAlertmanager) => Promise<T>): Promise<T> {
+  const am = await startAlertmanager(configYaml, fileContents);
+  try {
+    return await body(am);
   } finally {
-    if (child && child.exitCode === null) {
-      const stopped = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child!.kill('SIGKILL'), 5_000);
-      await stopped;
-      clearTimeout(timer);
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
+    await am.stop();
   }
 }
