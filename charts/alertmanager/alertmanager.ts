@@ -1,7 +1,6 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { NetworkPolicyPort } from '../../imports/k8s';
 import { ingressPolicySpec } from '../shared/network';
 import { toYaml } from '../shared/render';
 import { RestrictedWorkload } from '../shared/restricted-workload';
@@ -41,7 +40,10 @@ export class Alertmanager extends Construct {
   public readonly config: AlertmanagerConfigFile;
   /** alertmanager.yml as written into the ConfigMap. */
   public readonly configYaml: string;
-  /** The API and UI through the ClusterIP Service, `http://<name>.<ns>.svc.cluster.local:9093` (Grafana's datasource; not for Prometheus, which sends to every pod). */
+  /**
+   * The API and UI through the ClusterIP Service, `http://<name>.<ns>.svc.cluster.local:9093`: for Grafana's
+   * datasource, not for Prometheus, which sends to every pod.
+   */
   public readonly httpUrl: string;
   /** The ClusterIP Service's name. */
   public readonly serviceName: string;
@@ -85,10 +87,12 @@ export class Alertmanager extends Construct {
 
     if (s.networkPolicy) {
       const spec = ingressPolicySpec(this.podSelector, [{ ports: [ALERTMANAGER_PORT_NAMES.http], peers: s.clients }]);
-      const meshPorts: NetworkPolicyPort[] = (['TCP', 'UDP'] as const).map((protocol) => ({ port: k8s.IntOrString.fromNumber(ALERTMANAGER_PORTS.mesh), protocol }));
+      const meshPorts: k8s.NetworkPolicyPort[] = (['TCP',
+        'UDP'] as const).map((protocol) => ({ port: k8s.IntOrString.fromNumber(ALERTMANAGER_PORTS.mesh), protocol }));
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: { name: s.name, namespace: s.namespace, labels: this.workload.labels },
-        spec: { ...spec, ingress: [...(spec.ingress ?? []), { ports: meshPorts, from: [{ podSelector: { matchLabels: { ...this.podSelector } } }] }] },
+        spec: { ...spec, ingress: [...(spec.ingress ?? []), { ports: meshPorts,
+          from: [{ podSelector: { matchLabels: { ...this.podSelector } } }] }] },
       });
     }
   }

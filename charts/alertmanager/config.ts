@@ -11,7 +11,12 @@ import type { AlertmanagerSettings } from './settings';
 /** `<webhook_config>`. */
 export interface WebhookConfig { readonly url_file: string; readonly max_alerts?: number; readonly send_resolved?: boolean }
 /** `<slack_config>`. */
-export interface SlackConfig { readonly api_url_file: string; readonly channel?: string; readonly username?: string; readonly send_resolved?: boolean }
+export interface SlackConfig {
+  readonly api_url_file: string;
+  readonly channel?: string;
+  readonly username?: string;
+  readonly send_resolved?: boolean;
+}
 /** `<pagerduty_config>` (Events API v2: a routing key). */
 export interface PagerDutyConfig { readonly routing_key_file: string; readonly url?: string; readonly send_resolved?: boolean }
 /** `<email_config>`. */
@@ -27,7 +32,12 @@ export interface EmailConfig {
 /** `<msteams_config>`. */
 export interface MsTeamsConfig { readonly webhook_url_file: string; readonly send_resolved?: boolean }
 /** `<opsgenie_config>`. */
-export interface OpsgenieConfig { readonly api_key_file: string; readonly api_url?: string; readonly priority?: string; readonly send_resolved?: boolean }
+export interface OpsgenieConfig {
+  readonly api_key_file: string;
+  readonly api_url?: string;
+  readonly priority?: string;
+  readonly send_resolved?: boolean;
+}
 /** `<telegram_config>`. */
 export interface TelegramConfig { readonly bot_token_file: string; readonly chat_id: number; readonly send_resolved?: boolean }
 /** `<discord_config>`. */
@@ -114,14 +124,17 @@ const resolved = (r: ReceiverProps) => (r.sendResolved === undefined ? {} : { se
 export function receiverConfig(r: ReceiverProps): ReceiverConfig {
   switch (r.type) {
     case 'webhook':
-      return { name: r.name, webhook_configs: [{ url_file: secretFilePath(r.url), ...(r.maxAlerts ? { max_alerts: r.maxAlerts } : {}), ...resolved(r) }] };
+      return { name: r.name, webhook_configs: [{ url_file: secretFilePath(r.url), ...(r.maxAlerts ? { max_alerts: r.maxAlerts } : {}),
+        ...resolved(r) }] };
     case 'slack':
       return {
         name: r.name,
-        slack_configs: [{ api_url_file: secretFilePath(r.apiUrl), ...(r.channel ? { channel: r.channel } : {}), ...(r.username ? { username: r.username } : {}), ...resolved(r) }],
+        slack_configs: [{ api_url_file: secretFilePath(r.apiUrl), ...(r.channel ? { channel: r.channel } : {}),
+          ...(r.username ? { username: r.username } : {}), ...resolved(r) }],
       };
     case 'pagerduty':
-      return { name: r.name, pagerduty_configs: [{ routing_key_file: secretFilePath(r.routingKey), ...(r.url ? { url: r.url } : {}), ...resolved(r) }] };
+      return { name: r.name, pagerduty_configs: [{ routing_key_file: secretFilePath(r.routingKey), ...(r.url ? { url: r.url } : {}),
+        ...resolved(r) }] };
     case 'email':
       return {
         name: r.name,
@@ -138,7 +151,8 @@ export function receiverConfig(r: ReceiverProps): ReceiverConfig {
     case 'opsgenie':
       return {
         name: r.name,
-        opsgenie_configs: [{ api_key_file: secretFilePath(r.apiKey), ...(r.apiUrl ? { api_url: r.apiUrl } : {}), ...(r.priority ? { priority: r.priority } : {}), ...resolved(r) }],
+        opsgenie_configs: [{ api_key_file: secretFilePath(r.apiKey), ...(r.apiUrl ? { api_url: r.apiUrl } : {}),
+          ...(r.priority ? { priority: r.priority } : {}), ...resolved(r) }],
       };
     case 'telegram':
       return { name: r.name, telegram_configs: [{ bot_token_file: secretFilePath(r.botToken), chat_id: r.chatId, ...resolved(r) }] };

@@ -99,13 +99,16 @@ export function checkAlertmanagerDuration(prop: string, value: string, allowZero
 function checkSecretRef(prop: string, ref: SecretKeyRef | undefined): SecretKeyRef {
   if (!ref || typeof ref !== 'object') {
     // A credential written in place would end up in the error message: never show it.
-    fail(C, prop, 'must name a Secret and a key', typeof ref === 'string' ? '<redacted>' : ref, `write { name: 'alertmanager-receivers', key: '...' }: a Secret you create in the namespace`);
+    fail(C, prop, 'must name a Secret and a key', typeof ref === 'string' ? '<redacted>' : ref,
+      `write { name: 'alertmanager-receivers', key: '...' }: a Secret you create in the namespace`);
   }
   if (typeof ref.name !== 'string' || !SECRET_NAME.test(ref.name)) {
-    fail(C, `${prop}.name`, 'must be the name of a Secret (lower-case letters, digits, \'-\' and \'.\')', ref.name, 'name a Secret in the same namespace, e.g. \'alertmanager-receivers\'');
+    fail(C, `${prop}.name`, 'must be the name of a Secret (lower-case letters, digits, \'-\' and \'.\')', ref.name,
+      'name a Secret in the same namespace, e.g. \'alertmanager-receivers\'');
   }
   if (typeof ref.key !== 'string' || !SECRET_KEY.test(ref.key)) {
-    fail(C, `${prop}.key`, 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', ref.key, 'name the key inside the Secret, e.g. \'slack-url\'');
+    fail(C, `${prop}.key`, 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', ref.key,
+      'name the key inside the Secret, e.g. \'slack-url\'');
   }
   return ref;
 }
@@ -117,7 +120,8 @@ function checkText(prop: string, value: unknown, example: string): void {
 }
 
 function checkUrl(prop: string, value: unknown, example: string): void {
-  if (typeof value !== 'string' || !HTTP_URL.test(value)) fail(C, prop, 'must be an http(s) URL without query or fragment', value, `use e.g. '${example}'`);
+  if (typeof value !== 'string' || !HTTP_URL.test(value)) fail(C, prop, 'must be an http(s) URL without query or fragment', value,
+    `use e.g. '${example}'`);
 }
 
 /** The props a receiver of this type may have, for the unknown-key check. */
@@ -134,19 +138,24 @@ const RECEIVER_KEYS: Readonly<Record<ReceiverType, readonly string[]>> = {
 
 function checkReceiver(r: ReceiverProps, i: number): void {
   const at = `receivers[${i}]`;
-  if (!r || typeof r !== 'object') fail(C, at, 'must be a receiver with a name and a type', r, 'write e.g. { name: \'chat\', type: \'slack\', apiUrl: { name, key } }');
+  if (!r || typeof r !== 'object') fail(C, at, 'must be a receiver with a name and a type', r,
+    'write e.g. { name: \'chat\', type: \'slack\', apiUrl: { name, key } }');
   const types = Object.keys(RECEIVER_KEYS) as ReceiverType[];
-  if (!types.includes(r.type)) fail(C, `${at}.type`, `must be one of ${types.map((t) => `'${t}'`).join(', ')}`, r.type, `pick one of ${types.join(', ')}`);
+  if (!types.includes(r.type)) fail(C, `${at}.type`, `must be one of ${types.map((t) => `'${t}'`).join(', ')}`, r.type,
+    `pick one of ${types.join(', ')}`);
   if (typeof r.name !== 'string' || !RECEIVER_NAME.test(r.name)) {
-    fail(C, `${at}.name`, 'must be 1 to 63 letters, digits, \'-\' or \'_\', starting with a letter or digit', r.name, 'name it after its destination, e.g. \'pager\' or \'chat\'');
+    fail(C, `${at}.name`, 'must be 1 to 63 letters, digits, \'-\' or \'_\', starting with a letter or digit', r.name,
+      'name it after its destination, e.g. \'pager\' or \'chat\'');
   }
   if (r.name === NULL_RECEIVER) fail(C, `${at}.name`, `is the built-in receiver that drops alerts`, r.name, 'give the receiver another name');
   const allowed = ['name', 'type', 'sendResolved', ...RECEIVER_KEYS[r.type]];
   const unknown = Object.keys(r).find((k) => !allowed.includes(k));
   if (unknown !== undefined) {
-    fail(C, `${at}.${unknown}`, `is not a key of a ${r.type} receiver`, (r as unknown as Record<string, unknown>)[unknown], `use ${allowed.join(', ')}`);
+    fail(C, `${at}.${unknown}`, `is not a key of a ${r.type} receiver`, (r as unknown as Record<string, unknown>)[unknown],
+      `use ${allowed.join(', ')}`);
   }
-  if (r.sendResolved !== undefined && typeof r.sendResolved !== 'boolean') fail(C, `${at}.sendResolved`, 'must be true or false', r.sendResolved, 'write true or false');
+  if (r.sendResolved !== undefined && typeof r.sendResolved !== 'boolean') fail(C, `${at}.sendResolved`, 'must be true or false', r.sendResolved,
+    'write true or false');
   for (const prop of RECEIVER_SECRET_PROPS[r.type]) {
     const ref = (r as unknown as Record<string, SecretKeyRef | undefined>)[prop];
     // The one optional credential: e-mail without SMTP authentication.
@@ -179,7 +188,8 @@ function checkReceiver(r: ReceiverProps, i: number): void {
         fail(C, `${at}.${r.authPassword ? 'authUsername' : 'authPassword'}`, 'is required with the other of authUsername and authPassword',
           r.authPassword ? r.authUsername : r.authPassword, 'set both (SMTP authentication) or neither');
       }
-      if (r.requireTls !== undefined && typeof r.requireTls !== 'boolean') fail(C, `${at}.requireTls`, 'must be true or false', r.requireTls, 'write true or false');
+      if (r.requireTls !== undefined && typeof r.requireTls !== 'boolean') fail(C, `${at}.requireTls`, 'must be true or false', r.requireTls,
+        'write true or false');
       break;
     case 'opsgenie':
       if (r.apiUrl !== undefined) checkUrl(`${at}.apiUrl`, r.apiUrl, 'https://api.eu.opsgenie.com/');
@@ -189,7 +199,8 @@ function checkReceiver(r: ReceiverProps, i: number): void {
       break;
     case 'telegram':
       if (typeof r.chatId !== 'number' || !Number.isSafeInteger(r.chatId) || r.chatId === 0) {
-        fail(C, `${at}.chatId`, 'must be a Telegram chat id (a whole number, negative for groups)', r.chatId, 'ask the bot for the chat id, e.g. -1001234567890');
+        fail(C, `${at}.chatId`, 'must be a Telegram chat id (a whole number, negative for groups)', r.chatId,
+          'ask the bot for the chat id, e.g. -1001234567890');
       }
       break;
     case 'msteams':
@@ -237,11 +248,13 @@ export function resolveAlertmanagerSettings(props: AlertmanagerProps): Alertmana
   const { resources } = resolveResources(C, DEFAULT_ALERTMANAGER_RESOURCES, props.resources, 'the default');
 
   const receivers = props.receivers ?? [];
-  if (!Array.isArray(receivers)) fail(C, 'receivers', 'must be a list of receivers', receivers, 'write e.g. [{ name: \'chat\', type: \'slack\', apiUrl: { name, key } }]');
+  if (!Array.isArray(receivers)) fail(C, 'receivers', 'must be a list of receivers', receivers,
+    'write e.g. [{ name: \'chat\', type: \'slack\', apiUrl: { name, key } }]');
   receivers.forEach(checkReceiver);
   const names = receivers.map((r) => r.name);
   const twice = names.findIndex((n, i) => names.indexOf(n) !== i);
-  if (twice >= 0) fail(C, `receivers[${twice}].name`, `is already the name of receivers[${names.indexOf(names[twice])}]`, names[twice], 'give every receiver its own name');
+  if (twice >= 0) fail(C, `receivers[${twice}].name`, `is already the name of receivers[${names.indexOf(names[twice])}]`, names[twice],
+    'give every receiver its own name');
 
   const known = [NULL_RECEIVER, ...names];
   const receiver = (prop: string, value: string | undefined): string | undefined => {
@@ -258,7 +271,8 @@ export function resolveAlertmanagerSettings(props: AlertmanagerProps): Alertmana
   const groupBy = props.groupBy ?? ['alertname', 'namespace', 'pod'];
   if (!Array.isArray(groupBy) || groupBy.length === 0
     || !(groupBy.length === 1 && groupBy[0] === '...') && !groupBy.every((l) => typeof l === 'string' && LABEL_NAME.test(l))) {
-    fail(C, 'groupBy', 'must be a non-empty list of label names (or [\'...\'] to group by every label)', groupBy, 'write e.g. [\'alertname\', \'namespace\', \'pod\']');
+    fail(C, 'groupBy', 'must be a non-empty list of label names (or [\'...\'] to group by every label)', groupBy,
+      'write e.g. [\'alertname\', \'namespace\', \'pod\']');
   }
   const groupWait = props.groupWait ?? '30s';
   checkAlertmanagerDuration('groupWait', groupWait, true);
@@ -268,7 +282,8 @@ export function resolveAlertmanagerSettings(props: AlertmanagerProps): Alertmana
   const repeatSeconds = checkAlertmanagerDuration('repeatInterval', repeatInterval);
   // Alertmanager re-sends only at group_interval ticks: a shorter repeat interval has no effect.
   if (repeatSeconds < groupIntervalSeconds) {
-    fail(C, 'repeatInterval', `must not be shorter than groupInterval (${groupInterval})`, repeatInterval, 'raise repeatInterval or lower groupInterval');
+    fail(C, 'repeatInterval', `must not be shorter than groupInterval (${groupInterval})`, repeatInterval,
+      'raise repeatInterval or lower groupInterval');
   }
   const deadMansSwitchInterval = props.deadMansSwitchInterval ?? '5m';
   const switchSeconds = checkAlertmanagerDuration('deadMansSwitchInterval', deadMansSwitchInterval);

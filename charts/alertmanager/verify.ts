@@ -17,7 +17,9 @@ interface ApiAlert {
 
 /** The receivers the routes name, for the deploy's summary: `critical -> pager, warning -> chat, ...`. */
 export function describeRouting(routing: AlertmanagerRouting, receiverNames: readonly string[]): string {
-  if (receiverNames.length === 0) return 'no receiver configured: alerts are kept in Alertmanager and shown in Grafana (docs/alertmanager.md adds one)';
+  if (receiverNames.length === 0) {
+    return 'no receiver configured: alerts are kept in Alertmanager and shown in Grafana (docs/alertmanager.md adds one)';
+  }
   const routes: Array<[string, string | undefined]> = [
     ['critical', routing.criticalReceiver], ['warning', routing.warningReceiver], ['other', routing.defaultReceiver],
     ['Watchdog', routing.deadMansSwitchReceiver],
@@ -37,13 +39,18 @@ export function checkWatchdogReceived(apiAlerts: unknown, routing: AlertmanagerR
   if (!watchdog) {
     return {
       ok: false,
-      detail: `Alertmanager has no ${WATCHDOG_ALERT} alert from Prometheus: Prometheus does not find or reach it (see the runbook, AlertmanagerNotDiscovered); ${routes}`,
+      detail: `Alertmanager has no ${WATCHDOG_ALERT} alert from Prometheus: Prometheus does not find or reach it`
+        + ` (see the runbook, AlertmanagerNotDiscovered); ${routes}`,
     };
   }
   const to = (watchdog.receivers ?? []).map((r) => r?.name).filter((n): n is string => typeof n === 'string');
   if (!to.includes(routing.deadMansSwitchReceiver)) {
-    return { ok: false, detail: `${WATCHDOG_ALERT} arrived but is routed to ${to.join(', ') || 'no receiver'}, not ${routing.deadMansSwitchReceiver}; ${routes}` };
+    return { ok: false,
+      detail: `${WATCHDOG_ALERT} arrived but is routed to ${to.join(', ') || 'no receiver'}, not ${routing.deadMansSwitchReceiver}; ${routes}` };
   }
-  const where = routing.deadMansSwitchReceiver === NULL_RECEIVER ? 'kept in Alertmanager (no dead man\'s switch configured)' : `routed to ${routing.deadMansSwitchReceiver}`;
-  return { ok: true, detail: `${WATCHDOG_ALERT} received from Prometheus${watchdog.startsAt ? ` (firing since ${watchdog.startsAt})` : ''}, ${where}; ${routes}` };
+  const where = routing.deadMansSwitchReceiver === NULL_RECEIVER
+    ? 'kept in Alertmanager (no dead man\'s switch configured)'
+    : `routed to ${routing.deadMansSwitchReceiver}`;
+  return { ok: true,
+    detail: `${WATCHDOG_ALERT} received from Prometheus${watchdog.startsAt ? ` (firing since ${watchdog.startsAt})` : ''}, ${where}; ${routes}` };
 }

@@ -25,7 +25,8 @@ export function headlessServiceName(s: Pick<AlertmanagerSettings, 'name'>): stri
 
 /** Every replica's mesh address, `<pod>.<headless>.<ns>.svc.cluster.local:9094`: one `--cluster.peer` each. */
 export function peerAddresses(s: AlertmanagerSettings): string[] {
-  return Array.from({ length: s.replicas }, (_, i) => `${s.name}-${i}.${headlessServiceName(s)}.${s.namespace}.svc.cluster.local:${ALERTMANAGER_PORTS.mesh}`);
+  return Array.from({ length: s.replicas }, (_,
+    i) => `${s.name}-${i}.${headlessServiceName(s)}.${s.namespace}.svc.cluster.local:${ALERTMANAGER_PORTS.mesh}`);
 }
 
 /**

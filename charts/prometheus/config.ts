@@ -196,7 +196,8 @@ export function tempoScrapeJob(s: PrometheusSettings): ScrapeConfig {
  * container port of `portName`: one target per pod. Shared by the Tempo job, the Alertmanager job
  * and the Alertmanagers alerts go to.
  */
-function podTargets(podSelector: Readonly<Record<string, string>>, namespace: string, portName: string): Pick<ScrapeConfig, 'kubernetes_sd_configs' | 'relabel_configs'> {
+function podTargets(podSelector: Readonly<Record<string, string>>, namespace: string,
+  portName: string): Pick<ScrapeConfig, 'kubernetes_sd_configs' | 'relabel_configs'> {
   const selector = Object.entries(podSelector);
   return {
     kubernetes_sd_configs: [{

@@ -247,11 +247,13 @@ function resolveAlertmanagerTarget(target: AlertmanagerTarget, namespace: string
   for (const [key, value] of Object.entries(selector)) {
     if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key)
       || !/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(value)) {
-      fail(C, `alertmanagers.podSelector['${key}']`, 'must be a Kubernetes label key and value', value, 'pass the Alertmanager construct\'s pods.podSelector unchanged');
+      fail(C, `alertmanagers.podSelector['${key}']`, 'must be a Kubernetes label key and value', value,
+        'pass the Alertmanager construct\'s pods.podSelector unchanged');
     }
   }
   if (typeof target.portName !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(target.portName)) {
-    fail(C, 'alertmanagers.portName', 'must be a container port name', target.portName, 'pass the Alertmanager construct\'s pods.portName (\'http\')');
+    fail(C, 'alertmanagers.portName', 'must be a container port name', target.portName,
+      'pass the Alertmanager construct\'s pods.portName (\'http\')');
   }
   checkInteger(C, 'alertmanagers.replicas', target.replicas, 1);
   return { ...target, namespace: checkDnsLabel(C, 'alertmanagers.namespace', target.namespace ?? namespace, 63, 'tempo') };

@@ -46,7 +46,8 @@ describe('Alertmanager', () => {
   });
 
   test('the config hash changes when the config does', () => {
-    const hash = (props: AlertmanagerProps) => find(synth(props).objects, 'StatefulSet', 'alertmanager').spec.template.metadata.annotations['checksum/config'];
+    const hash = (props: AlertmanagerProps) => find(synth(props).objects, 'StatefulSet',
+      'alertmanager').spec.template.metadata.annotations['checksum/config'];
     expect(hash({})).toMatch(/^[0-9a-f]{64}$/);
     expect(hash({ groupWait: '10s' })).not.toBe(hash({}));
     expect(hash({})).toBe(hash({}));
@@ -55,7 +56,8 @@ describe('Alertmanager', () => {
   test('three replicas gossip: every replica a peer through the headless Service, the pod IP advertised, TCP and UDP 9094', () => {
     const { objects, chart } = synth({ replicas: 3 });
     const c = container(objects);
-    const peers = ['alertmanager-0', 'alertmanager-1', 'alertmanager-2'].map((p) => `--cluster.peer=${p}.alertmanager-headless.tempo.svc.cluster.local:9094`);
+    const peers = ['alertmanager-0', 'alertmanager-1',
+      'alertmanager-2'].map((p) => `--cluster.peer=${p}.alertmanager-headless.tempo.svc.cluster.local:9094`);
     expect(c.args).toEqual(expect.arrayContaining([
       '--cluster.listen-address=0.0.0.0:9094', '--cluster.advertise-address=[$(POD_IP)]:9094', ...peers, '--cluster.label=tempo/alertmanager',
     ]));
@@ -81,13 +83,15 @@ describe('Alertmanager', () => {
     expect(policy.spec.podSelector.matchLabels).toEqual(chart.alertmanager.podSelector);
     expect(policy.spec.ingress).toEqual([
       { ports: [{ port: 'http', protocol: 'TCP' }], from: [{ podSelector: { matchLabels: grafana.podSelector } }] },
-      { ports: [{ port: 9094, protocol: 'TCP' }, { port: 9094, protocol: 'UDP' }], from: [{ podSelector: { matchLabels: chart.alertmanager.podSelector } }] },
+      { ports: [{ port: 9094, protocol: 'TCP' }, { port: 9094, protocol: 'UDP' }],
+        from: [{ podSelector: { matchLabels: chart.alertmanager.podSelector } }] },
     ]);
     expect(synth({ networkPolicy: false }).objects.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
   });
 
   test('each receiver Secret is mounted read-only with only the keys it is read for, where the *_file fields point', () => {
-    const { objects, chart } = synth({ receivers: [slack, { name: 'pager', type: 'pagerduty', routingKey: { name: 'pagerduty', key: 'routing-key' } }] });
+    const { objects, chart } = synth({ receivers: [slack, { name: 'pager', type: 'pagerduty', routingKey: { name: 'pagerduty',
+      key: 'routing-key' } }] });
     const pod = find(objects, 'StatefulSet', 'alertmanager').spec.template.spec;
     const secretVolumes = pod.volumes.filter((v: any) => v.secret);
     expect(secretVolumes.map((v: any) => v.secret)).toEqual([
@@ -101,7 +105,8 @@ describe('Alertmanager', () => {
       expect(mounts[v.name].readOnly).toBe(true);
       expect(files[i]).toBe(`${mounts[v.name].mountPath}/${v.secret.items[0].path}`);
     });
-    expect(chart.alertmanager.receiverSecrets.map((s) => [s.name, s.keys.map((k) => k.key)])).toEqual([['alertmanager-receivers', ['slack-url']], ['pagerduty', ['routing-key']]]);
+    expect(chart.alertmanager.receiverSecrets.map((s) => [s.name, s.keys.map((k) => k.key)])).toEqual([['alertmanager-receivers', ['slack-url']],
+      ['pagerduty', ['routing-key']]]);
     expect(chart.alertmanager.receiverNames).toEqual(['chat', 'pager']);
     // No Secret object is synthesized, and no credential is written anywhere.
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);

@@ -95,7 +95,8 @@ describe('alertmanager.yml', () => {
   test('non-secret fields are written as they are', () => {
     const byName = Object.fromEntries(configOf(ROUTED).receivers.map((r) => [r.name, r]));
     expect(byName.chat.slack_configs![0]).toMatchObject({ channel: '#tempo-alerts', username: 'alertmanager' });
-    expect(byName.mail.email_configs![0]).toMatchObject({ to: 'oncall@example.com, sre@example.com', smarthost: 'smtp.example.com:587', require_tls: true });
+    expect(byName.mail.email_configs![0]).toMatchObject({ to: 'oncall@example.com, sre@example.com', smarthost: 'smtp.example.com:587',
+      require_tls: true });
     expect(byName.telegram.telegram_configs![0].chat_id).toBe(-1001234567890);
     expect(byName.discord.discord_configs![0].send_resolved).toBe(false);
   });
@@ -103,8 +104,10 @@ describe('alertmanager.yml', () => {
   test('the receivers\' Secrets are listed once each, with every key and what it is for', () => {
     const { secrets } = resolveAlertmanagerSettings(ROUTED);
     expect(secrets.map((s) => s.name)).toEqual(['alertmanager-receivers', 'smtp']);
-    expect(secrets[0].keys.map((k) => k.key)).toEqual(['discord-url', 'opsgenie-key', 'pagerduty-routing-key', 'slack-url', 'teams-url', 'telegram-token', 'webhook-url']);
-    expect(secrets[1].keys).toEqual([{ key: 'password', purpose: "email receiver 'mail' (authPassword)", file: '/etc/alertmanager/secrets/smtp/password' }]);
+    expect(secrets[0].keys.map((k) => k.key)).toEqual(['discord-url', 'opsgenie-key', 'pagerduty-routing-key', 'slack-url', 'teams-url',
+      'telegram-token', 'webhook-url']);
+    expect(secrets[1].keys).toEqual([{ key: 'password', purpose: "email receiver 'mail' (authPassword)",
+      file: '/etc/alertmanager/secrets/smtp/password' }]);
   });
 
   itWith(AMTOOL)('amtool 0.28.1 accepts the config with no receiver', () => {
@@ -121,7 +124,8 @@ describe('alertmanager.yml', () => {
 
   itWith(AMTOOL)('amtool really checks: a receiver with its credential in two forms is refused', () => {
     const config = configOf(ROUTED) as any;
-    const broken = { ...config, receivers: [...config.receivers, { name: 'both', slack_configs: [{ api_url: 'https://hooks.slack.com/x', api_url_file: '/x' }] }] };
+    const broken = { ...config, receivers: [...config.receivers, { name: 'both', slack_configs: [{ api_url: 'https://hooks.slack.com/x',
+      api_url_file: '/x' }] }] };
     const r = checkAlertmanagerConfig(toYaml(broken));
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/at most one of api_url & api_url_file must be configured/);
@@ -159,8 +163,10 @@ describe('Alertmanager settings: bad input is a ConfigError naming the prop', ()
       "alertmanager: 'warningReceiver' names no receiver, got 'chat'; add a receiver named 'chat' to receivers (none is configured)"],
     ['two receivers of one name', { receivers: [EVERY_RECEIVER[1], { ...EVERY_RECEIVER[2], name: 'chat' }] },
       "alertmanager: 'receivers[1].name' is already the name of receivers[0], got 'chat'"],
-    ['a receiver named null', { receivers: [{ ...EVERY_RECEIVER[1], name: 'null' }] }, "alertmanager: 'receivers[0].name' is the built-in receiver that drops alerts"],
-    ['a receiver name with a space', { receivers: [{ ...EVERY_RECEIVER[1], name: 'on call' }] }, "alertmanager: 'receivers[0].name' must be 1 to 63 letters"],
+    ['a receiver named null', { receivers: [{ ...EVERY_RECEIVER[1], name: 'null' }] },
+      "alertmanager: 'receivers[0].name' is the built-in receiver that drops alerts"],
+    ['a receiver name with a space', { receivers: [{ ...EVERY_RECEIVER[1], name: 'on call' }] },
+      "alertmanager: 'receivers[0].name' must be 1 to 63 letters"],
     ['a Secret name Kubernetes refuses', { receivers: [{ ...EVERY_RECEIVER[1], apiUrl: { name: 'Slack_Secret', key: 'url' } } as ReceiverProps] },
       "alertmanager: 'receivers[0].apiUrl.name' must be the name of a Secret"],
     ['a Secret key with a slash', { receivers: [{ ...EVERY_RECEIVER[1], apiUrl: { name: 'slack', key: 'a/b' } } as ReceiverProps] },
@@ -169,14 +175,20 @@ describe('Alertmanager settings: bad input is a ConfigError naming the prop', ()
       "alertmanager: 'receivers[0].apiUrl' must name a Secret and a key, got '<redacted>'"],
     ['a key of another receiver type', { receivers: [{ ...EVERY_RECEIVER[1], routingKey: secret('k') } as any] },
       "alertmanager: 'receivers[0].routingKey' is not a key of a slack receiver"],
-    ['a missing credential', { receivers: [{ name: 'pager', type: 'pagerduty' } as any] }, "alertmanager: 'receivers[0].routingKey' must name a Secret and a key"],
+    ['a missing credential', { receivers: [{ name: 'pager', type: 'pagerduty' } as any] },
+      "alertmanager: 'receivers[0].routingKey' must name a Secret and a key"],
     ['an e-mail password without a user', { receivers: [{ ...EVERY_RECEIVER[3], authUsername: undefined } as ReceiverProps] },
       "alertmanager: 'receivers[0].authUsername' is required with the other of authUsername and authPassword"],
-    ['an e-mail address without @', { receivers: [{ ...EVERY_RECEIVER[3], to: 'oncall' } as ReceiverProps] }, "alertmanager: 'receivers[0].to' must be e-mail addresses"],
-    ['an SMTP host without a port', { receivers: [{ ...EVERY_RECEIVER[3], smarthost: 'smtp.example.com' } as ReceiverProps] }, "alertmanager: 'receivers[0].smarthost' must be host:port"],
-    ['a Telegram chat id as text', { receivers: [{ ...EVERY_RECEIVER[6], chatId: '@oncall' } as any] }, "alertmanager: 'receivers[0].chatId' must be a Telegram chat id"],
-    ['an Opsgenie priority out of range', { receivers: [{ ...EVERY_RECEIVER[5], priority: 'P0' } as any] }, "alertmanager: 'receivers[0].priority' must be one of P1"],
-    ['a Slack channel over two lines', { receivers: [{ ...EVERY_RECEIVER[1], channel: '#a\n#b' } as ReceiverProps] }, "alertmanager: 'receivers[0].channel' must be one line"],
+    ['an e-mail address without @', { receivers: [{ ...EVERY_RECEIVER[3], to: 'oncall' } as ReceiverProps] },
+      "alertmanager: 'receivers[0].to' must be e-mail addresses"],
+    ['an SMTP host without a port', { receivers: [{ ...EVERY_RECEIVER[3], smarthost: 'smtp.example.com' } as ReceiverProps] },
+      "alertmanager: 'receivers[0].smarthost' must be host:port"],
+    ['a Telegram chat id as text', { receivers: [{ ...EVERY_RECEIVER[6], chatId: '@oncall' } as any] },
+      "alertmanager: 'receivers[0].chatId' must be a Telegram chat id"],
+    ['an Opsgenie priority out of range', { receivers: [{ ...EVERY_RECEIVER[5], priority: 'P0' } as any] },
+      "alertmanager: 'receivers[0].priority' must be one of P1"],
+    ['a Slack channel over two lines', { receivers: [{ ...EVERY_RECEIVER[1], channel: '#a\n#b' } as ReceiverProps] },
+      "alertmanager: 'receivers[0].channel' must be one line"],
     ['a group wait in days and hours the wrong way round', { groupWait: '1h1d' }, "alertmanager: 'groupWait' must be a duration such as '30s'"],
     ['a zero group interval', { groupInterval: '0s' }, "alertmanager: 'groupInterval' must be a positive duration"],
     ['a repeat interval shorter than the group interval', { groupInterval: '10m', repeatInterval: '5m' },

@@ -52,13 +52,15 @@ describe('the HA mesh, live on loopback', () => {
         const text = await (await fetch(`${am.url}/metrics`)).text();
         return Number(/^alertmanager_cluster_members (\d+)$/m.exec(text)?.[1]);
       };
-      await until('both replicas to see two members', 15_000, async () => ((await members(replicas[0])) === 2 && (await members(replicas[1])) === 2 ? true : undefined));
+      await until('both replicas to see two members', 15_000,
+        async () => ((await members(replicas[0])) === 2 && (await members(replicas[1])) === 2 ? true : undefined));
 
       const silence = {
         matchers: [{ name: 'alertname', value: 'TempoDown', isRegex: false, isEqual: true }],
         startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), createdBy: 'test', comment: 'mesh test',
       };
-      const created = await fetch(`${replicas[0].url}/api/v2/silences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(silence) });
+      const created = await fetch(`${replicas[0].url}/api/v2/silences`, { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(silence) });
       expect(created.status).toBe(200);
       const { silenceID } = await created.json() as { silenceID: string };
       const onOther = await until('the silence on the other replica', 10_000, async () => {

@@ -26,7 +26,8 @@ describe('the stack with an Alertmanager', () => {
     expect(target.kubernetes_sd_configs).toEqual([expect.objectContaining({ role: 'pod', namespaces: { names: ['tempo'] } })]);
     const [keepPods, keepPort] = target.relabel_configs;
     const wanted = Object.fromEntries(keepPods.source_labels.map((l: string, i: number) => [l, keepPods.regex.split(';')[i]]));
-    expect(wanted).toEqual({ __meta_kubernetes_pod_label_app_kubernetes_io_name: amPods['app.kubernetes.io/name'], __meta_kubernetes_pod_label_app_kubernetes_io_instance: amPods['app.kubernetes.io/instance'] });
+    expect(wanted).toEqual({ __meta_kubernetes_pod_label_app_kubernetes_io_name: amPods['app.kubernetes.io/name'],
+      __meta_kubernetes_pod_label_app_kubernetes_io_instance: amPods['app.kubernetes.io/instance'] });
     const ports = find(objects, 'StatefulSet', 'alertmanager').spec.template.spec.containers[0].ports.map((p: any) => p.name);
     expect(ports).toContain(keepPort.regex);
   });
@@ -62,7 +63,8 @@ describe('the stack with an Alertmanager', () => {
 
   test('the receivers\' Secrets are on the stack for the deploy to check', () => {
     const withReceiver = new TempoStack(new App(), 'x', {
-      namespace: 'tempo', alertmanager: { receivers: [{ name: 'pager', type: 'pagerduty', routingKey: { name: 'pagerduty', key: 'routing-key' } }], criticalReceiver: 'pager' },
+      namespace: 'tempo', alertmanager: { receivers: [{ name: 'pager', type: 'pagerduty', routingKey: { name: 'pagerduty', key: 'routing-key' } }],
+        criticalReceiver: 'pager' },
     });
     expect(withReceiver.receiverSecrets.map((s) => [s.name, s.keys.map((k) => k.key)])).toEqual([['pagerduty', ['routing-key']]]);
     expect(stack.receiverSecrets).toEqual([]);
@@ -79,7 +81,8 @@ describe('the stack with an Alertmanager', () => {
   test.each([
     ['without the stack\'s Prometheus', { namespace: 'x', prometheus: false as const, grafana: false as const, alertmanager: {} },
       "stack: 'alertmanager' needs the stack's own Prometheus to send it alerts, got false; remove prometheus: false, or remove alertmanager"],
-    ['with the Prometheus Operator', { namespace: 'x', prometheus: false as const, prometheusOperator: { release: 'kps' }, grafana: false as const, alertmanager: {} },
+    ['with the Prometheus Operator', { namespace: 'x', prometheus: false as const, prometheusOperator: { release: 'kps' }, grafana: false as const,
+      alertmanager: {} },
       "stack: 'alertmanager' needs the stack's own Prometheus to send it alerts, got 'prometheusOperator'; the Prometheus Operator's stack ships its own Alertmanager"],
   ])('is refused %s', (_what, props, message) => {
     expect(() => new TempoStack(new App(), 'x', props)).toThrow(message);
@@ -87,7 +90,8 @@ describe('the stack with an Alertmanager', () => {
 });
 
 describe.each(ENVIRONMENTS.filter((e) => e.alertmanager).map((e) => [e.name, e] as const))('environment %s', (_name, env) => {
-  const objects = [...renderEnvironment(buildEnvironment(env))].filter(([f]) => f.endsWith('.k8s.yaml')).flatMap(([, t]) => yaml.loadAll(t) as K8sObject[]);
+  const objects = [...renderEnvironment(buildEnvironment(env))].filter(([f]) => f.endsWith('.k8s.yaml')).flatMap(([,
+    t]) => yaml.loadAll(t) as K8sObject[]);
   itWith(AMTOOL)('amtool 0.28.1 accepts its alertmanager.yml', () => {
     const r = checkAlertmanagerConfig(find(objects, 'ConfigMap', 'alertmanager-config').data['alertmanager.yml']);
     expect([r.status, r.output]).toEqual([0, expect.stringContaining('SUCCESS')]);

@@ -4,10 +4,12 @@ import { checkWatchdogReceived, describeRouting, resolveAlertmanagerSettings } f
 
 const bare = resolveAlertmanagerSettings({}).routing;
 const routed = resolveAlertmanagerSettings({
-  receivers: [{ name: 'pager', type: 'pagerduty', routingKey: { name: 'r', key: 'k' } }, { name: 'beat', type: 'webhook', url: { name: 'r', key: 'u' } }],
+  receivers: [{ name: 'pager', type: 'pagerduty', routingKey: { name: 'r', key: 'k' } }, { name: 'beat', type: 'webhook', url: { name: 'r',
+    key: 'u' } }],
   criticalReceiver: 'pager', deadMansSwitchReceiver: 'beat',
 }).routing;
-const watchdog = (receiver: string) => ({ labels: { alertname: 'Watchdog', severity: 'none' }, startsAt: '2026-12-04T21:00:00Z', receivers: [{ name: receiver }], status: { state: 'active' } });
+const watchdog = (receiver: string) => ({ labels: { alertname: 'Watchdog', severity: 'none' }, startsAt: '2026-12-04T21:00:00Z',
+  receivers: [{ name: receiver }], status: { state: 'active' } });
 
 describe('the Watchdog check', () => {
   test('passes when the Watchdog is there and routed to the dead man\'s switch, naming the receivers', () => {
@@ -24,16 +26,19 @@ describe('the Watchdog check', () => {
   });
 
   test('fails when Prometheus has sent no Watchdog, pointing at the runbook', () => {
-    const r = checkWatchdogReceived([{ labels: { alertname: 'TempoDown' }, receivers: [{ name: 'pager' }], status: { state: 'active' } }], routed, ['pager', 'beat']);
+    const r = checkWatchdogReceived([{ labels: { alertname: 'TempoDown' }, receivers: [{ name: 'pager' }], status: { state: 'active' } }], routed,
+      ['pager', 'beat']);
     expect(r).toEqual({ ok: false, detail: expect.stringContaining('Alertmanager has no Watchdog alert from Prometheus') });
   });
 
   test('fails when the Watchdog is routed elsewhere, or the answer is no list', () => {
-    expect(checkWatchdogReceived([watchdog('pager')], routed, ['pager', 'beat']).detail).toMatch(/^Watchdog arrived but is routed to pager, not beat;/);
+    const elsewhere = checkWatchdogReceived([watchdog('pager')], routed, ['pager', 'beat']);
+    expect(elsewhere.detail).toMatch(/^Watchdog arrived but is routed to pager, not beat;/);
     expect(checkWatchdogReceived({ error: 'x' }, routed, []).ok).toBe(false);
   });
 
   test('the routing summary names every route', () => {
-    expect(describeRouting(routed, ['pager', 'beat'])).toBe('receivers pager, beat; critical -> pager, warning -> null, other -> null, Watchdog -> beat');
+    expect(describeRouting(routed, ['pager',
+      'beat'])).toBe('receivers pager, beat; critical -> pager, warning -> null, other -> null, Watchdog -> beat');
   });
 });

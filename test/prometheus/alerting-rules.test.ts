@@ -18,7 +18,8 @@ const amTarget = (n: number) => ({
 });
 const amPod = (n: number) => ({ [TARGET_LABELS.namespace]: 'tempo', [TARGET_LABELS.pod]: `alertmanager-${n}` });
 const prom = { [TARGET_LABELS.job]: SCRAPE_JOBS.prometheus, instance: 'prometheus-0' };
-const am = (n: number, metric: string, values: string, labels: Record<string, string> = {}) => ({ metric, labels: { ...amTarget(n), ...labels }, values });
+const am = (n: number, metric: string, values: string, labels: Record<string, string> = {}) => ({ metric, labels: { ...amTarget(n), ...labels },
+  values });
 
 /** Built with the options above: counter windows 5m, two Alertmanager replicas. */
 const SCENARIOS: Scenario[] = [
@@ -79,13 +80,15 @@ describe('the Watchdog and the Alertmanager alerts', () => {
 
   test('the mesh alert exists only with more than one replica and expects that many members', () => {
     expect(names(tempoRuleGroups({ ...base, alertmanager: { replicas: 1 } }))).not.toContain('AlertmanagerClusterMembersMissing');
-    expect(alertsOf(tempoRuleGroups({ ...base, alertmanager: { replicas: 3 } })).find((a) => a.alert === 'AlertmanagerClusterMembersMissing')!.expr).toMatch(/ < 3$/);
+    expect(alertsOf(tempoRuleGroups({ ...base,
+      alertmanager: { replicas: 3 } })).find((a) => a.alert === 'AlertmanagerClusterMembersMissing')!.expr).toMatch(/ < 3$/);
   });
 
   test('Alertmanager\'s own alerts select the Alertmanager job, the path from Prometheus the Prometheus job', () => {
     const group = groups.find((g) => g.name === RULE_GROUP_NAMES.alertmanager)!;
     for (const r of group.rules as AlertingRule[]) {
-      const job = r.alert.startsWith('AlertmanagerNotDiscovered') || r.alert === 'AlertmanagerSendsFailing' ? SCRAPE_JOBS.prometheus : SCRAPE_JOBS.alertmanager;
+      const fromPrometheus = ['AlertmanagerNotDiscovered', 'AlertmanagerSendsFailing'].includes(r.alert);
+      const job = fromPrometheus ? SCRAPE_JOBS.prometheus : SCRAPE_JOBS.alertmanager;
       expect({ alert: r.alert, selects: r.expr.includes(`{${TARGET_LABELS.job}="${job}"}`) }).toEqual({ alert: r.alert, selects: true });
     }
   });
@@ -105,7 +108,8 @@ describe('the Watchdog and the Alertmanager alerts', () => {
     expect([r.status, r.output]).toEqual([0, expect.stringContaining(`SUCCESS: ${groups.flatMap((g) => g.rules).length} rules found`)]);
   });
 
-  itWith(PROMTOOL)('`promtool test rules`: each fires with its labels and annotations, and stays silent before its `for` and on healthy series', async () => {
+  itWith(PROMTOOL)('`promtool test rules`: each fires with its labels and annotations, and stays silent before its `for` and on healthy series',
+    async () => {
     const tests = promtoolTestFiles(groups, ['alerting-rules.yml'], SCENARIOS);
     const r = await testRules(tests, { 'alerting-rules.yml': renderRuleFile(groups) });
     expect([r.status, r.output]).toEqual([0, expect.stringContaining('SUCCESS')]);

@@ -97,7 +97,8 @@ export function checkAlertmanagerConfig(configYaml: string): AmtoolResult {
 
 /** The receivers amtool's `config routes test` resolves for a label set (`alertname=TempoDown severity=critical`). */
 export function routedReceivers(configYaml: string, labels: Record<string, string>): string[] {
-  const r = amtool(configYaml, (config) => ['config', 'routes', 'test', `--config.file=${config}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
+  const r = amtool(configYaml, (config) => ['config', 'routes', 'test', `--config.file=${config}`, ...Object.entries(labels).map(([k,
+    v]) => `${k}=${v}`)]);
   if (r.status !== 0) throw new Error(`amtool config routes test failed (${r.status}):\n${r.output}`);
   return r.stdout.trim().split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
@@ -151,7 +152,9 @@ export async function startAlertmanager(configYaml: string, fileContents: Record
       await Promise.race([new Promise((r) => setTimeout(r, 100)), exited]);
     }
     // The Debian build loads its config before its templates: a missing template shows only in the log.
-    if (/failed to parse templates|one or more config change subscribers failed/.test(output)) throw new Error(`alertmanager did not apply its config:\n${output}`);
+    if (/failed to parse templates|one or more config change subscribers failed/.test(output)) {
+      throw new Error(`alertmanager did not apply its config:\n${output}`);
+    }
   } catch (error) {
     await stop();
     throw error;

@@ -15,7 +15,8 @@ export function watchdogAlert(o: ResolvedTempoRulesOptions): AlertingRule {
     alert: 'Watchdog', severity: 'none',
     expr: 'vector(1)',
     summary: 'Always firing: the alerting pipeline works.',
-    description: 'This alert fires all the time, so that Alertmanager\'s dead man\'s switch receiver can page when it stops arriving: then Prometheus, Alertmanager or the path between them is down.',
+    description: 'This alert fires all the time, so that Alertmanager\'s dead man\'s switch receiver can page when it stops arriving: then Prometheus,'
+      + ' Alertmanager or the path between them is down.',
   });
 }
 
@@ -40,14 +41,16 @@ export function alertmanagerAlerts(o: ResolvedTempoRulesOptions, replicas: numbe
       alert: 'AlertmanagerConfigReloadFailing', severity: 'critical',
       expr: `max by (${NS}, ${POD}) (${a('alertmanager_config_last_reload_successful')}) == 0`,
       summary: 'Alertmanager could not load its configuration.',
-      description: `Alertmanager ${where} failed to load alertmanager.yml or its templates; it keeps routing with the last configuration it loaded, or with none.`,
+      description: `Alertmanager ${where} failed to load alertmanager.yml or its templates;`
+        + ` it keeps routing with the last configuration it loaded, or with none.`,
     }),
     alert(o, {
       alert: 'AlertmanagerNotificationsFailing', severity: 'warning',
       expr: `sum by (${NS}, ${POD}, integration) (rate(${a('alertmanager_notifications_failed_total')}[${w}]))`
         + ` / sum by (${NS}, ${POD}, integration) (rate(${a('alertmanager_notifications_total')}[${w}])) > 0.01`,
       summary: 'Alertmanager fails to deliver notifications.',
-      description: `Alertmanager ${where} fails {{ $value | humanizePercentage }} of its notifications through ${label('integration')}; the people on call do not hear of those alerts.`,
+      description: `Alertmanager ${where} fails {{ $value | humanizePercentage }} of its notifications through ${label('integration')};`
+        + ` the people on call do not hear of those alerts.`,
     }),
     alert(o, {
       alert: 'AlertmanagerNotDiscovered', severity: 'warning',
@@ -68,7 +71,8 @@ export function alertmanagerAlerts(o: ResolvedTempoRulesOptions, replicas: numbe
       alert: 'AlertmanagerClusterMembersMissing', severity: 'warning',
       expr: `min by (${NS}, ${POD}) (${a('alertmanager_cluster_members')}) < ${replicas}`,
       summary: 'An Alertmanager replica does not see all its peers.',
-      description: `Alertmanager ${where} sees {{ $value }} of ${replicas} members in its mesh; silences and the notification log are not shared with the others, so notifications may be sent twice.`,
+      description: `Alertmanager ${where} sees {{ $value }} of ${replicas} members in its mesh;`
+        + ` silences and the notification log are not shared with the others, so notifications may be sent twice.`,
     }));
   }
   return rules;
