@@ -95,9 +95,10 @@ describe('Prometheus -> Alertmanager -> webhook, live on loopback', () => {
         const ruleFiles = { 'tempo.rules.yaml': renderRuleFile(rules), 'twins.rules.yaml': toYaml(TWINS) };
         // Re-send every second: the first sends happen before Prometheus has discovered Alertmanager (5 s).
         await withPrometheus(promConfig, ruleFiles, async (p) => {
-          await until('Prometheus to find Alertmanager', 15_000, async () => {
-            const body = await (await fetch(`${p.url}/api/v1/alertmanagers`)).json() as { data: { activeAlertmanagers: unknown[] } };
-            return body.data.activeAlertmanagers.length > 0 ? true : undefined;
+          // The target is up once, then goes down; alerts that fire before Prometheus has found Alertmanager are re-sent.
+          await until('a successful scrape of the Tempo target', 15_000, async () => {
+            const body = await (await fetch(`${p.url}/api/v1/query?query=up%7Bjob%3D%22tempo%22%7D%3D%3D1`)).json() as { data: { result: unknown[] } };
+            return body.data.result.length > 0 ? true : undefined;
           });
           await close(tempo.server);
 
