@@ -251,7 +251,8 @@ function resolveAlertmanagerTarget(target: AlertmanagerTarget, namespace: string
         'pass the Alertmanager construct\'s pods.podSelector unchanged');
     }
   }
-  if (typeof target.portName !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(target.portName)) {
+  // An IANA_SVC_NAME, as Kubernetes checks container port names: it needs a letter.
+  if (typeof target.portName !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(target.portName) || !/[a-z]/.test(target.portName)) {
     fail(C, 'alertmanagers.portName', 'must be a container port name', target.portName,
       'pass the Alertmanager construct\'s pods.portName (\'http\')');
   }
