@@ -11,14 +11,17 @@ import { GeneratedSecret } from './shared/secrets';
 import { checkQuantity, ConfigError, configError, fail } from './shared/validate';
 import { Tempo, TempoChart, TempoProps, tempoPodSelector } from './tempo';
 
-/** Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo. */
-export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries'>;
+/**
+ * Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo, the
+ * Alertmanager pods from the stack's Alertmanager.
+ */
+export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries' | 'alertmanagers'>;
 
 /** Prometheus Operator settings the stack takes; the Tempo target and the metrics-generator come from Tempo. */
 export type StackPrometheusOperatorProps = Omit<PrometheusOperatorProps, 'tempo' | 'namespace' | 'metricsGenerator'>;
 
-/** Grafana settings the stack takes; the links to Tempo and Prometheus come from those components. */
-export interface StackGrafanaProps extends Omit<GrafanaProps, 'tempo' | 'prometheus' | 'namespace'> {
+/** Grafana settings the stack takes; the links to Tempo, Prometheus and Alertmanager come from those components. */
+export interface StackGrafanaProps extends Omit<GrafanaProps, 'tempo' | 'prometheus' | 'alertmanager' | 'namespace'> {
   /**
    * The Prometheus Grafana queries, when the stack deploys none of its own (with
    * `prometheusOperator`, the operator's Prometheus), e.g.
