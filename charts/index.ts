@@ -9,6 +9,7 @@ export * from './tempo';
 export * from './prometheus';
 export * from './grafana';
 export * from './alertmanager';
+export * from './gateway';
 export * from './stack';
 export * from './config';
 export * from './argocd/applications';

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { AlertmanagerChart, AlertmanagerProps, ReceiverSecret } from './alertmanager';
+import { AlertmanagerChart, AlertmanagerProps } from './alertmanager';
+import { GatewayChart, GatewayProps, gatewayPodSelector, TEMPO_GRPC_MAX_RECV_BYTES } from './gateway';
 import { GrafanaChart, GrafanaProps, grafanaPodSelector } from './grafana';
 import { MinioChart, MinioProps } from './minio';
 import {
@@ -7,7 +8,7 @@ import {
 } from './prometheus';
 import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
-import { GeneratedSecret } from './shared/secrets';
+import { GeneratedSecret, ProvidedSecret } from './shared/secrets';
 import { checkQuantity, ConfigError, configError, fail } from './shared/validate';
 import { Tempo, TempoChart, TempoProps, tempoPodSelector } from './tempo';
 
@@ -33,6 +34,12 @@ export interface StackGrafanaProps extends Omit<GrafanaProps, 'tempo' | 'prometh
 
 /** Alertmanager settings the stack takes; who may reach it comes from the stack (its Prometheus and Grafana). */
 export type StackAlertmanagerProps = Omit<AlertmanagerProps, 'namespace' | 'clients'>;
+
+/**
+ * OTLP gateway settings the stack takes; where it sends traces, the largest request Tempo admits
+ * and the known tenants come from Tempo.
+ */
+export type StackGatewayProps = Omit<GatewayProps, 'tempo' | 'namespace' | 'knownTenants'>;
 
 /** Props of a TempoStack. */
 export interface TempoStackProps {
@@ -80,6 +87,13 @@ export interface TempoStackProps {
    * @default - none: alerts are evaluated in Prometheus and sent nowhere
    */
   readonly alertmanager?: StackAlertmanagerProps;
+  /**
+   * The authenticating OTLP gateway (nginx) in front of Tempo: senders outside the cluster reach
+   * Tempo only through it, and Tempo's NetworkPolicy admits OTLP from the gateway and from
+   * `tempo.otlpFromNamespaces` only when that is set.
+   * @default - no gateway
+   */
+  readonly gateway?: StackGatewayProps;
 }
 
 /**
@@ -98,6 +112,8 @@ export class TempoStack extends Construct {
   public readonly namespace: string;
   /** The Secrets the stack references that the deploy script may create (listed in `secrets.txt`). */
   public readonly generatedSecrets: readonly GeneratedSecret[];
+  /** The Secrets the stack references that the user (or cert-manager) creates: the deploy script cannot generate them. */
+  public readonly providedSecrets: readonly ProvidedSecret[];
   public readonly namespaceChart: NamespaceChart;
   public readonly minioChart?: MinioChart;
   public readonly tempoChart: TempoChart;
@@ -105,11 +121,7 @@ export class TempoStack extends Construct {
   public readonly prometheusOperatorChart?: PrometheusOperatorChart;
   public readonly grafanaChart?: GrafanaChart;
   public readonly alertmanagerChart?: AlertmanagerChart;
-  /**
-   * The Secrets Alertmanager's receivers read, which only the user can create (each key is read as a
-   * file): the deploy must find them, never generate them.
-   */
-  public readonly receiverSecrets: readonly ReceiverSecret[];
+  public readonly gatewayChart?: GatewayChart;
 
   constructor(scope: Construct, id: string, props: TempoStackProps) {
     super(scope, id);
@@ -160,10 +172,13 @@ export class TempoStack extends Construct {
       // operator labels its pods app.kubernetes.io/name=prometheus.
       ...(props.prometheusOperator ? [{ podSelector: { 'app.kubernetes.io/name': 'prometheus' }, namespaces: 'all' as const }] : []),
     ];
+    const gatewayPeers: NetworkPeer[] = props.gateway ? [{ podSelector: gatewayPodSelector(props.gateway.name) }] : [];
     tempo = {
       ...tempo,
       metricsRemoteWriteUrl: tempo.metricsRemoteWriteUrl ?? ownPrometheus?.remoteWriteUrl,
-      apiClients: [...(tempo.apiClients ?? []), ...grafanaPeers, ...prometheusPeers],
+      // The gateway also proxies the query API when asked to.
+      apiClients: [...(tempo.apiClients ?? []), ...grafanaPeers, ...prometheusPeers, ...(props.gateway?.exposeQuery ? gatewayPeers : [])],
+      ...(props.gateway ? { otlpClients: [...(tempo.otlpClients ?? []), ...gatewayPeers] } : {}),
     };
 
     this.tempoChart = new TempoChart(this, 'tempo', { namespace, labels, tempo });
@@ -241,10 +256,32 @@ export class TempoStack extends Construct {
       this.grafanaChart.addDependency(this.prometheusChart ?? this.prometheusOperatorChart ?? this.tempoChart);
     }
 
-    // Last in the file order: nothing waits for it, and the other components' files keep their names.
-    this.alertmanagerChart?.addDependency(this.grafanaChart ?? this.prometheusChart ?? this.tempoChart);
-    this.receiverSecrets = am?.receiverSecrets ?? [];
+    if (props.gateway) {
+      this.gatewayChart = new GatewayChart(this, 'gateway', {
+        namespace,
+        labels,
+        gateway: {
+          ...props.gateway,
+          tempo: {
+            otlpGrpc: t.otlpGrpcEndpoint,
+            otlpHttp: t.otlpHttpEndpoint.replace(/^https?:\/\//, ''),
+            query: t.httpUrl.replace(/^https?:\/\//, ''),
+            // The distributor's token bucket never admits a request larger than its burst, nor its gRPC server one above 16 MiB.
+            maxRequestBytes: Math.min(t.settings.capacity.burstSizeBytes, TEMPO_GRPC_MAX_RECV_BYTES),
+          },
+        },
+      });
+      this.gatewayChart.addDependency(this.tempoChart);
+    }
 
+    // Last in the file order: nothing waits for it, and the other components' files keep their names.
+    for (const chart of [this.tempoChart, this.prometheusChart, this.grafanaChart, this.gatewayChart]) if (chart) this.alertmanagerChart?.addDependency(chart);
+
+    this.providedSecrets = [
+      ...(this.grafanaChart?.grafana.providedSecrets ?? []),
+      ...(this.gatewayChart?.gateway.providedSecrets ?? []),
+      ...(am?.providedSecrets ?? []),
+    ];
     this.generatedSecrets = [
       ...(this.minioChart?.minio.generatedSecrets ?? []),
       ...(this.grafanaChart?.grafana.generatedSecrets ?? []),

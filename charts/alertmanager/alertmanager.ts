@@ -2,6 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { ingressPolicySpec } from '../shared/network';
+import { ProvidedSecret } from '../shared/secrets';
 import { toYaml } from '../shared/render';
 import { RestrictedWorkload } from '../shared/restricted-workload';
 import { ALERTMANAGER_PORTS, AlertmanagerConfigFile, alertmanagerUrl, buildAlertmanagerConfig } from './config';
@@ -59,6 +60,8 @@ export class Alertmanager extends Construct {
    * missing does not start.
    */
   public readonly receiverSecrets: readonly ReceiverSecret[];
+  /** The same Secrets as the stack lists every Secret the user creates (the environment's "provided by you"). */
+  public readonly providedSecrets: readonly ProvidedSecret[];
   /** The names of the configured receivers (the built-in `null` not among them). */
   public readonly receiverNames: readonly string[];
   /** The StatefulSet, Services, ConfigMap, ServiceAccount and PodDisruptionBudget. */
@@ -79,6 +82,7 @@ export class Alertmanager extends Construct {
     this.httpUrl = alertmanagerUrl(s.name, s.namespace);
     this.pods = { podSelector: this.podSelector, namespace: s.namespace, portName: ALERTMANAGER_PORT_NAMES.http, replicas: s.replicas };
     this.receiverSecrets = s.secrets;
+    this.providedSecrets = s.secrets.map((secret) => ({ name: secret.name, by: 'user', keys: secret.keys.map((k) => k.key) }));
     this.receiverNames = s.receivers.map((r) => r.name);
 
     // The mesh gossips over UDP as well as TCP; RestrictedWorkload declares TCP ports only.

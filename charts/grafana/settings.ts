@@ -4,6 +4,8 @@ import {
 } from '../shared/validate';
 import { resolveResources, secretOverridePaths } from '../shared/merge';
 import { ContainerResources } from '../shared/workload';
+import { GrafanaAuth, resolveGrafanaAuth } from './auth';
+import { GrafanaExposeSettings, resolveGrafanaExpose } from './expose';
 import { GrafanaIni, INI_KEY_NAME, INI_SECTION_NAME } from './ini';
 import { GrafanaAlertmanagerLink, GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
 
@@ -27,6 +29,10 @@ export interface GrafanaSettings {
   readonly replicas: number;
   readonly database?: GrafanaDatabase;
   readonly iniOverrides: GrafanaIni;
+  /** How Grafana is reached from outside, resolved. */
+  readonly expose?: GrafanaExposeSettings;
+  /** Single sign-on, checked. */
+  readonly auth?: GrafanaAuth;
 }
 
 /** Enough for a few users browsing traces and the provisioned dashboards. */
@@ -66,6 +72,17 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
 
   const adminSecretName = checkDnsLabel(C, 'adminSecretName', props.adminSecretName ?? 'grafana-admin', 253, 'grafana-admin');
   if (props.rootUrl !== undefined) checkUrl('rootUrl', props.rootUrl, 'https://grafana.example.com/');
+  const expose = props.expose === undefined ? undefined : resolveGrafanaExpose(props.expose, name, namespace);
+  if (expose && props.fromNamespaces !== undefined) {
+    fail(C, 'fromNamespaces', 'is set by expose.controllerNamespaces when Grafana is exposed', props.fromNamespaces,
+      'list the ingress controller\'s or Gateway\'s namespaces in expose.controllerNamespaces and remove fromNamespaces');
+  }
+  const rootUrl = props.rootUrl ?? expose?.rootUrl;
+  const auth = props.auth === undefined ? undefined : resolveGrafanaAuth(props.auth);
+  if (auth && rootUrl === undefined) {
+    fail(C, 'auth', 'needs Grafana\'s public URL for the OAuth redirect', auth.provider,
+      'set expose (the URL derives from its host) or rootUrl, and register <rootUrl>login/<provider> at the provider');
+  }
 
   const database = props.database;
   if (database) validateDatabase(database);
@@ -121,7 +138,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     alertmanager: props.alertmanager,
     adminSecretName,
     anonymous: props.anonymous ?? false,
-    rootUrl: props.rootUrl,
+    rootUrl,
     persistence,
     storageSize,
     storageClassName: props.storageClassName,
@@ -129,6 +146,8 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     replicas,
     database,
     iniOverrides,
+    expose,
+    auth,
   };
 }
 

@@ -66,8 +66,9 @@ describe('the stack with an Alertmanager', () => {
       namespace: 'tempo', alertmanager: { receivers: [{ name: 'pager', type: 'pagerduty', routingKey: { name: 'pagerduty', key: 'routing-key' } }],
         criticalReceiver: 'pager' },
     });
-    expect(withReceiver.receiverSecrets.map((s) => [s.name, s.keys.map((k) => k.key)])).toEqual([['pagerduty', ['routing-key']]]);
-    expect(stack.receiverSecrets).toEqual([]);
+    expect(withReceiver.providedSecrets).toEqual([{ name: 'pagerduty', by: 'user', keys: ['routing-key'] }]);
+    expect(withReceiver.alertmanagerChart!.alertmanager.receiverSecrets[0].keys[0].purpose).toBe("pagerduty receiver 'pager' (routingKey)");
+    expect(stack.providedSecrets).toEqual([]);
   });
 
   test('without an Alertmanager nothing about it is written', () => {
