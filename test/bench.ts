@@ -51,7 +51,8 @@ try {
   // CI=true: no snapshot written; a test whose tool (promtool, alertmanager, nginx) is missing then fails instead of skipping.
   let suiteFailed = false;
   const suite = time(3, () => {
-    suiteFailed ||= spawnSync(node, [jest, '--silent'], { cwd: root, stdio: 'ignore', env: { ...process.env, CI: 'true' } }).status !== 0;
+    const failed = spawnSync(node, [jest, '--silent'], { cwd: root, stdio: 'ignore', env: { ...process.env, CI: 'true' } }).status !== 0;
+    suiteFailed = suiteFailed || failed;
   });
 
   const rows: Array<[string, number, string]> = [
