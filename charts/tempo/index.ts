@@ -6,3 +6,4 @@ export * from './config';
 export * from './tempo';
 export * from './chart';
 export * from './plan';
+export * from './workload';

@@ -3,6 +3,7 @@ import {
   checkDnsLabel, checkDuration, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
+import { NamespaceSelection, NetworkPeer, checkNamespaceSelection, checkNetworkPeers } from '../shared/network';
 import { ParsedResources } from '../shared/workload';
 import { CapacityPlan, RateStrategy, ResolvedLoad, planCapacity, resolveLoad } from './capacity';
 import { tempoKeysAt, unknownTempoKeys } from './keys';
@@ -53,6 +54,10 @@ export interface TempoSettings {
    */
   readonly metricsGeneratorMaxActiveSeries: number;
   readonly networkPolicy: boolean;
+  /** The namespaces admitted to the OTLP ports. */
+  readonly otlpFromNamespaces: NamespaceSelection;
+  /** The pods admitted to the API port besides Tempo's own; undefined admits every pod. */
+  readonly apiClients?: readonly NetworkPeer[];
   readonly terminationGracePeriodSeconds: number;
   /** tempo.yaml keys merged over the generated config last, checked against Tempo 2.6's key tree. */
   readonly configOverrides?: ConfigOverrides;
@@ -147,6 +152,8 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     metricsRemoteWriteUrl,
     metricsGeneratorMaxActiveSeries,
     networkPolicy: props.networkPolicy ?? true,
+    otlpFromNamespaces: checkNamespaceSelection(C, 'otlpFromNamespaces', props.otlpFromNamespaces ?? 'all'),
+    apiClients: props.apiClients === undefined ? undefined : checkNetworkPeers(C, 'apiClients', props.apiClients),
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 300,
     configOverrides: checkConfigOverrides(props.configOverrides),
   };

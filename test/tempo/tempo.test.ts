@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { CONFIG_HASH_ANNOTATION, Tempo, TempoChart, TempoProps } from '../../charts/tempo';
+import { Tempo, TempoChart, TempoProps } from '../../charts/tempo';
+import { CONFIG_HASH_ANNOTATION } from '../../charts/shared/restricted-workload';
 import { validateK8sObjects } from '../support/k8s-schema';
 import { allOf, find, K8sObject, remoteWrite, s3, selects, synthTempo, tempoYaml } from '../helpers';
 
