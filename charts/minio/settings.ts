@@ -1,6 +1,7 @@
 import { IMAGES, ImageRef } from '../shared/images';
 import { checkDnsLabel, checkImageTag, checkQuantity, fail } from '../shared/validate';
 import { resolveResources } from '../shared/merge';
+import { NetworkPeer, checkNetworkPeers } from '../shared/network';
 import { MinioProps, MinioResources } from './props';
 
 const C = 'minio';
@@ -16,6 +17,9 @@ export interface MinioSettings {
   readonly image: ImageRef;
   readonly resources: MinioResources;
   readonly console: boolean;
+  readonly networkPolicy: boolean;
+  /** The pods admitted to the api and console ports. */
+  readonly clients: readonly NetworkPeer[];
 }
 
 /** Small enough for a laptop cluster, enough for Tempo's block writes and compaction reads. */
@@ -58,6 +62,9 @@ export function resolveMinioSettings(props: MinioProps = {}): MinioSettings {
     image,
     resources,
     console: props.console ?? false,
+    networkPolicy: props.networkPolicy ?? true,
+    // Only Tempo reaches the store: it holds traces and root credentials.
+    clients: checkNetworkPeers(C, 'clients', props.clients ?? [{ podSelector: {} }]),
   };
 }
 
