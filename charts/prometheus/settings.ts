@@ -1,5 +1,6 @@
 import { IMAGES, ImageRef } from '../shared/images';
 import { SecretKeyRef } from '../shared/secrets';
+import { NetworkPeer, checkNetworkPeers } from '../shared/network';
 import {
   checkDnsLabel, checkImageTag, checkInteger, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
@@ -41,6 +42,9 @@ export interface PrometheusSettings {
   readonly rules: TempoRulesOptions;
   /** prometheus.yml keys merged over the generated config last, checked against Prometheus's keys. */
   readonly configOverrides?: ConfigOverrides;
+  readonly networkPolicy: boolean;
+  /** The pods admitted to port 9090. */
+  readonly clients: readonly NetworkPeer[];
 }
 
 const PROM_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -187,6 +191,8 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
       tempoMemoryLimitBytes: props.rules?.tempoMemoryLimitBytes ?? tempo.memoryLimitBytes,
     },
     configOverrides: checkConfigOverrides(props.configOverrides),
+    networkPolicy: props.networkPolicy ?? true,
+    clients: checkNetworkPeers(C, 'clients', props.clients ?? [{ podSelector: {} }]),
   };
 }
 
