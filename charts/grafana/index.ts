@@ -6,3 +6,4 @@ export * from './datasources';
 export * from './dashboards';
 export * from './grafana';
 export * from './chart';
+export * from './workload';

@@ -4,6 +4,7 @@ import {
 } from '../shared/validate';
 import { resolveResources, secretOverridePaths } from '../shared/merge';
 import { ContainerResources } from '../shared/workload';
+import { NamespaceSelection, checkNamespaceSelection } from '../shared/network';
 import { GrafanaIni, INI_KEY_NAME, INI_SECTION_NAME } from './ini';
 import { GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
 
@@ -26,6 +27,9 @@ export interface GrafanaSettings {
   readonly replicas: number;
   readonly database?: GrafanaDatabase;
   readonly iniOverrides: GrafanaIni;
+  readonly networkPolicy: boolean;
+  /** The namespaces admitted to port 3000. */
+  readonly fromNamespaces: NamespaceSelection;
 }
 
 /** Enough for a few users browsing traces and the provisioned dashboards. */
@@ -126,6 +130,8 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     replicas,
     database,
     iniOverrides,
+    networkPolicy: props.networkPolicy ?? true,
+    fromNamespaces: checkNamespaceSelection(C, 'fromNamespaces', props.fromNamespaces ?? 'all'),
   };
 }
 

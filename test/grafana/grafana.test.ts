@@ -1,7 +1,8 @@
+import { CONFIG_HASH_ANNOTATION } from '../../charts/shared/restricted-workload';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
-  GRAFANA_ADMIN_SECRET_KEYS, GRAFANA_CONFIG_HASH_ANNOTATION, GRAFANA_UID, GrafanaChart, GrafanaDatabase, GrafanaProps,
+  GRAFANA_ADMIN_SECRET_KEYS, GRAFANA_UID, GrafanaChart, GrafanaDatabase, GrafanaProps,
 } from '../../charts/grafana';
 import { IMAGES } from '../../charts/shared/images';
 import { validateK8sObjects } from '../support/k8s-schema';
@@ -22,7 +23,7 @@ function synth(props: Partial<GrafanaProps> = {}): { chart: GrafanaChart; object
 const deployment = (objects: K8sObject[]) => find(objects, 'Deployment', 'grafana');
 const podSpec = (objects: K8sObject[]) => deployment(objects).spec.template.spec;
 const container = (objects: K8sObject[]) => podSpec(objects).containers[0];
-const configHash = (objects: K8sObject[]) => deployment(objects).spec.template.metadata.annotations[GRAFANA_CONFIG_HASH_ANNOTATION];
+const configHash = (objects: K8sObject[]) => deployment(objects).spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION];
 
 describe.each([
   ['defaults', {}],
@@ -170,7 +171,7 @@ describe('what Grafana exposes', () => {
   test('its URL names the Service and port; the datasource uids are the provisioned ones', () => {
     const { chart, objects } = synth();
     const g = chart.grafana;
-    expect(g.url).toBe('http://grafana.tempo.svc.cluster.local:3000');
+    expect(g.httpUrl).toBe('http://grafana.tempo.svc.cluster.local:3000');
     expect(g.serviceName).toBe(find(objects, 'Service', 'grafana').metadata.name);
     expect([g.tempoDatasourceUid, g.prometheusDatasourceUid]).toEqual(['tempo', 'prometheus']);
     const provisioned = (yaml.load(find(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']) as any).datasources.map((d: any) => d.uid);
@@ -179,8 +180,8 @@ describe('what Grafana exposes', () => {
 
   test('the namespace defaults to "default" without a chart namespace, and a prop overrides the chart', () => {
     const app = new App();
-    expect(new GrafanaChart(app, 'bare', { grafana: links }).grafana.url).toBe('http://grafana.default.svc.cluster.local:3000');
-    expect(new GrafanaChart(app, 'other', { namespace: 'tempo', grafana: { ...links, namespace: 'ops' } }).grafana.url)
+    expect(new GrafanaChart(app, 'bare', { grafana: links }).grafana.httpUrl).toBe('http://grafana.default.svc.cluster.local:3000');
+    expect(new GrafanaChart(app, 'other', { namespace: 'tempo', grafana: { ...links, namespace: 'ops' } }).grafana.httpUrl)
       .toBe('http://grafana.ops.svc.cluster.local:3000');
   });
 
