@@ -7,11 +7,11 @@ import {
 import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
 import { GeneratedSecret } from './shared/secrets';
-import { checkQuantity, ConfigError, configError, fail } from './shared/validate';
+import { fail } from './shared/validate';
 import { Tempo, TempoChart, TempoProps, tempoPodSelector } from './tempo';
 
 /** Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo. */
-export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries'>;
+export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries' | 'seriesPropNames'>;
 
 /** Prometheus Operator settings the stack takes; the Tempo target and the metrics-generator come from Tempo. */
 export type StackPrometheusOperatorProps = Omit<PrometheusOperatorProps, 'tempo' | 'namespace' | 'metricsGenerator'>;
@@ -142,11 +142,11 @@ export class TempoStack extends Construct {
     this.tempoChart = new TempoChart(this, 'tempo', { namespace, labels, tempo });
     this.tempoChart.addDependency(this.minioChart ?? this.namespaceChart);
     const t = this.tempoChart.tempo;
-    const generatorWrites = t.settings.metricsGeneratorProcessors.some((p) => p !== 'local-blocks');
+    const generatorWrites = t.metricsGeneratorWrites;
     const writesToOwn = generatorWrites && t.settings.metricsRemoteWriteUrl === ownPrometheus?.remoteWriteUrl;
 
     if (prometheus) {
-      this.prometheusChart = inStackTerms(() => new PrometheusChart(this, 'prometheus', {
+      this.prometheusChart = new PrometheusChart(this, 'prometheus', {
         namespace,
         labels,
         prometheus: {
@@ -155,11 +155,11 @@ export class TempoStack extends Construct {
           clients: [...(prometheus.clients ?? []), ...grafanaPeers, { podSelector: t.podSelector }],
           tempo: scrapeTarget(t),
           metricsGenerator: writesToOwn,
-          // Tempo caps each generator's series (metrics_generator.max_active_series); every
-          // replica's generator labels its own series, so Prometheus holds replicas x the cap.
-          ...(writesToOwn ? { generatorActiveSeries: t.settings.metricsGeneratorMaxActiveSeries * t.settings.replicas } : {}),
+          ...(writesToOwn ? { generatorActiveSeries: t.generatorSeriesBudget } : {}),
+          // The stack sets both from Tempo's props: a sizing error names those.
+          seriesPropNames: { generatorActiveSeries: 'tempo.metricsGeneratorMaxActiveSeries', tempoReplicas: 'tempo.replicas' },
         },
-      }));
+      });
       this.prometheusChart.addDependency(this.tempoChart);
     }
     if (props.prometheusOperator) {
@@ -178,7 +178,6 @@ export class TempoStack extends Construct {
         fail('stack', 'grafana.prometheusUrl', 'is required when the stack deploys no Prometheus of its own', prometheusUrl,
           'name the Prometheus Grafana should query (e.g. the Prometheus Operator\'s), or set grafana: false');
       }
-      const limits = t.settings.resources.limits;
       this.grafanaChart = new GrafanaChart(this, 'grafana', {
         namespace,
         labels,
@@ -189,8 +188,8 @@ export class TempoStack extends Construct {
             // Span metrics and service graphs exist only where the generator writes to the Prometheus Grafana queries.
             metricsGenerator: prometheusUrl === undefined ? writesToOwn : generatorWrites,
             replicas: t.settings.replicas,
-            memoryLimitBytes: checkQuantity('tempo', 'resources.limits.memory', limits.memory, '2Gi'),
-            cpuLimitCores: checkQuantity('tempo', 'resources.limits.cpu', limits.cpu, '2'),
+            memoryLimitBytes: t.memoryLimitBytes,
+            cpuLimitCores: t.cpuLimitCores,
           },
           prometheus: { url: queried },
         },
@@ -212,7 +211,7 @@ function scrapeTarget(tempo: Tempo): TempoScrapeTarget {
     metricsPortName: tempo.metricsPortName,
     replicas: tempo.settings.replicas,
     namespace: tempo.settings.namespace,
-    memoryLimitBytes: checkQuantity('tempo', 'resources.limits.memory', tempo.settings.resources.limits.memory, '2Gi'),
+    memoryLimitBytes: tempo.memoryLimitBytes,
   };
 }
 
@@ -234,19 +233,4 @@ function checkExtraLabels(labels: Readonly<Record<string, string>> | undefined):
     }
   }
   return { ...labels };
-}
-
-/**
- * Runs `build`, naming Prometheus's `generatorActiveSeries` in a fix by the stack's own prop: the
- * stack sets it from Tempo's `metricsGeneratorMaxActiveSeries` (x the replicas), so that is what
- * a stack user lowers. (Prometheus's `tempo.replicas` is already the stack's `tempo.replicas`.)
- */
-function inStackTerms<T>(build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    const d = error instanceof ConfigError ? error.detail : undefined;
-    if (!d || !/\bgeneratorActiveSeries\b/.test(d.fix)) throw error;
-    throw configError({ ...d, fix: d.fix.replace(/\bgeneratorActiveSeries\b/g, 'tempo.metricsGeneratorMaxActiveSeries') });
-  }
 }

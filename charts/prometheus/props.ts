@@ -120,6 +120,13 @@ export interface PrometheusProps {
   readonly generatorActiveSeries?: number;
   /** Series other scrape jobs or rules add (`addScrapeJob`), for the capacity plan. @default 0 */
   readonly additionalActiveSeries?: number;
+  /**
+   * The names a sizing error gives `generatorActiveSeries` and `tempo.replicas` in its fix, for a
+   * wrapper that sets them from props of its own (the stack names Tempo's
+   * `metricsGeneratorMaxActiveSeries` and `replicas`): the fix names what its user can change.
+   * @default - these props' own names
+   */
+  readonly seriesPropNames?: { readonly generatorActiveSeries?: string; readonly tempoReplicas?: string };
   /** The Alertmanager alerts go to, e.g. `http://alertmanager.monitoring.svc:9093`. None is bundled. @default - alerts are evaluated, not sent */
   readonly alertmanagerUrl?: string;
   /** Remote write of every series to a long-term store. @default - none */

@@ -153,7 +153,12 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
   const { resources, parsed: { limitMemory } } = resolveResources(C, defaultResources(capacity.memoryBytes, props.resources?.limits?.memory),
     props.resources, 'the capacity plan\'s default');
   if (limitMemory < capacity.memoryBytes) {
-    const sources = [...(generatorActiveSeries > 0 ? ['generatorActiveSeries'] : []), ...(additionalActiveSeries > 0 ? ['additionalActiveSeries'] : []), 'tempo.replicas'];
+    const names = props.seriesPropNames;
+    const sources = [
+      ...(generatorActiveSeries > 0 ? [names?.generatorActiveSeries ?? 'generatorActiveSeries'] : []),
+      ...(additionalActiveSeries > 0 ? ['additionalActiveSeries'] : []),
+      names?.tempoReplicas ?? 'tempo.replicas',
+    ];
     fail(C, 'resources.limits.memory', `is too small for ${Math.round(capacity.activeSeries)} active series (Prometheus needs about ${formatMiB(capacity.memoryBytes)})`,
       resources.limits.memory, `raise it to at least ${formatMiB(capacity.memoryBytes)}, or lower the series (${sources.join(', ')})`);
   }

@@ -26,6 +26,8 @@ export interface TempoSettings {
   readonly load: ResolvedLoad;
   readonly capacity: CapacityPlan;
   readonly resources: TempoResources;
+  /** `resources` parsed: cores and bytes. */
+  readonly parsedResources: ParsedResources;
   readonly storage: TempoStorage;
   readonly storageSize: string;
   readonly storageClassName?: string;
@@ -53,6 +55,15 @@ export interface TempoSettings {
    * `metricsGeneratorProcessors` is not empty.
    */
   readonly metricsGeneratorMaxActiveSeries: number;
+  /** A processor that remote-writes series runs (service-graphs or span-metrics; local-blocks only keeps blocks). */
+  readonly metricsGeneratorWrites: boolean;
+  /** The local-blocks processor runs (TraceQL metrics over recent blocks). */
+  readonly localBlocks: boolean;
+  /**
+   * The most series the generators remote-write together: every replica's generator labels its own
+   * series, so `replicas` x `metricsGeneratorMaxActiveSeries`; 0 when nothing is written.
+   */
+  readonly generatorSeriesBudget: number;
   readonly networkPolicy: boolean;
   /** The namespaces admitted to the OTLP ports. */
   readonly otlpFromNamespaces: NamespaceSelection;
@@ -96,7 +107,8 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     fail(C, 'metricsGeneratorProcessors', 'must not list a processor twice', processors, 'list each processor once');
   }
   const metricsRemoteWriteUrl = props.metricsRemoteWriteUrl;
-  if (processors.length > 0 && processors.some((p) => p !== 'local-blocks') && !metricsRemoteWriteUrl) {
+  const metricsGeneratorWrites = processors.some((p) => p !== 'local-blocks');
+  if (metricsGeneratorWrites && !metricsRemoteWriteUrl) {
     fail(C, 'metricsRemoteWriteUrl', `is required when the metrics-generator runs (preset '${preset}')`, metricsRemoteWriteUrl,
       'pass the Prometheus remote-write URL, e.g. \'http://prometheus:9090/api/v1/write\', or set metricsGeneratorProcessors to []');
   }
@@ -131,6 +143,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     load,
     capacity,
     resources,
+    parsedResources: parsed,
     storage,
     storageSize: props.storageSize ?? defaults.storageSize,
     storageClassName: props.storageClassName,
@@ -151,6 +164,9 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     metricsGeneratorProcessors: processors,
     metricsRemoteWriteUrl,
     metricsGeneratorMaxActiveSeries,
+    metricsGeneratorWrites,
+    localBlocks: processors.includes('local-blocks'),
+    generatorSeriesBudget: metricsGeneratorWrites ? metricsGeneratorMaxActiveSeries * replicas : 0,
     networkPolicy: props.networkPolicy ?? true,
     otlpFromNamespaces: checkNamespaceSelection(C, 'otlpFromNamespaces', props.otlpFromNamespaces ?? 'all'),
     apiClients: props.apiClients === undefined ? undefined : checkNetworkPeers(C, 'apiClients', props.apiClients),

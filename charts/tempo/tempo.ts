@@ -36,6 +36,16 @@ export class Tempo extends Construct {
   public readonly otlpHttpEndpoint: string;
   /** Labels that select Tempo's pods (for scraping and network policies). */
   public readonly podSelector: Record<string, string>;
+  /** The memory limit of each Tempo container, in bytes (what Prometheus's memory alert compares with). */
+  public readonly memoryLimitBytes: number;
+  /** The CPU limit of each Tempo container, in cores. */
+  public readonly cpuLimitCores: number;
+  /** The metrics-generator remote-writes series (service-graphs or span-metrics run) to `settings.metricsRemoteWriteUrl`. */
+  public readonly metricsGeneratorWrites: boolean;
+  /** The local-blocks processor runs. */
+  public readonly localBlocks: boolean;
+  /** The most series the generators remote-write together (replicas x the per-generator cap); 0 when none. */
+  public readonly generatorSeriesBudget: number;
   /** The name of the container port serving /metrics. */
   public readonly metricsPortName = 'http';
   /** The namespaces admitted to the OTLP ports (`otlpFromNamespaces`, validated). */
@@ -62,6 +72,11 @@ export class Tempo extends Construct {
     this.configYaml = toYaml(this.config);
     this.otlpFromNamespaces = s.otlpFromNamespaces;
     this.apiClients = s.apiClients;
+    this.memoryLimitBytes = s.parsedResources.limitMemory;
+    this.cpuLimitCores = s.parsedResources.limitCpu;
+    this.metricsGeneratorWrites = s.metricsGeneratorWrites;
+    this.localBlocks = s.localBlocks;
+    this.generatorSeriesBudget = s.generatorSeriesBudget;
 
     this.serviceName = s.name;
     const fqdn = serviceFqdn(s.name, s.namespace);
