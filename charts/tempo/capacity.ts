@@ -217,3 +217,23 @@ export function planCapacity(load: ResolvedLoad, topology: Topology): CapacityPl
 export function ingesterShare(replicas: number, replicationFactor: number): number {
   return replicationFactor >= replicas ? 1 : Math.min(1, (replicationFactor / replicas) * RING_IMBALANCE);
 }
+
+/** The smallest PVC the WAL sizing asks for: room for the generator's WAL and a slow flush. */
+export const MIN_WAL_STORAGE_GIB = 10;
+
+/**
+ * What one replica's WAL and local blocks hold: the head block until it is cut (at
+ * `ingester.max_block_bytes` or `max_block_duration`), the block being completed, and complete
+ * blocks kept `complete_block_timeout` (15 min) after their flush, at the planned (headroom) rate
+ * with replication.
+ */
+export function walBytesPerReplica(capacity: CapacityPlan, maxBlockBytes: number, maxBlockDurationSeconds: number): number {
+  const rate = capacity.ingesterBytesPerSecond;
+  const headSeconds = Math.min(maxBlockDurationSeconds, maxBlockBytes / rate);
+  return Math.ceil(rate * (2 * headSeconds + TEMPO_DEFAULTS.completeBlockTimeoutSeconds));
+}
+
+/** A PVC size holding `bytes` with a fifth to spare (compaction, a late flush), in whole GiB, at least `minGiB`. */
+export function volumeSizeFor(bytes: number, minGiB = MIN_WAL_STORAGE_GIB): string {
+  return `${Math.max(minGiB, Math.ceil((bytes * 1.2) / 2 ** 30))}Gi`;
+}

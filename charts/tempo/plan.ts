@@ -1,5 +1,5 @@
 import { checkDuration, checkPositiveNumber, fail } from '../shared/validate';
-import { CapacityPlan, ResolvedLoad, TEMPO_DEFAULTS, Topology, planCapacity, resolveLoad } from './capacity';
+import { CapacityPlan, ResolvedLoad, Topology, planCapacity, resolveLoad, MIN_WAL_STORAGE_GIB, volumeSizeFor, walBytesPerReplica } from './capacity';
 import { TEMPO_PRESETS } from './presets';
 import { TempoProps, TempoResources } from './props';
 
@@ -45,7 +45,7 @@ export const PLAN_BOUNDS = {
   maxReplicas: 99,
   clusterReplicationFactor: 3,
   minClusterReplicas: 3,
-  minStorageGiB: 10,
+  minStorageGiB: MIN_WAL_STORAGE_GIB,
 } as const;
 
 /**
@@ -182,17 +182,10 @@ function receivedBytesPerSecond(load: ResolvedLoad): number {
   return load.tracesPerSecond * load.spansPerTrace * load.bytesPerSpan;
 }
 
-/**
- * What one replica's WAL and local blocks hold: the head block until it is cut (at
- * `ingester.max_block_bytes` or `max_block_duration`, the production presets' 500 MB / 30 min),
- * the block being completed, and complete blocks kept `complete_block_timeout` (15 min) after
- * their flush, at the planned (headroom) rate with replication.
- */
+/** What one replica's WAL holds with the production presets' block cutting (500 MB / 30 min). */
 function walBytes(capacity: CapacityPlan): number {
   const preset = TEMPO_PRESETS['single-node'];
-  const rate = capacity.ingesterBytesPerSecond;
-  const headSeconds = Math.min(checkDuration(C, 'ingesterMaxBlockDuration', preset.ingesterMaxBlockDuration), preset.ingesterMaxBlockBytes / rate);
-  return Math.ceil(rate * (2 * headSeconds + TEMPO_DEFAULTS.completeBlockTimeoutSeconds));
+  return walBytesPerReplica(capacity, preset.ingesterMaxBlockBytes, checkDuration(C, 'ingesterMaxBlockDuration', preset.ingesterMaxBlockDuration));
 }
 
 function finish(
@@ -200,8 +193,7 @@ function finish(
   wal: number, storedBytes: number, volumeBytes: number, generator: boolean, why: string,
 ): TempoPlan {
   const preset = TEMPO_PRESETS['single-node'];
-  // A fifth more than the data, so compaction and a late flush never fill the volume.
-  const storageGiB = Math.max(PLAN_BOUNDS.minStorageGiB, Math.ceil((volumeBytes * 1.2) / GiB));
+  const storageSize = volumeSizeFor(volumeBytes, PLAN_BOUNDS.minStorageGiB);
   const replicationFactor = replicas === 1 ? 1 : PLAN_BOUNDS.clusterReplicationFactor;
   const props: TempoProps = {
     mode,
@@ -212,7 +204,7 @@ function finish(
       minBytesPerSpan: load.minBytesPerSpan, traceDurationSeconds: load.traceDurationSeconds, headroom: load.headroom,
     },
     resources: sized.resources,
-    storageSize: `${storageGiB}Gi`,
+    storageSize,
     blockRetention: retention,
   };
   return {
@@ -228,7 +220,7 @@ function finish(
     resources: sized.resources,
     walBytesPerReplica: wal,
     storedBytes,
-    storageSize: `${storageGiB}Gi`,
+    storageSize,
     blockWriteBytesPerSecond: receivedBytesPerSecond(load) * replicationFactor,
     beyondScalableSingleBinary: replicas > PLAN_BOUNDS.maxScalableSingleBinaryReplicas,
     scalableSingleBinaryMaxTracesPerSecond: scalableSingleBinaryLimit(load, generator),

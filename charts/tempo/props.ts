@@ -202,7 +202,12 @@ export interface TempoProps {
   readonly configOverrides?: ConfigOverrides;
   /** Where blocks are kept. @default { backend: 'local' } */
   readonly storage?: TempoStorage;
-  /** Size of each replica's PersistentVolumeClaim at /var/tempo (WAL, and blocks with local storage). @default preset's */
+  /**
+   * Size of each replica's PersistentVolumeClaim at /var/tempo: the WAL, and every block with local
+   * storage.
+   * @default - local storage: the preset's (5Gi basic, 200Gi otherwise); object storage: what the
+   * WAL holds at the planned load (as `npm run plan` reports it), a fifth to spare, at least 10Gi
+   */
   readonly storageSize?: string;
   /** StorageClass of the PVCs. @default - the cluster's default StorageClass */
   readonly storageClassName?: string;

@@ -5,7 +5,7 @@ import {
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
 import { NamespaceSelection, NetworkPeer, checkNamespaceSelection, checkNetworkPeers } from '../shared/network';
 import { ParsedResources } from '../shared/workload';
-import { CapacityPlan, RateStrategy, ResolvedLoad, planCapacity, resolveLoad } from './capacity';
+import { CapacityPlan, RateStrategy, ResolvedLoad, planCapacity, resolveLoad, volumeSizeFor, walBytesPerReplica } from './capacity';
 import { tempoKeysAt, unknownTempoKeys } from './keys';
 import { TEMPO_PRESETS } from './presets';
 import {
@@ -132,6 +132,14 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const metricsGeneratorMaxActiveSeries = checkInteger(C, 'metricsGeneratorMaxActiveSeries', props.metricsGeneratorMaxActiveSeries ?? 10_000, 1,
     Number.MAX_SAFE_INTEGER, 'use a whole number >= 1 such as 10000 (Tempo\'s 0 means unlimited, which Prometheus cannot be sized for)');
 
+  const ingesterMaxBlockBytes = checkInteger(C, 'ingesterMaxBlockBytes', props.ingesterMaxBlockBytes ?? defaults.ingesterMaxBlockBytes, 1);
+  const ingesterMaxBlockDuration = props.ingesterMaxBlockDuration ?? defaults.ingesterMaxBlockDuration;
+  // With blocks in object storage the volume only holds the WAL: sized from the capacity plan,
+  // not the preset's local-blocks size (a 3-replica cluster would ask for 3 x 200Gi).
+  const storageSize = props.storageSize ?? (storage.backend === 'local'
+    ? defaults.storageSize
+    : volumeSizeFor(walBytesPerReplica(capacity, ingesterMaxBlockBytes, checkDuration(C, 'ingesterMaxBlockDuration', ingesterMaxBlockDuration))));
+
   const settings: TempoSettings = {
     name,
     namespace,
@@ -145,13 +153,13 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     resources,
     parsedResources: parsed,
     storage,
-    storageSize: props.storageSize ?? defaults.storageSize,
+    storageSize,
     storageClassName: props.storageClassName,
     ingesterTraceIdlePeriod,
     ingesterFlushCheckPeriod,
     maxBytesPerTrace,
-    ingesterMaxBlockBytes: props.ingesterMaxBlockBytes ?? defaults.ingesterMaxBlockBytes,
-    ingesterMaxBlockDuration: props.ingesterMaxBlockDuration ?? defaults.ingesterMaxBlockDuration,
+    ingesterMaxBlockBytes,
+    ingesterMaxBlockDuration,
     blockRetention: props.blockRetention ?? defaults.blockRetention,
     compactionWindow: props.compactionWindow ?? defaults.compactionWindow,
     compactorMaxBlockBytes: props.compactorMaxBlockBytes ?? defaults.compactorMaxBlockBytes,
@@ -287,8 +295,6 @@ function checkMaxBytesPerTrace(maxBytesPerTrace: number, load: ResolvedLoad): nu
 function validateTuning(s: TempoSettings): void {
   checkQuantity(C, 'storageSize', s.storageSize, '10Gi');
   if (s.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', s.storageClassName, 253);
-  checkInteger(C, 'ingesterMaxBlockBytes', s.ingesterMaxBlockBytes, 1);
-  checkDuration(C, 'ingesterMaxBlockDuration', s.ingesterMaxBlockDuration);
   checkDuration(C, 'blockRetention', s.blockRetention);
   checkDuration(C, 'compactionWindow', s.compactionWindow);
   checkInteger(C, 'compactorMaxBlockBytes', s.compactorMaxBlockBytes, 1);
