@@ -4,6 +4,7 @@ import { MinioChart, MinioProps } from './minio';
 import {
   PrometheusChart, PrometheusOperatorChart, PrometheusOperatorProps, PrometheusProps, TempoScrapeTarget, prometheusPodSelector, prometheusUrls,
 } from './prometheus';
+import { checkExtraLabels } from './shared/labels';
 import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
 import { GeneratedSecret } from './shared/secrets';
@@ -95,7 +96,7 @@ export class TempoStack extends Construct {
     const { namespace } = props;
     this.namespace = namespace;
     // The instance label tells deploy.sh which environment owns the namespace.
-    const labels = checkExtraLabels(props.labels);
+    const labels = checkExtraLabels('stack', 'labels', props.labels);
     this.namespaceChart = new NamespaceChart(this, 'namespace', { namespace, instance: id, labels });
 
     let tempo: TempoProps = props.tempo ?? {};
@@ -215,22 +216,3 @@ function scrapeTarget(tempo: Tempo): TempoScrapeTarget {
   };
 }
 
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-
-/** Checks the stack's extra labels: valid Kubernetes label keys and values, none of the recommended ones. */
-function checkExtraLabels(labels: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
-  if (labels === undefined) return undefined;
-  for (const [key, value] of Object.entries(labels)) {
-    if (!QUALIFIED_NAME.test(key) || key.length > 316) {
-      fail('stack', `labels.${key}`, 'is not a valid label key', key, 'use an optional DNS-subdomain prefix and a name of at most 63 letters, digits, \'-\', \'_\' or \'.\', e.g. \'acme.com/team\'');
-    }
-    if (key.startsWith('app.kubernetes.io/')) {
-      fail('stack', `labels.${key}`, 'would replace a label the stack sets itself (selectors and tools rely on them)', value, 'use a key of your own, e.g. \'acme.com/team\'');
-    }
-    if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
-      fail('stack', `labels.${key}`, 'must be a label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending alphanumeric)', value, 'shorten or simplify the value');
-    }
-  }
-  return { ...labels };
-}

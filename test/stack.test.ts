@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { buildEnvironment, renderEnvironment, TempoStack } from '../charts';
+import { buildEnvironment, parseStackConfig, renderEnvironment, TempoStack } from '../charts';
 import { ENVIRONMENTS, find, K8sObject, tempoYaml } from './helpers';
 
 const objectsOfEnv = (name: string): K8sObject[] => {
@@ -109,5 +109,47 @@ describe('extra labels', () => {
     [{ team: 'platform team' }, "stack: 'labels.team' must be a label value (at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric), got 'platform team'; shorten or simplify the value"],
   ])('refuses %j', (labels, message) => {
     expect(() => new TempoStack(new App(), 'x', { namespace: 'tempo', labels })).toThrow(message);
+  });
+});
+
+describe('workload identity from the config file', () => {
+  // IRSA for Tempo's S3 access, Azure Workload Identity's pod label on Grafana, a label on every component's pods.
+  const file = yaml.load(`
+environments:
+  - name: cloud
+    namespace: tracing
+    tempo:
+      mode: cluster
+      storage: { backend: s3, bucket: traces, region: eu-west-1 }
+      serviceAccountAnnotations: { eks.amazonaws.com/role-arn: 'arn:aws:iam::111122223333:role/tempo' }
+      podLabels: { acme.com/cost-centre: tracing }
+    prometheus: { podLabels: { acme.com/cost-centre: tracing } }
+    grafana:
+      serviceAccountAnnotations: { azure.workload.identity/client-id: 00000000-0000-0000-0000-000000000000 }
+      podLabels: { azure.workload.identity/use: 'true' }
+`);
+  const [env] = parseStackConfig(file).environments;
+  const objects = [...renderEnvironment(buildEnvironment(env))].filter(([name]) => name.endsWith('.k8s.yaml'))
+    .flatMap(([, text]) => yaml.loadAll(text) as K8sObject[]);
+  const annotations = (name: string) => (find(objects, 'ServiceAccount', name).metadata as any).annotations;
+  const podLabels = (kind: string, name: string) => find(objects, kind, name).spec.template.metadata.labels;
+
+  test('ServiceAccount annotations land on that component\'s ServiceAccount only', () => {
+    expect(annotations('tempo')).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/tempo' });
+    expect(annotations('grafana')).toEqual({ 'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000000' });
+    expect(annotations('prometheus')).toBeUndefined();
+  });
+
+  test('pod labels land on the pods, not on the selectors or the other objects', () => {
+    expect(podLabels('StatefulSet', 'tempo')['acme.com/cost-centre']).toBe('tracing');
+    expect(podLabels('StatefulSet', 'prometheus')['acme.com/cost-centre']).toBe('tracing');
+    expect(podLabels('Deployment', 'grafana')['azure.workload.identity/use']).toBe('true');
+    expect(find(objects, 'StatefulSet', 'tempo').spec.selector.matchLabels).not.toHaveProperty(['acme.com/cost-centre']);
+    expect(find(objects, 'Service', 'tempo').metadata.labels).not.toHaveProperty(['acme.com/cost-centre']);
+  });
+
+  test('with IRSA, Tempo gets no static S3 credentials', () => {
+    const env = find(objects, 'StatefulSet', 'tempo').spec.template.spec.containers[0].env.map((e: any) => e.name);
+    expect(env).not.toContain('AWS_ACCESS_KEY_ID');
   });
 });

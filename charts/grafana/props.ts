@@ -3,6 +3,7 @@ import { ResourceOverrides } from '../shared/merge';
 import { NamespaceSelection } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
 import { GrafanaIni } from './ini';
+import { WorkloadIdentityProps } from '../shared/workload-identity';
 
 /** What Grafana needs to know about Tempo: taken from what the Tempo construct exposes, never typed twice. */
 export interface GrafanaTempoLink {
@@ -41,7 +42,7 @@ export interface GrafanaDatabase {
 }
 
 /** Settings of a Grafana deployment with provisioned Tempo and Prometheus datasources and Tempo dashboards. */
-export interface GrafanaProps {
+export interface GrafanaProps extends WorkloadIdentityProps {
   /** Name of the Deployment, its Service (other pods reach Grafana by it) and ConfigMaps. A DNS label. @default 'grafana' */
   readonly name?: string;
   /** Namespace the objects live in. @default - the chart's namespace, else 'default' */

@@ -7,11 +7,12 @@ import { ContainerResources } from '../shared/workload';
 import { NamespaceSelection, checkNamespaceSelection } from '../shared/network';
 import { GrafanaIni, INI_KEY_NAME, INI_SECTION_NAME } from './ini';
 import { GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
+import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'grafana';
 
 /** Every Grafana setting with defaults applied and validated: the input of the builders and the construct. */
-export interface GrafanaSettings {
+export interface GrafanaSettings extends WorkloadIdentity {
   readonly name: string;
   readonly namespace: string;
   readonly image: ImageRef;
@@ -132,6 +133,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     iniOverrides,
     networkPolicy: props.networkPolicy ?? true,
     fromNamespaces: checkNamespaceSelection(C, 'fromNamespaces', props.fromNamespaces ?? 'all'),
+    ...resolveWorkloadIdentity(C, props),
   };
 }
 

@@ -70,6 +70,8 @@ export function grafanaWorkloadSpec(s: GrafanaSettings, files: GrafanaFiles, das
     identity: { name: 'grafana', instance: s.name, component: 'dashboards', version: s.image.tag },
     kind: 'Deployment',
     replicas: s.replicas,
+    serviceAccount: { annotations: s.serviceAccountAnnotations },
+    podLabels: s.podLabels,
     // fsGroup makes the volume and the admin Secret's files readable and writable by Grafana.
     uid: GRAFANA_UID,
     container: {

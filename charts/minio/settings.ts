@@ -3,11 +3,12 @@ import { checkDnsLabel, checkImageTag, checkQuantity, fail } from '../shared/val
 import { resolveResources } from '../shared/merge';
 import { NetworkPeer, checkNetworkPeers } from '../shared/network';
 import { MinioProps, MinioResources } from './props';
+import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'minio';
 
 /** Every MinIO setting with defaults applied and validated: the input of the construct. */
-export interface MinioSettings {
+export interface MinioSettings extends WorkloadIdentity {
   readonly name: string;
   readonly namespace: string;
   readonly bucket: string;
@@ -65,6 +66,7 @@ export function resolveMinioSettings(props: MinioProps = {}): MinioSettings {
     networkPolicy: props.networkPolicy ?? true,
     // Only Tempo reaches the store: it holds traces and root credentials.
     clients: checkNetworkPeers(C, 'clients', props.clients ?? [{ podSelector: {} }]),
+    ...resolveWorkloadIdentity(C, props),
   };
 }
 

@@ -36,6 +36,8 @@ export function minioWorkloadSpec(s: MinioSettings): WorkloadSpec {
     identity: { name: 'minio', instance: s.name, component: 'object-storage', version: s.image.tag },
     kind: 'StatefulSet',
     replicas: 1,
+    serviceAccount: { annotations: s.serviceAccountAnnotations },
+    podLabels: s.podLabels,
     uid: MINIO_UID,
     container: {
       name: 'minio',

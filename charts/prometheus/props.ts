@@ -4,6 +4,7 @@ import { NetworkPeer } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
 import { ContainerResources } from '../shared/workload';
 import { TempoRulesOptions } from './rules';
+import { WorkloadIdentityProps } from '../shared/workload-identity';
 
 /**
  * The Tempo pods Prometheus scrapes, as the Tempo construct exposes them (`tempo.podSelector`,
@@ -53,7 +54,7 @@ export type PrometheusResources = ContainerResources;
  * required; everything else has a default, and storage and memory are derived from the capacity
  * plan (see the README, "Prometheus").
  */
-export interface PrometheusProps {
+export interface PrometheusProps extends WorkloadIdentityProps {
   /** The Tempo pods to scrape. */
   readonly tempo: TempoScrapeTarget;
   /** Name of the StatefulSet, its Service, ServiceAccount and Role. A DNS label. @default 'prometheus' */

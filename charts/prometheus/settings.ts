@@ -10,6 +10,7 @@ import { DEFAULT_PROMETHEUS_NAME } from './config';
 import { prometheusKeysAt, unknownPrometheusKeys } from './keys';
 import { PrometheusProps, PrometheusResources, RemoteWriteTarget, TempoScrapeTarget } from './props';
 import { TempoRulesOptions } from './rules';
+import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'prometheus';
 
@@ -19,7 +20,7 @@ export interface ResolvedTempoTarget extends TempoScrapeTarget {
 }
 
 /** Every Prometheus setting with defaults applied and validated: the input of the config builder and the construct. */
-export interface PrometheusSettings {
+export interface PrometheusSettings extends WorkloadIdentity {
   readonly name: string;
   readonly namespace: string;
   readonly image: ImageRef;
@@ -198,6 +199,7 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
     configOverrides: checkConfigOverrides(props.configOverrides),
     networkPolicy: props.networkPolicy ?? true,
     clients: checkNetworkPeers(C, 'clients', props.clients ?? [{ podSelector: {} }]),
+    ...resolveWorkloadIdentity(C, props),
   };
 }
 

@@ -56,7 +56,10 @@ export function prometheusWorkloadSpec(s: PrometheusSettings, files: PrometheusF
     kind: 'StatefulSet',
     replicas: 1,
     // Kubernetes service discovery authenticates with the pod's ServiceAccount token, in Tempo's namespace.
-    serviceAccount: { automountToken: true, roles: [{ namespace: s.tempo.namespace, rules: [DISCOVERY_RULE] }] },
+    serviceAccount: {
+      automountToken: true, roles: [{ namespace: s.tempo.namespace, rules: [DISCOVERY_RULE] }], annotations: s.serviceAccountAnnotations,
+    },
+    podLabels: s.podLabels,
     uid: PROMETHEUS_UID,
     container: {
       name: 'prometheus',

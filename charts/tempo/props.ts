@@ -3,6 +3,7 @@ import { ConfigOverrides, ResourceOverrides } from '../shared/merge';
 import { NamespaceSelection, NetworkPeer } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
 import { ContainerResources } from '../shared/workload';
+import { WorkloadIdentityProps } from '../shared/workload-identity';
 
 
 /** How Tempo runs. */
@@ -126,7 +127,7 @@ export interface AzureStorage {
 export type TempoStorage = LocalStorage | S3Storage | GcsStorage | AzureStorage;
 
 /** Settings of a Tempo deployment. Every prop is optional; unset ones come from the preset. */
-export interface TempoProps {
+export interface TempoProps extends WorkloadIdentityProps {
   /** Name of the StatefulSet, its Services and ConfigMap. A DNS label. @default 'tempo' */
   readonly name?: string;
   /** Namespace the objects live in; it appears in DNS names (memberlist join address). @default 'default' */

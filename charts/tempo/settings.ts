@@ -11,11 +11,12 @@ import { TEMPO_PRESETS } from './presets';
 import {
   MetricsGeneratorProcessor, TempoLogLevel, TempoMode, TempoPresetName, TempoProps, TempoResources, TempoStorage,
 } from './props';
+import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'tempo';
 
 /** Every Tempo setting with defaults applied and validated: the input of the config builder and the construct. */
-export interface TempoSettings {
+export interface TempoSettings extends WorkloadIdentity {
   readonly name: string;
   readonly namespace: string;
   readonly mode: TempoMode;
@@ -180,6 +181,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     apiClients: props.apiClients === undefined ? undefined : checkNetworkPeers(C, 'apiClients', props.apiClients),
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 300,
     configOverrides: checkConfigOverrides(props.configOverrides),
+    ...resolveWorkloadIdentity(C, props),
   };
   validateTuning(settings);
   return settings;

@@ -60,6 +60,8 @@ export function tempoWorkloadSpec(s: TempoSettings, config: TempoConfig, configY
     identity: { name: 'tempo', instance: s.name, component: 'tracing-backend', version: s.image.tag },
     kind: 'StatefulSet',
     replicas: s.replicas,
+    serviceAccount: { annotations: s.serviceAccountAnnotations },
+    podLabels: s.podLabels,
     uid: TEMPO_UID,
     container: {
       name: 'tempo',
