@@ -7,7 +7,7 @@ import { NamespaceSelection, NetworkPeer, checkNamespaceSelection, checkNetworkP
 import { ParsedResources } from '../shared/workload';
 import { CapacityPlan, RateStrategy, ResolvedLoad, planCapacity, resolveLoad, volumeSizeFor, walBytesPerReplica } from './capacity';
 import { tempoKeysAt, unknownTempoKeys } from './keys';
-import { TEMPO_PRESETS } from './presets';
+import { TEMPO_PRESETS, TEMPO_PRESET_PROPS, TempoPreset, TempoPresetProp } from './presets';
 import {
   MetricsGeneratorProcessor, TempoLogLevel, TempoMode, TempoPresetName, TempoProps, TempoResources, TempoStorage,
 } from './props';
@@ -15,8 +15,19 @@ import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-id
 
 const C = 'tempo';
 
-/** Every Tempo setting with defaults applied and validated: the input of the config builder and the construct. */
-export interface TempoSettings extends WorkloadIdentity {
+/** The preset props settings hold as they are: the prop where set, else the preset's value. */
+type PlainPresetProp = Exclude<TempoPresetProp, 'expectedLoad' | 'resources' | 'storageSize'>;
+const PLAIN_PRESET_PROPS = TEMPO_PRESET_PROPS.filter((k): k is PlainPresetProp => k !== 'expectedLoad' && k !== 'resources' && k !== 'storageSize');
+
+/** Those props resolved: one field per prop, of the prop's type, never undefined. */
+export type TempoPresetSettings = { readonly [K in PlainPresetProp]: TempoPreset[K] };
+
+/**
+ * Every Tempo setting with defaults applied and validated: the input of the config builder and the
+ * construct. The preset's props (TempoPresetSettings) keep their names; `expectedLoad` becomes
+ * `load`, `resources` is merged over the preset's, `storageSize` is derived with object storage.
+ */
+export interface TempoSettings extends TempoPresetSettings, WorkloadIdentity {
   readonly name: string;
   readonly namespace: string;
   readonly mode: TempoMode;
@@ -32,22 +43,9 @@ export interface TempoSettings extends WorkloadIdentity {
   readonly storage: TempoStorage;
   readonly storageSize: string;
   readonly storageClassName?: string;
-  readonly ingesterTraceIdlePeriod: string;
-  readonly ingesterFlushCheckPeriod: string;
   /** `overrides.defaults.global.max_bytes_per_trace`. */
   readonly maxBytesPerTrace: number;
-  readonly ingesterMaxBlockBytes: number;
-  readonly ingesterMaxBlockDuration: string;
-  readonly blockRetention: string;
-  readonly compactionWindow: string;
-  readonly compactorMaxBlockBytes: number;
-  readonly searchDurationSlo: string;
-  readonly searchThroughputBytesSlo: number;
-  readonly searchConcurrentJobs: number;
-  readonly querierMaxConcurrentQueries: number;
-  readonly logLevel: TempoLogLevel;
   readonly usageReporting: boolean;
-  readonly metricsGeneratorProcessors: readonly MetricsGeneratorProcessor[];
   readonly metricsRemoteWriteUrl?: string;
   /**
    * `overrides.defaults.metrics_generator.max_active_series`: the most active series each
@@ -102,11 +100,8 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const storage = props.storage ?? { backend: 'local' };
   validateStorage(mode, storage);
 
-  const processors = props.metricsGeneratorProcessors ?? defaults.metricsGeneratorProcessors;
-  processors.forEach((p, i) => checkOneOf(C, `metricsGeneratorProcessors[${i}]`, p, PROCESSORS));
-  if (new Set(processors).size !== processors.length) {
-    fail(C, 'metricsGeneratorProcessors', 'must not list a processor twice', processors, 'list each processor once');
-  }
+  const tuned = resolvePresetProps(props, defaults);
+  const processors = tuned.metricsGeneratorProcessors;
   const metricsRemoteWriteUrl = props.metricsRemoteWriteUrl;
   const metricsGeneratorWrites = processors.some((p) => p !== 'local-blocks');
   if (metricsGeneratorWrites && !metricsRemoteWriteUrl) {
@@ -120,12 +115,10 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const load = resolveLoad(props.expectedLoad ?? defaults.expectedLoad);
   validateLoad(load);
   const rateStrategy = checkOneOf(C, 'rateStrategy', props.rateStrategy ?? (mode === 'cluster' ? 'global' : 'local'), RATE_STRATEGIES);
-  const ingesterTraceIdlePeriod = props.ingesterTraceIdlePeriod ?? defaults.ingesterTraceIdlePeriod;
-  const ingesterFlushCheckPeriod = props.ingesterFlushCheckPeriod ?? defaults.ingesterFlushCheckPeriod;
   const capacity = planCapacity(load, {
     replicas, replicationFactor, metricsGenerator: processors.length > 0, rateStrategy,
-    traceIdlePeriodSeconds: checkDuration(C, 'ingesterTraceIdlePeriod', ingesterTraceIdlePeriod),
-    flushCheckPeriodSeconds: checkDuration(C, 'ingesterFlushCheckPeriod', ingesterFlushCheckPeriod),
+    traceIdlePeriodSeconds: checkDuration(C, 'ingesterTraceIdlePeriod', tuned.ingesterTraceIdlePeriod),
+    flushCheckPeriodSeconds: checkDuration(C, 'ingesterFlushCheckPeriod', tuned.ingesterFlushCheckPeriod),
   });
   const { resources, parsed } = resolveResources(C, defaults.resources, props.resources, `preset '${preset}'`);
   validateResources(resources, parsed, capacity, load);
@@ -133,13 +126,11 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const metricsGeneratorMaxActiveSeries = checkInteger(C, 'metricsGeneratorMaxActiveSeries', props.metricsGeneratorMaxActiveSeries ?? 10_000, 1,
     Number.MAX_SAFE_INTEGER, 'use a whole number >= 1 such as 10000 (Tempo\'s 0 means unlimited, which Prometheus cannot be sized for)');
 
-  const ingesterMaxBlockBytes = checkInteger(C, 'ingesterMaxBlockBytes', props.ingesterMaxBlockBytes ?? defaults.ingesterMaxBlockBytes, 1);
-  const ingesterMaxBlockDuration = props.ingesterMaxBlockDuration ?? defaults.ingesterMaxBlockDuration;
   // With blocks in object storage the volume only holds the WAL: sized from the capacity plan,
   // not the preset's local-blocks size (a 3-replica cluster would ask for 3 x 200Gi).
   const storageSize = props.storageSize ?? (storage.backend === 'local'
     ? defaults.storageSize
-    : volumeSizeFor(walBytesPerReplica(capacity, ingesterMaxBlockBytes, checkDuration(C, 'ingesterMaxBlockDuration', ingesterMaxBlockDuration))));
+    : volumeSizeFor(walBytesPerReplica(capacity, tuned.ingesterMaxBlockBytes, checkDuration(C, 'ingesterMaxBlockDuration', tuned.ingesterMaxBlockDuration))));
 
   const settings: TempoSettings = {
     name,
@@ -155,22 +146,10 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     parsedResources: parsed,
     storage,
     storageSize,
+    ...tuned,
     storageClassName: props.storageClassName,
-    ingesterTraceIdlePeriod,
-    ingesterFlushCheckPeriod,
     maxBytesPerTrace,
-    ingesterMaxBlockBytes,
-    ingesterMaxBlockDuration,
-    blockRetention: props.blockRetention ?? defaults.blockRetention,
-    compactionWindow: props.compactionWindow ?? defaults.compactionWindow,
-    compactorMaxBlockBytes: props.compactorMaxBlockBytes ?? defaults.compactorMaxBlockBytes,
-    searchDurationSlo: props.searchDurationSlo ?? defaults.searchDurationSlo,
-    searchThroughputBytesSlo: props.searchThroughputBytesSlo ?? defaults.searchThroughputBytesSlo,
-    searchConcurrentJobs: props.searchConcurrentJobs ?? defaults.searchConcurrentJobs,
-    querierMaxConcurrentQueries: props.querierMaxConcurrentQueries ?? defaults.querierMaxConcurrentQueries,
-    logLevel: checkOneOf(C, 'logLevel', props.logLevel ?? defaults.logLevel, LOG_LEVELS),
     usageReporting: props.usageReporting ?? false,
-    metricsGeneratorProcessors: processors,
     metricsRemoteWriteUrl,
     metricsGeneratorMaxActiveSeries,
     metricsGeneratorWrites,
@@ -297,15 +276,37 @@ function checkMaxBytesPerTrace(maxBytesPerTrace: number, load: ResolvedLoad): nu
 function validateTuning(s: TempoSettings): void {
   checkQuantity(C, 'storageSize', s.storageSize, '10Gi');
   if (s.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', s.storageClassName, 253);
-  checkDuration(C, 'blockRetention', s.blockRetention);
-  checkDuration(C, 'compactionWindow', s.compactionWindow);
-  checkInteger(C, 'compactorMaxBlockBytes', s.compactorMaxBlockBytes, 1);
-  checkDuration(C, 'searchDurationSlo', s.searchDurationSlo);
-  checkInteger(C, 'searchThroughputBytesSlo', s.searchThroughputBytesSlo, 1);
-  checkInteger(C, 'searchConcurrentJobs', s.searchConcurrentJobs, 1);
-  checkInteger(C, 'querierMaxConcurrentQueries', s.querierMaxConcurrentQueries, 1);
   checkInteger(C, 'terminationGracePeriodSeconds', s.terminationGracePeriodSeconds, 30, 3600,
     'Tempo needs time to flush its blocks on shutdown; use 30 to 3600 seconds');
+}
+
+/** One check per preset prop: the type makes a new knob come with its check. */
+const PRESET_PROP_CHECKS: { readonly [K in PlainPresetProp]: (value: TempoPresetSettings[K]) => unknown } = {
+  ingesterTraceIdlePeriod: (v) => checkDuration(C, 'ingesterTraceIdlePeriod', v),
+  ingesterFlushCheckPeriod: (v) => checkDuration(C, 'ingesterFlushCheckPeriod', v),
+  ingesterMaxBlockBytes: (v) => checkInteger(C, 'ingesterMaxBlockBytes', v, 1),
+  ingesterMaxBlockDuration: (v) => checkDuration(C, 'ingesterMaxBlockDuration', v),
+  blockRetention: (v) => checkDuration(C, 'blockRetention', v),
+  compactionWindow: (v) => checkDuration(C, 'compactionWindow', v),
+  compactorMaxBlockBytes: (v) => checkInteger(C, 'compactorMaxBlockBytes', v, 1),
+  searchDurationSlo: (v) => checkDuration(C, 'searchDurationSlo', v),
+  searchThroughputBytesSlo: (v) => checkInteger(C, 'searchThroughputBytesSlo', v, 1),
+  searchConcurrentJobs: (v) => checkInteger(C, 'searchConcurrentJobs', v, 1),
+  querierMaxConcurrentQueries: (v) => checkInteger(C, 'querierMaxConcurrentQueries', v, 1),
+  logLevel: (v) => checkOneOf(C, 'logLevel', v, LOG_LEVELS),
+  metricsGeneratorProcessors: (processors) => {
+    processors.forEach((p, i) => checkOneOf(C, `metricsGeneratorProcessors[${i}]`, p, PROCESSORS));
+    if (new Set(processors).size !== processors.length) {
+      fail(C, 'metricsGeneratorProcessors', 'must not list a processor twice', processors, 'list each processor once');
+    }
+  },
+};
+
+/** The preset props: each the prop where set, else the preset's value; each checked. */
+function resolvePresetProps(props: TempoProps, preset: TempoPreset): TempoPresetSettings {
+  const resolved = Object.fromEntries(PLAIN_PRESET_PROPS.map((k) => [k, props[k] ?? preset[k]])) as unknown as TempoPresetSettings;
+  for (const k of PLAIN_PRESET_PROPS) (PRESET_PROP_CHECKS[k] as (value: unknown) => unknown)(resolved[k]);
+  return resolved;
 }
 
 const PORTS_WIRED = 'the container ports, Services, probes and NetworkPolicy use the generated value';
