@@ -1,7 +1,7 @@
 import { deepMerge } from '../shared/merge';
 import { SCRAPE_JOBS, TARGET_LABELS } from '../shared/telemetry';
 import { serviceFqdn } from '../shared/workload';
-import type { PrometheusSettings } from './settings';
+import { DEFAULT_PROMETHEUS_NAME, PrometheusSettings } from './settings';
 
 /**
  * prometheus.yml as typed data, in Prometheus's own key names (configuration reference,
@@ -129,9 +129,6 @@ export const RULE_FILES_GLOB = `${PROMETHEUS_PATHS.rulesDir}/*.rules.yaml`;
 
 /** The port Prometheus serves its UI, API and /metrics on. */
 export const PROMETHEUS_PORT = 9090;
-
-/** The default name of the StatefulSet and its Service. */
-export const DEFAULT_PROMETHEUS_NAME = 'prometheus';
 
 /**
  * The URLs of a Prometheus named `name` in `namespace`: its API and UI, and the remote-write

@@ -6,13 +6,15 @@ import {
 } from '../shared/validate';
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
 import { PrometheusCapacityPlan, RETENTION_SIZE_FRACTION, planPrometheusCapacity } from './capacity';
-import { DEFAULT_PROMETHEUS_NAME } from './config';
 import { prometheusKeysAt, unknownPrometheusKeys } from './keys';
 import { PrometheusProps, PrometheusResources, RemoteWriteTarget, TempoScrapeTarget } from './props';
 import { TempoRulesOptions } from './rules';
 import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'prometheus';
+
+/** The default name of the StatefulSet and its Service. */
+export const DEFAULT_PROMETHEUS_NAME = 'prometheus';
 
 /** The Tempo target with its namespace resolved. */
 export interface ResolvedTempoTarget extends TempoScrapeTarget {

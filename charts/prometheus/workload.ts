@@ -1,8 +1,8 @@
 import * as k8s from '../../imports/k8s';
 import { selectorLabels } from '../shared/labels';
 import { HttpProbe, WorkloadSpec, WorkloadVolume } from '../shared/restricted-workload';
-import { DEFAULT_PROMETHEUS_NAME, PROMETHEUS_PATHS, PROMETHEUS_PORT, REMOTE_WRITE_FILES } from './config';
-import { PrometheusSettings } from './settings';
+import { PROMETHEUS_PATHS, PROMETHEUS_PORT, REMOTE_WRITE_FILES } from './config';
+import { DEFAULT_PROMETHEUS_NAME, PrometheusSettings } from './settings';
 
 /** The UID and GID Prometheus runs as: `nobody`, the image's user, written numerically for runAsNonRoot. */
 export const PROMETHEUS_UID = 65534;
