@@ -4,9 +4,10 @@ import { serviceFqdn } from '../shared/workload';
 import { DEFAULT_PROMETHEUS_NAME, PrometheusSettings } from './settings';
 
 /**
- * prometheus.yml as typed data, in Prometheus's own key names (configuration reference,
- * docs/configuration/configuration.md). Only keys that Prometheus 2.53 and 3.5 both accept: CI
- * checks the output with promtool 2.53.3, and the image runs 3.5.
+ * prometheus.yml as typed data, in Prometheus's own key names (the configuration reference,
+ * docs/configuration/configuration.md in the prometheus/prometheus repository). Only keys that
+ * Prometheus 2.53 and 3.5 both accept: CI checks the output with promtool 2.53.3, and the image
+ * runs 3.5.
  */
 
 /** `<relabel_config>`. */

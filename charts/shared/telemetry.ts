@@ -28,7 +28,7 @@ export const SCRAPE_JOBS = {
 /**
  * The label Tempo's metrics-generator puts on every series it remote-writes: the generator's
  * hostname, which is the pod name in Kubernetes. Remote-written series carry no job, namespace or
- * pod labels (recorded from Tempo 2.6.1 in ../shared/reference/metrics/).
+ * pod labels (recorded from Tempo 2.6.1 in test/fixtures/metrics/).
  */
 export const GENERATOR_INSTANCE_LABEL = '__metrics_gen_instance';
 
