@@ -1,4 +1,4 @@
-import { buildTempoConfig, resolveTempoSettings, TempoProps } from '../../charts/tempo';
+import { buildTempoConfig, resolveTempoSettings, TEMPO_PRESETS, TempoProps } from '../../charts/tempo';
 import { remoteWrite, s3 } from '../helpers';
 
 const config = (props: TempoProps = {}) => buildTempoConfig(resolveTempoSettings({ namespace: 'tempo', ...props }));
@@ -40,8 +40,8 @@ describe('tempo.yaml for every mode', () => {
   test('duration_slo is always written together with throughput_bytes_slo', () => {
     for (const preset of ['basic', 'single-node'] as const) {
       const search = config({ preset }).query_frontend.search;
-      expect(search.duration_slo).toBeTruthy();
-      expect(search.throughput_bytes_slo).toBeGreaterThan(0);
+      expect(search.duration_slo).toBe(TEMPO_PRESETS[preset].searchDurationSlo);
+      expect(search.throughput_bytes_slo).toBe(TEMPO_PRESETS[preset].searchThroughputBytesSlo);
     }
   });
 
