@@ -1,36 +1,25 @@
-import { IMAGES, ImageRef } from '../shared/images';
+import { IMAGES } from '../shared/images';
 import {
   checkDnsLabel, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
 } from '../shared/validate';
 import { resolveResources, secretOverridePaths } from '../shared/merge';
 import { ContainerResources } from '../shared/workload';
-import { NamespaceSelection, checkNamespaceSelection } from '../shared/network';
+import { checkNamespaceSelection } from '../shared/network';
 import { GrafanaIni, INI_KEY_NAME, INI_SECTION_NAME } from './ini';
-import { GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
+import { GrafanaDatabase, GrafanaProps } from './props';
 import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'grafana';
 
-/** Every Grafana setting with defaults applied and validated: the input of the builders and the construct. */
-export interface GrafanaSettings extends WorkloadIdentity {
-  readonly name: string;
-  readonly namespace: string;
-  readonly image: ImageRef;
-  readonly tempo: GrafanaTempoLink;
-  readonly prometheus: GrafanaPrometheusLink;
-  readonly adminSecretName: string;
-  readonly anonymous: boolean;
-  readonly rootUrl?: string;
-  readonly persistence: boolean;
-  readonly storageSize: string;
-  readonly storageClassName?: string;
+/**
+ * Every Grafana setting with defaults applied and validated: the input of the builders and the
+ * construct. Each field is the prop of the same name (documented on GrafanaProps), resolved;
+ * `resources` in full.
+ */
+export interface GrafanaSettings extends WorkloadIdentity, Required<Pick<GrafanaProps,
+  'name' | 'namespace' | 'image' | 'tempo' | 'prometheus' | 'adminSecretName' | 'anonymous' | 'persistence' | 'storageSize' | 'replicas'
+  | 'iniOverrides' | 'networkPolicy' | 'fromNamespaces'>>, Pick<GrafanaProps, 'rootUrl' | 'storageClassName' | 'database'> {
   readonly resources: ContainerResources;
-  readonly replicas: number;
-  readonly database?: GrafanaDatabase;
-  readonly iniOverrides: GrafanaIni;
-  readonly networkPolicy: boolean;
-  /** The namespaces admitted to port 3000. */
-  readonly fromNamespaces: NamespaceSelection;
 }
 
 /** Enough for a few users browsing traces and the provisioned dashboards. */

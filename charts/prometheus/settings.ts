@@ -1,6 +1,6 @@
-import { IMAGES, ImageRef } from '../shared/images';
+import { IMAGES } from '../shared/images';
 import { SecretKeyRef } from '../shared/secrets';
-import { NetworkPeer, checkNetworkPeers } from '../shared/network';
+import { checkNetworkPeers } from '../shared/network';
 import {
   checkDnsLabel, checkImageTag, checkInteger, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
@@ -21,33 +21,22 @@ export interface ResolvedTempoTarget extends TempoScrapeTarget {
   readonly namespace: string;
 }
 
-/** Every Prometheus setting with defaults applied and validated: the input of the config builder and the construct. */
-export interface PrometheusSettings extends WorkloadIdentity {
-  readonly name: string;
-  readonly namespace: string;
-  readonly image: ImageRef;
+/**
+ * Every Prometheus setting with defaults applied and validated: the input of the config builder
+ * and the construct. Fields named like a prop have that prop's type and meaning (documented on
+ * PrometheusProps), resolved; the others are derived once here.
+ */
+export interface PrometheusSettings extends WorkloadIdentity, Required<Pick<PrometheusProps,
+  'name' | 'namespace' | 'image' | 'scrapeInterval' | 'evaluationInterval' | 'tempoScrapeInterval' | 'retentionTime' | 'retentionSize' | 'storageSize'
+  | 'metricsGenerator' | 'generatorActiveSeries' | 'additionalActiveSeries' | 'networkPolicy' | 'clients'>>,
+  Pick<PrometheusProps, 'storageClassName' | 'alertmanagerUrl' | 'remoteWrite' | 'configOverrides'> {
   readonly tempo: ResolvedTempoTarget;
-  readonly scrapeInterval: string;
-  readonly evaluationInterval: string;
-  readonly tempoScrapeInterval: string;
+  /** The `cluster` and `environment` props, as prometheus.yml's external labels. */
   readonly externalLabels: { readonly cluster: string; readonly environment: string };
-  readonly retentionTime: string;
-  readonly retentionSize: string;
-  readonly storageSize: string;
-  readonly storageClassName?: string;
   readonly resources: PrometheusResources;
-  readonly metricsGenerator: boolean;
-  readonly generatorActiveSeries: number;
-  readonly additionalActiveSeries: number;
   readonly capacity: PrometheusCapacityPlan;
-  readonly alertmanagerUrl?: string;
-  readonly remoteWrite?: RemoteWriteTarget;
+  /** The `rules` options, with what the settings above decide for them. */
   readonly rules: TempoRulesOptions;
-  /** prometheus.yml keys merged over the generated config last, checked against Prometheus's keys. */
-  readonly configOverrides?: ConfigOverrides;
-  readonly networkPolicy: boolean;
-  /** The pods admitted to port 9090. */
-  readonly clients: readonly NetworkPeer[];
 }
 
 const PROM_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;

@@ -24,11 +24,8 @@ export interface WorkloadIdentityProps {
   readonly podLabels?: Readonly<Record<string, string>>;
 }
 
-/** WorkloadIdentityProps checked, defaults applied. */
-export interface WorkloadIdentity {
-  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
-  readonly podLabels: Readonly<Record<string, string>>;
-}
+/** WorkloadIdentityProps checked, defaults (none) applied. */
+export type WorkloadIdentity = Required<WorkloadIdentityProps>;
 
 /** Checks WorkloadIdentityProps (valid annotation keys; valid label keys and values, none of the stack's own). */
 export function resolveWorkloadIdentity(component: string, props: WorkloadIdentityProps): WorkloadIdentity {

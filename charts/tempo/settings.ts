@@ -1,9 +1,9 @@
-import { IMAGES, ImageRef } from '../shared/images';
+import { IMAGES } from '../shared/images';
 import {
   checkDnsLabel, checkDuration, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
-import { NamespaceSelection, NetworkPeer, checkNamespaceSelection, checkNetworkPeers } from '../shared/network';
+import { checkNamespaceSelection, checkNetworkPeers } from '../shared/network';
 import { ParsedResources } from '../shared/workload';
 import { CapacityPlan, RateStrategy, ResolvedLoad, planCapacity, resolveLoad, volumeSizeFor, walBytesPerReplica } from './capacity';
 import { tempoKeysAt, unknownTempoKeys } from './keys';
@@ -22,38 +22,27 @@ const PLAIN_PRESET_PROPS = TEMPO_PRESET_PROPS.filter((k): k is PlainPresetProp =
 /** Those props resolved: one field per prop, of the prop's type, never undefined. */
 export type TempoPresetSettings = { readonly [K in PlainPresetProp]: TempoPreset[K] };
 
+/** Props settings hold as they are, defaults applied (documented on TempoProps). */
+type ResolvedProp = 'name' | 'namespace' | 'mode' | 'preset' | 'replicas' | 'replicationFactor' | 'image' | 'storage' | 'maxBytesPerTrace'
+  | 'usageReporting' | 'metricsGeneratorMaxActiveSeries' | 'networkPolicy' | 'terminationGracePeriodSeconds' | 'otlpFromNamespaces';
+/** Props settings hold as they are and that stay optional (undefined: the documented default behaviour). */
+type OptionalProp = 'storageClassName' | 'metricsRemoteWriteUrl' | 'apiClients' | 'configOverrides';
+
 /**
  * Every Tempo setting with defaults applied and validated: the input of the config builder and the
- * construct. The preset's props (TempoPresetSettings) keep their names; `expectedLoad` becomes
- * `load`, `resources` is merged over the preset's, `storageSize` is derived with object storage.
+ * construct. Fields named like a prop have that prop's type and meaning (documented on TempoProps):
+ * the preset's props (TempoPresetSettings) and the others, resolved; `expectedLoad` becomes `load`,
+ * `resources` is merged over the preset's, `storageSize` is derived with object storage. The rest
+ * is derived once here, so neither the construct nor the stack derives it again.
  */
-export interface TempoSettings extends TempoPresetSettings, WorkloadIdentity {
-  readonly name: string;
-  readonly namespace: string;
-  readonly mode: TempoMode;
-  readonly preset: TempoPresetName;
-  readonly replicas: number;
-  readonly replicationFactor: number;
-  readonly image: ImageRef;
+export interface TempoSettings extends TempoPresetSettings, WorkloadIdentity,
+  Required<Pick<TempoProps, ResolvedProp>>, Pick<TempoProps, OptionalProp> {
   readonly load: ResolvedLoad;
   readonly capacity: CapacityPlan;
   readonly resources: TempoResources;
   /** `resources` parsed: cores and bytes. */
   readonly parsedResources: ParsedResources;
-  readonly storage: TempoStorage;
   readonly storageSize: string;
-  readonly storageClassName?: string;
-  /** `overrides.defaults.global.max_bytes_per_trace`. */
-  readonly maxBytesPerTrace: number;
-  readonly usageReporting: boolean;
-  readonly metricsRemoteWriteUrl?: string;
-  /**
-   * `overrides.defaults.metrics_generator.max_active_series`: the most active series each
-   * metrics-generator instance writes; Prometheus receives up to `replicas` times this (each
-   * generator labels its series with its own instance). Only meaningful when
-   * `metricsGeneratorProcessors` is not empty.
-   */
-  readonly metricsGeneratorMaxActiveSeries: number;
   /** A processor that remote-writes series runs (service-graphs or span-metrics; local-blocks only keeps blocks). */
   readonly metricsGeneratorWrites: boolean;
   /** The local-blocks processor runs (TraceQL metrics over recent blocks). */
@@ -63,14 +52,6 @@ export interface TempoSettings extends TempoPresetSettings, WorkloadIdentity {
    * series, so `replicas` x `metricsGeneratorMaxActiveSeries`; 0 when nothing is written.
    */
   readonly generatorSeriesBudget: number;
-  readonly networkPolicy: boolean;
-  /** The namespaces admitted to the OTLP ports. */
-  readonly otlpFromNamespaces: NamespaceSelection;
-  /** The pods admitted to the API port besides Tempo's own; undefined admits every pod. */
-  readonly apiClients?: readonly NetworkPeer[];
-  readonly terminationGracePeriodSeconds: number;
-  /** tempo.yaml keys merged over the generated config last, checked against Tempo 2.6's key tree. */
-  readonly configOverrides?: ConfigOverrides;
 }
 
 const MODES: readonly TempoMode[] = ['single-node', 'cluster'];
