@@ -88,7 +88,10 @@ export function grafanaWorkloadSpec(s: GrafanaSettings, files: GrafanaFiles, das
       },
     },
     configMaps: [
-      { name: `${s.name}-config`, volume: 'config', mountPath: GRAFANA_PATHS.config, subPath: GRAFANA_FILES.ini, files: { [GRAFANA_FILES.ini]: files.ini } },
+      {
+        name: `${s.name}-config`, volume: 'config', mountPath: GRAFANA_PATHS.config, subPath: GRAFANA_FILES.ini,
+        files: { [GRAFANA_FILES.ini]: files.ini },
+      },
       {
         name: `${s.name}-datasources`, volume: 'datasources', mountPath: `${GRAFANA_PATHS.provisioning}/datasources`,
         files: () => ({ [GRAFANA_FILES.datasources]: files.datasources() }),

@@ -12,7 +12,8 @@ const C = 'minio';
  * field is the prop of the same name (documented on MinioProps), resolved; `resources` in full.
  */
 export interface MinioSettings extends WorkloadIdentity,
-  Required<Pick<MinioProps, 'name' | 'namespace' | 'bucket' | 'credentialsSecret' | 'storageSize' | 'image' | 'console' | 'networkPolicy' | 'clients'>>,
+  Required<Pick<MinioProps, 'name' | 'namespace' | 'bucket' | 'credentialsSecret' | 'storageSize' | 'image' | 'console' | 'networkPolicy'
+    | 'clients'>>,
   Pick<MinioProps, 'storageClassName'> {
   readonly resources: MinioResources;
 }

@@ -65,7 +65,9 @@ export class Prometheus extends Construct {
     this.serviceName = s.name;
     ({ httpUrl: this.httpUrl, remoteWriteUrl: this.remoteWriteUrl } = prometheusUrls(s.name, s.namespace));
 
-    this.workload = new RestrictedWorkload(this, 'Workload', prometheusWorkloadSpec(s, { config: () => this.configYaml, rules: () => this.ruleFiles }));
+    // Read at synth: jobs and rule groups may be added after construction.
+    const files = { config: () => this.configYaml, rules: () => this.ruleFiles };
+    this.workload = new RestrictedWorkload(this, 'Workload', prometheusWorkloadSpec(s, files));
     const w = this.workload;
     this.podSelector = w.podSelector;
     this.serviceAccount = w.serviceAccount;

@@ -75,7 +75,10 @@ export function prometheusWorkloadSpec(s: PrometheusSettings, files: PrometheusF
       },
     },
     configMaps: [
-      { name: `${s.name}-config`, volume: 'config', mountPath: PROMETHEUS_PATHS.configDir, files: () => ({ [PROMETHEUS_PATHS.configFile]: files.config() }) },
+      {
+        name: `${s.name}-config`, volume: 'config', mountPath: PROMETHEUS_PATHS.configDir,
+        files: () => ({ [PROMETHEUS_PATHS.configFile]: files.config() }),
+      },
       { name: `${s.name}-rules`, volume: 'rules', mountPath: PROMETHEUS_PATHS.rulesDir, files: files.rules, hashFileNames: true },
     ],
     volumes: [

@@ -109,9 +109,9 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
 
   // With blocks in object storage the volume only holds the WAL: sized from the capacity plan,
   // not the preset's local-blocks size (a 3-replica cluster would ask for 3 x 200Gi).
-  const storageSize = props.storageSize ?? (storage.backend === 'local'
-    ? defaults.storageSize
-    : volumeSizeFor(walBytesPerReplica(capacity, tuned.ingesterMaxBlockBytes, checkDuration(C, 'ingesterMaxBlockDuration', tuned.ingesterMaxBlockDuration))));
+  const blockSeconds = checkDuration(C, 'ingesterMaxBlockDuration', tuned.ingesterMaxBlockDuration);
+  const storageSize = props.storageSize
+    ?? (storage.backend === 'local' ? defaults.storageSize : volumeSizeFor(walBytesPerReplica(capacity, tuned.ingesterMaxBlockBytes, blockSeconds)));
 
   const settings: TempoSettings = {
     name,

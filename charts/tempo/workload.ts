@@ -45,13 +45,16 @@ export function tempoWorkloadSpec(s: TempoSettings, config: TempoConfig, configY
   const cluster = s.mode === 'cluster';
   const addresses = tempoAddresses(s);
   const gcsCredentials = s.storage.backend === 'gcs' ? s.storage.credentials : undefined;
-  const ready = (periodSeconds: number, failureThreshold: number): HttpProbe => ({ path: '/ready', port: 'http', periodSeconds, timeoutSeconds: 5, failureThreshold });
+  const ready = (periodSeconds: number, failureThreshold: number): HttpProbe => ({
+    path: '/ready', port: 'http', periodSeconds, timeoutSeconds: 5, failureThreshold,
+  });
   const volumes: WorkloadVolume[] = [
     { kind: 'claim', name: 'data', mountPath: TEMPO_DATA_DIR, size: s.storageSize, storageClassName: s.storageClassName },
     // The root filesystem is read-only; Go and the OTLP receivers may still want a scratch dir.
     { kind: 'emptyDir', name: 'tmp', mountPath: '/tmp', sizeLimit: '100Mi' },
     ...(gcsCredentials ? [{
-      kind: 'secret', name: 'gcs-credentials', mountPath: GCS_CREDENTIALS_DIR, secretName: gcsCredentials.name, items: [{ key: gcsCredentials.key, path: 'key.json' }],
+      kind: 'secret', name: 'gcs-credentials', mountPath: GCS_CREDENTIALS_DIR,
+      secretName: gcsCredentials.name, items: [{ key: gcsCredentials.key, path: 'key.json' }],
     } as const] : []),
   ];
   return {
