@@ -72,7 +72,8 @@ describe.each([
 });
 
 describe('the PVC', () => {
-  const claimOf = (props: TempoProps) => find(synthTempo(props).objects, 'StatefulSet', 'tempo').spec.volumeClaimTemplates[0].spec.resources.requests.storage;
+  const claimOf = (props: TempoProps) => (
+    find(synthTempo(props).objects, 'StatefulSet', 'tempo').spec.volumeClaimTemplates[0].spec.resources.requests.storage);
 
   test('holds every block with local storage: the preset\'s size', () => {
     expect(claimOf({})).toBe('200Gi');
