@@ -30,7 +30,7 @@ export type MetricsGeneratorProcessor = 'service-graphs' | 'span-metrics' | 'loc
 
 /**
  * The load Tempo is expected to carry. Ingestion limits, and the check that resources fit, are
- * derived from it (see the README, "Capacity").
+ * derived from it (see docs/capacity.md).
  */
 export interface ExpectedLoad {
   /** Traces started per second, across the whole stack. */
@@ -206,8 +206,9 @@ export interface TempoProps extends WorkloadIdentityProps {
   /**
    * Size of each replica's PersistentVolumeClaim at /var/tempo: the WAL, and every block with local
    * storage.
-   * @default - local storage: the preset's (5Gi basic, 200Gi otherwise); object storage: what the
-   * WAL holds at the planned load (as `npm run plan` reports it), a fifth to spare, at least 10Gi
+   * With object storage the default is what the WAL holds at the planned load (as `npm run plan`
+   * reports it), a fifth to spare, at least 10Gi.
+   * @default - the preset's with local storage (5Gi basic, 200Gi otherwise); the WAL's size with object storage
    */
   readonly storageSize?: string;
   /** StorageClass of the PVCs. @default - the cluster's default StorageClass */
