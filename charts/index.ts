@@ -8,6 +8,7 @@ export * from './minio';
 export * from './tempo';
 export * from './prometheus';
 export * from './grafana';
+export * from './gateway';
 export * from './stack';
 export * from './config';
 export * from './argocd/applications';

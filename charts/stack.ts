@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { GatewayChart, GatewayProps, gatewayPodSelector, TEMPO_GRPC_MAX_RECV_BYTES } from './gateway';
 import { GrafanaChart, GrafanaProps, grafanaPodSelector } from './grafana';
 import { MinioChart, MinioProps } from './minio';
 import {
@@ -7,7 +8,7 @@ import {
 import { checkExtraLabels } from './shared/labels';
 import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
-import { GeneratedSecret } from './shared/secrets';
+import { GeneratedSecret, ProvidedSecret } from './shared/secrets';
 import { fail } from './shared/validate';
 import { Tempo, TempoChart, TempoProps, tempoPodSelector } from './tempo';
 
@@ -27,6 +28,12 @@ export interface StackGrafanaProps extends Omit<GrafanaProps, 'tempo' | 'prometh
    */
   readonly prometheusUrl?: string;
 }
+
+/**
+ * OTLP gateway settings the stack takes; where it sends traces, the largest request Tempo admits
+ * and the known tenants come from Tempo.
+ */
+export type StackGatewayProps = Omit<GatewayProps, 'tempo' | 'namespace' | 'knownTenants'>;
 
 /** Props of a TempoStack. */
 export interface TempoStackProps {
@@ -66,6 +73,13 @@ export interface TempoStackProps {
    * @default {} (deployed, with its defaults)
    */
   readonly grafana?: StackGrafanaProps | false;
+  /**
+   * The authenticating OTLP gateway (nginx) in front of Tempo: senders outside the cluster reach
+   * Tempo only through it, and Tempo's NetworkPolicy admits OTLP from the gateway and from
+   * `tempo.otlpFromNamespaces` only when that is set.
+   * @default - no gateway
+   */
+  readonly gateway?: StackGatewayProps;
 }
 
 /**
@@ -84,12 +98,15 @@ export class TempoStack extends Construct {
   public readonly namespace: string;
   /** The Secrets the stack references that the deploy script may create (listed in `secrets.txt`). */
   public readonly generatedSecrets: readonly GeneratedSecret[];
+  /** The Secrets the stack references that the user (or cert-manager) creates: the deploy script cannot generate them. */
+  public readonly providedSecrets: readonly ProvidedSecret[];
   public readonly namespaceChart: NamespaceChart;
   public readonly minioChart?: MinioChart;
   public readonly tempoChart: TempoChart;
   public readonly prometheusChart?: PrometheusChart;
   public readonly prometheusOperatorChart?: PrometheusOperatorChart;
   public readonly grafanaChart?: GrafanaChart;
+  public readonly gatewayChart?: GatewayChart;
 
   constructor(scope: Construct, id: string, props: TempoStackProps) {
     super(scope, id);
@@ -134,10 +151,13 @@ export class TempoStack extends Construct {
       // operator labels its pods app.kubernetes.io/name=prometheus.
       ...(props.prometheusOperator ? [{ podSelector: { 'app.kubernetes.io/name': 'prometheus' }, namespaces: 'all' as const }] : []),
     ];
+    const gatewayPeers: NetworkPeer[] = props.gateway ? [{ podSelector: gatewayPodSelector(props.gateway.name) }] : [];
     tempo = {
       ...tempo,
       metricsRemoteWriteUrl: tempo.metricsRemoteWriteUrl ?? ownPrometheus?.remoteWriteUrl,
-      apiClients: [...(tempo.apiClients ?? []), ...grafanaPeers, ...prometheusPeers],
+      // The gateway also proxies the query API when asked to.
+      apiClients: [...(tempo.apiClients ?? []), ...grafanaPeers, ...prometheusPeers, ...(props.gateway?.exposeQuery ? gatewayPeers : [])],
+      ...(props.gateway ? { otlpClients: [...(tempo.otlpClients ?? []), ...gatewayPeers] } : {}),
     };
 
     this.tempoChart = new TempoChart(this, 'tempo', { namespace, labels, tempo });
@@ -198,6 +218,28 @@ export class TempoStack extends Construct {
       this.grafanaChart.addDependency(this.prometheusChart ?? this.prometheusOperatorChart ?? this.tempoChart);
     }
 
+    if (props.gateway) {
+      this.gatewayChart = new GatewayChart(this, 'gateway', {
+        namespace,
+        labels,
+        gateway: {
+          ...props.gateway,
+          tempo: {
+            otlpGrpc: t.otlpGrpcEndpoint,
+            otlpHttp: t.otlpHttpEndpoint.replace(/^https?:\/\//, ''),
+            query: t.httpUrl.replace(/^https?:\/\//, ''),
+            // The distributor's token bucket never admits a request larger than its burst, nor its gRPC server one above 16 MiB.
+            maxRequestBytes: Math.min(t.settings.capacity.burstSizeBytes, TEMPO_GRPC_MAX_RECV_BYTES),
+          },
+        },
+      });
+      this.gatewayChart.addDependency(this.tempoChart);
+    }
+
+    this.providedSecrets = [
+      ...(this.grafanaChart?.grafana.providedSecrets ?? []),
+      ...(this.gatewayChart?.gateway.providedSecrets ?? []),
+    ];
     this.generatedSecrets = [
       ...(this.minioChart?.minio.generatedSecrets ?? []),
       ...(this.grafanaChart?.grafana.generatedSecrets ?? []),

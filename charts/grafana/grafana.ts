@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { toYaml } from '../shared/render';
 import { RestrictedWorkload } from '../shared/restricted-workload';
-import { GeneratedSecret } from '../shared/secrets';
+import { GeneratedSecret, ProvidedSecret } from '../shared/secrets';
 import { NamespaceSelection } from '../shared/network';
 import { serviceFqdn } from '../shared/workload';
 import { GRAFANA_PATHS, GRAFANA_PORT, buildGrafanaIni } from './config';
@@ -12,6 +12,7 @@ import { DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, 
 import {
   Datasource, DatasourceList, PROMETHEUS_DATASOURCE_UID, TEMPO_DATASOURCE_UID, prometheusDatasource, tempoDatasource,
 } from './datasources';
+import { createGrafanaExposure } from './expose';
 import { GrafanaIni, serializeIni } from './ini';
 import { GrafanaProps } from './props';
 import { GrafanaSettings, resolveGrafanaSettings } from './settings';
@@ -50,6 +51,8 @@ export class Grafana extends Construct {
   public readonly adminSecretName: string;
   /** The admin Secret, for the deploy script to create (user `admin`, a random password) when nobody has. */
   public readonly generatedSecrets: readonly GeneratedSecret[];
+  /** Secrets the user creates: the OAuth client secret (with `auth`). */
+  public readonly providedSecrets: readonly ProvidedSecret[];
   /** The uid of the Tempo datasource. */
   public readonly tempoDatasourceUid = TEMPO_DATASOURCE_UID;
   /** The uid of the Prometheus datasource. */
@@ -69,7 +72,9 @@ export class Grafana extends Construct {
   /** Admits `fromNamespaces` to the `http` port; absent with `networkPolicy: false`. */
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
 
-  /** The workload construct holding every object above. */
+  /** The objects exposing Grafana (`expose`): an Ingress, or an HTTPRoute and its Certificate. */
+  public readonly exposure: ReturnType<typeof createGrafanaExposure>;
+  /** The workload construct holding every object above but the exposure. */
   public readonly workload: RestrictedWorkload;
 
   private readonly datasourceList: DatasourceList;
@@ -87,17 +92,24 @@ export class Grafana extends Construct {
       name: s.adminSecretName,
       keys: { [GRAFANA_ADMIN_SECRET_KEYS.user]: { literal: 'admin' }, [GRAFANA_ADMIN_SECRET_KEYS.password]: { random: true } },
     }];
+    this.providedSecrets = s.auth ? [{ name: s.auth.clientSecret.name, by: 'user', keys: [s.auth.clientSecret.key] }] : [];
     this.fromNamespaces = s.fromNamespaces;
     this.serviceName = s.name;
     this.httpUrl = `http://${serviceFqdn(s.name, s.namespace)}:${GRAFANA_PORT}`;
 
     const builtIn = buildDashboards(s.tempo);
-    this.workload = new RestrictedWorkload(this, 'Workload', grafanaWorkloadSpec(s, {
+    const files = {
       ini: serializeIni(this.ini),
       // Rendered when the chart is synthesized, so datasources added after construction are included.
       datasources: () => toYaml(this.datasourceList.toFile()),
       providers: toYaml(this.dashboardProviders),
-    }, builtIn));
+    };
+    let exposure: Grafana['exposure'] = {};
+    const expose = (w: RestrictedWorkload) => {
+      if (s.expose) exposure = createGrafanaExposure(w, s.expose, { name: s.name, namespace: s.namespace, labels: w.labels }, GRAFANA_PORT);
+    };
+    this.workload = new RestrictedWorkload(this, 'Workload', grafanaWorkloadSpec(s, files, builtIn), { afterServices: expose });
+    this.exposure = exposure;
     const w = this.workload;
     this.podSelector = w.podSelector;
     this.serviceAccount = w.serviceAccount;

@@ -2,6 +2,8 @@ import { ImageRef } from '../shared/images';
 import { ResourceOverrides } from '../shared/merge';
 import { NamespaceSelection } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
+import { GrafanaAuth } from './auth';
+import { GrafanaExpose } from './expose';
 import { GrafanaIni } from './ini';
 import { WorkloadIdentityProps } from '../shared/workload-identity';
 
@@ -109,4 +111,13 @@ export interface GrafanaProps extends WorkloadIdentityProps {
    * @default 'all'
    */
   readonly fromNamespaces?: NamespaceSelection;
+  /**
+   * Reach Grafana from outside: an Ingress or a Gateway API HTTPRoute, TLS from a Secret or
+   * cert-manager. `rootUrl` derives from the host unless set; the NetworkPolicy admits only
+   * `controllerNamespaces` (so `fromNamespaces` is not set with it).
+   * @default - ClusterIP only (`kubectl port-forward`)
+   */
+  readonly expose?: GrafanaExpose;
+  /** Single sign-on (OAuth 2.0 / OpenID Connect); needs the public URL (`expose` or `rootUrl`). @default - the admin login only */
+  readonly auth?: GrafanaAuth;
 }

@@ -5,6 +5,8 @@ import {
 import { resolveResources, secretOverridePaths } from '../shared/merge';
 import { ContainerResources } from '../shared/workload';
 import { checkNamespaceSelection } from '../shared/network';
+import { GrafanaAuth, resolveGrafanaAuth } from './auth';
+import { GrafanaExposeSettings, resolveGrafanaExpose } from './expose';
 import { GrafanaIni, INI_KEY_NAME, INI_SECTION_NAME } from './ini';
 import { GrafanaDatabase, GrafanaProps } from './props';
 import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
@@ -20,6 +22,10 @@ export interface GrafanaSettings extends WorkloadIdentity, Required<Pick<Grafana
   'name' | 'namespace' | 'image' | 'tempo' | 'prometheus' | 'adminSecretName' | 'anonymous' | 'persistence' | 'storageSize' | 'replicas'
   | 'iniOverrides' | 'networkPolicy' | 'fromNamespaces'>>, Pick<GrafanaProps, 'rootUrl' | 'storageClassName' | 'database'> {
   readonly resources: ContainerResources;
+  /** How Grafana is reached from outside, resolved. */
+  readonly expose?: GrafanaExposeSettings;
+  /** Single sign-on, checked. */
+  readonly auth?: GrafanaAuth;
 }
 
 /** Enough for a few users browsing traces and the provisioned dashboards. */
@@ -58,6 +64,17 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
 
   const adminSecretName = checkDnsLabel(C, 'adminSecretName', props.adminSecretName ?? 'grafana-admin', 253, 'grafana-admin');
   if (props.rootUrl !== undefined) checkUrl('rootUrl', props.rootUrl, 'https://grafana.example.com/');
+  const expose = props.expose === undefined ? undefined : resolveGrafanaExpose(props.expose, name, namespace);
+  if (expose && props.fromNamespaces !== undefined) {
+    fail(C, 'fromNamespaces', 'is set by expose.controllerNamespaces when Grafana is exposed', props.fromNamespaces,
+      'list the ingress controller\'s or Gateway\'s namespaces in expose.controllerNamespaces and remove fromNamespaces');
+  }
+  const rootUrl = props.rootUrl ?? expose?.rootUrl;
+  const auth = props.auth === undefined ? undefined : resolveGrafanaAuth(props.auth);
+  if (auth && rootUrl === undefined) {
+    fail(C, 'auth', 'needs Grafana\'s public URL for the OAuth redirect', auth.provider,
+      'set expose (the URL derives from its host) or rootUrl, and register <rootUrl>login/<provider> at the provider');
+  }
 
   const database = props.database;
   if (database) validateDatabase(database);
@@ -112,7 +129,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     prometheus,
     adminSecretName,
     anonymous: props.anonymous ?? false,
-    rootUrl: props.rootUrl,
+    rootUrl,
     persistence,
     storageSize,
     storageClassName: props.storageClassName,
@@ -120,8 +137,11 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     replicas,
     database,
     iniOverrides,
+    expose,
+    auth,
     networkPolicy: props.networkPolicy ?? true,
-    fromNamespaces: checkNamespaceSelection(C, 'fromNamespaces', props.fromNamespaces ?? 'all'),
+    // Exposed, only the ingress controller's or Gateway's namespaces reach port 3000.
+    fromNamespaces: checkNamespaceSelection(C, 'fromNamespaces', props.fromNamespaces ?? expose?.fromNamespaces ?? 'all'),
     ...resolveWorkloadIdentity(C, props),
   };
 }

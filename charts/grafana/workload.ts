@@ -2,6 +2,7 @@ import * as k8s from '../../imports/k8s';
 import { selectorLabels } from '../shared/labels';
 import { HttpProbe, WorkloadConfigMap, WorkloadSpec } from '../shared/restricted-workload';
 import { envFromSecret } from '../shared/workload';
+import { OAUTH_SECRET_DIR } from './auth';
 import { GRAFANA_PATHS, GRAFANA_PORT } from './config';
 import { ProvisionedDashboard } from './dashboards';
 import { GrafanaSettings } from './settings';
@@ -105,6 +106,11 @@ export function grafanaWorkloadSpec(s: GrafanaSettings, files: GrafanaFiles, das
     volumes: [
       // Readable by the fsGroup only: the admin password.
       { kind: 'secret', name: 'admin', mountPath: GRAFANA_PATHS.adminSecret, secretName: s.adminSecretName, defaultMode: 0o440 },
+      // The OAuth client secret, read by grafana.ini's $__file{...}.
+      ...(s.auth ? [{
+        kind: 'secret', name: 'oauth', mountPath: OAUTH_SECRET_DIR, secretName: s.auth.clientSecret.name,
+        items: [{ key: s.auth.clientSecret.key, path: s.auth.clientSecret.key }], defaultMode: 0o440,
+      } as const] : []),
       s.persistence
         ? { kind: 'claim', name: 'data', mountPath: GRAFANA_PATHS.data, size: s.storageSize, storageClassName: s.storageClassName }
         : { kind: 'emptyDir', name: 'data', mountPath: GRAFANA_PATHS.data, sizeLimit: s.storageSize },

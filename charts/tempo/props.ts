@@ -251,9 +251,16 @@ export interface TempoProps extends WorkloadIdentityProps {
   /**
    * The namespaces whose pods may send traces to the OTLP ports (otlp-grpc 4317, otlp-http 4318),
    * e.g. `['shop', 'payments']`. Ignored with `networkPolicy: false`.
-   * @default 'all'
+   * @default 'all', or none with `otlpClients`
    */
   readonly otlpFromNamespaces?: NamespaceSelection;
+  /**
+   * Pods that may send traces to the OTLP ports besides `otlpFromNamespaces`: in the stack, the OTLP
+   * gateway. When set, `otlpFromNamespaces` admits nobody unless it is set too (the gateway is
+   * then the only way in).
+   * @default - none: `otlpFromNamespaces` alone decides
+   */
+  readonly otlpClients?: readonly NetworkPeer[];
   /**
    * The pods that may use Tempo's API port (http 3200: queries, and /metrics for scraping) besides
    * Tempo's own pods: Grafana and Prometheus. In the stack, its own Grafana and Prometheus are

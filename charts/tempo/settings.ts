@@ -24,9 +24,12 @@ export type TempoPresetSettings = { readonly [K in PlainPresetProp]: TempoPreset
 
 /** Props settings hold as they are, defaults applied (documented on TempoProps). */
 type ResolvedProp = 'name' | 'namespace' | 'mode' | 'preset' | 'replicas' | 'replicationFactor' | 'image' | 'storage' | 'maxBytesPerTrace'
-  | 'usageReporting' | 'metricsGeneratorMaxActiveSeries' | 'networkPolicy' | 'terminationGracePeriodSeconds' | 'otlpFromNamespaces';
-/** Props settings hold as they are and that stay optional (undefined: the documented default behaviour). */
-type OptionalProp = 'storageClassName' | 'metricsRemoteWriteUrl' | 'apiClients' | 'configOverrides';
+  | 'usageReporting' | 'metricsGeneratorMaxActiveSeries' | 'networkPolicy' | 'terminationGracePeriodSeconds';
+/**
+ * Props settings hold as they are and that stay optional (undefined: the documented default
+ * behaviour; `otlpFromNamespaces` is undefined, admitting no namespace, when only `otlpClients` is set).
+ */
+type OptionalProp = 'storageClassName' | 'metricsRemoteWriteUrl' | 'apiClients' | 'configOverrides' | 'otlpFromNamespaces' | 'otlpClients';
 
 /**
  * Every Tempo setting with defaults applied and validated: the input of the config builder and the
@@ -137,7 +140,11 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     localBlocks: processors.includes('local-blocks'),
     generatorSeriesBudget: metricsGeneratorWrites ? metricsGeneratorMaxActiveSeries * replicas : 0,
     networkPolicy: props.networkPolicy ?? true,
-    otlpFromNamespaces: checkNamespaceSelection(C, 'otlpFromNamespaces', props.otlpFromNamespaces ?? 'all'),
+    // With otlpClients (the gateway) alone, no namespace reaches OTLP directly.
+    otlpFromNamespaces: props.otlpFromNamespaces === undefined && props.otlpClients !== undefined
+      ? undefined
+      : checkNamespaceSelection(C, 'otlpFromNamespaces', props.otlpFromNamespaces ?? 'all'),
+    otlpClients: props.otlpClients === undefined ? undefined : checkNetworkPeers(C, 'otlpClients', props.otlpClients),
     apiClients: props.apiClients === undefined ? undefined : checkNetworkPeers(C, 'apiClients', props.apiClients),
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 300,
     configOverrides: checkConfigOverrides(props.configOverrides),

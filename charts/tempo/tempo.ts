@@ -48,8 +48,10 @@ export class Tempo extends Construct {
   public readonly generatorSeriesBudget: number;
   /** The name of the container port serving /metrics. */
   public readonly metricsPortName = 'http';
-  /** The namespaces admitted to the OTLP ports (`otlpFromNamespaces`, validated). */
-  public readonly otlpFromNamespaces: NamespaceSelection;
+  /** The namespaces admitted to the OTLP ports (`otlpFromNamespaces`, validated); undefined admits none (with `otlpClients`). */
+  public readonly otlpFromNamespaces?: NamespaceSelection;
+  /** The pods admitted to the OTLP ports besides `otlpFromNamespaces` (`otlpClients`, validated). */
+  public readonly otlpClients?: readonly NetworkPeer[];
   /** The pods admitted to the API port besides Tempo's own; undefined admits every pod (`apiClients`, validated). */
   public readonly apiClients?: readonly NetworkPeer[];
 
@@ -71,6 +73,7 @@ export class Tempo extends Construct {
     this.config = buildTempoConfig(s);
     this.configYaml = toYaml(this.config);
     this.otlpFromNamespaces = s.otlpFromNamespaces;
+    this.otlpClients = s.otlpClients;
     this.apiClients = s.apiClients;
     this.memoryLimitBytes = s.parsedResources.limitMemory;
     this.cpuLimitCores = s.parsedResources.limitCpu;

@@ -23,15 +23,19 @@ export function tempoPodSelector(name = 'tempo'): Record<string, string> {
 }
 
 /**
- * Who reaches which port: OTLP from the selected namespaces; the API from the given clients (every
- * namespace when none are given) and from Tempo itself (queriers, the frontend's own calls); grpc
- * and gossip only among Tempo's pods.
+ * Who reaches which port: OTLP from the selected namespaces and the OTLP clients (the gateway); the
+ * API from the given clients (every namespace when none are given) and from Tempo itself (queriers,
+ * the frontend's own calls); grpc and gossip only among Tempo's pods.
  */
 export function tempoIngressRules(
-  self: Readonly<Record<string, string>>, cluster: boolean, otlpFromNamespaces: NamespaceSelection, apiClients?: readonly NetworkPeer[],
+  self: Readonly<Record<string, string>>, cluster: boolean, otlpFromNamespaces: NamespaceSelection | undefined,
+  apiClients?: readonly NetworkPeer[], otlpClients?: readonly NetworkPeer[],
 ): IngressRule[] {
   return [
-    { ports: ['otlp-grpc', 'otlp-http'], namespaces: otlpFromNamespaces },
+    {
+      ports: ['otlp-grpc', 'otlp-http'], ...(otlpClients ? { peers: otlpClients } : {}),
+      ...(otlpFromNamespaces ? { namespaces: otlpFromNamespaces } : {}),
+    },
     apiClients === undefined
       ? { ports: ['http'], namespaces: 'all' }
       : { ports: ['http'], peers: [{ podSelector: self }, ...apiClients] },
@@ -104,7 +108,9 @@ export function tempoWorkloadSpec(s: TempoSettings, config: TempoConfig, configY
     // Cluster members must all be up to gossip and to reach replication quorum.
     podManagementPolicy: cluster ? 'Parallel' : 'OrderedReady',
     ...(cluster ? { maxUnavailable: 1, spread: true } : {}),
-    networkPolicy: s.networkPolicy ? tempoIngressRules(tempoPodSelector(s.name), cluster, s.otlpFromNamespaces, s.apiClients) : undefined,
+    networkPolicy: s.networkPolicy
+      ? tempoIngressRules(tempoPodSelector(s.name), cluster, s.otlpFromNamespaces, s.apiClients, s.otlpClients)
+      : undefined,
     // Long enough for flush_all_on_shutdown to write every live trace to a block.
     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
   };
