@@ -156,12 +156,22 @@ export interface WorkloadSpec {
   readonly terminationGracePeriodSeconds?: number;
 }
 
+/** Objects a component adds among the workload's own, where they belong in the output. */
+export interface RestrictedWorkloadHooks {
+  /**
+   * Creates objects that route to the Services (an Ingress, an HTTPRoute and its Certificate), with
+   * the workload as their scope, right after the Services: the output keeps a route beside what it
+   * routes to. The workload's labels, pod selector and Services are set by then.
+   */
+  readonly afterServices?: (workload: RestrictedWorkload) => void;
+}
+
 /**
  * One workload under the "restricted" Pod Security Standard, with what it needs around it.
  *
  * Creates, in this order: a ServiceAccount `<name>` (token not mounted unless asked), a Role and
- * RoleBinding `<name>` per `roles` namespace, one ConfigMap per `configMaps`, the `services`, a
- * PodDisruptionBudget `<name>` (with `maxUnavailable`), a NetworkPolicy `<name>` (with
+ * RoleBinding `<name>` per `roles` namespace, one ConfigMap per `configMaps`, the `services` (and
+ * what `hooks.afterServices` adds), a PodDisruptionBudget `<name>` (with `maxUnavailable`), a NetworkPolicy `<name>` (with
  * `networkPolicy`), a PersistentVolumeClaim `<name>-<volume>` per claim of a Deployment, and the
  * StatefulSet or Deployment `<name>`. Names and selector labels are explicit, never derived from
  * the construct path. The pod runs as a numeric non-root UID with fsGroup, RuntimeDefault seccomp,
@@ -193,7 +203,7 @@ export class RestrictedWorkload extends Construct {
 
   private readonly mountedConfigMaps: Array<{ spec: WorkloadConfigMap; object: k8s.KubeConfigMap }> = [];
 
-  constructor(scope: Construct, id: string, spec: WorkloadSpec) {
+  constructor(scope: Construct, id: string, spec: WorkloadSpec, hooks: RestrictedWorkloadHooks = {}) {
     super(scope, id);
     this.spec = spec;
     checkSpec(spec);
@@ -233,6 +243,7 @@ export class RestrictedWorkload extends Construct {
       });
     }
     this.services = services;
+    hooks.afterServices?.(this);
 
     if (spec.maxUnavailable !== undefined) {
       this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {

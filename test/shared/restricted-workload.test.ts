@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { KubeConfigMap } from '../../imports/k8s';
 import { CONFIG_HASH_ANNOTATION, RestrictedWorkload, WorkloadSpec, checkSpec } from '../../charts/shared/restricted-workload';
 import { K8sObject, find, selects } from '../helpers';
 
@@ -252,6 +253,20 @@ describe('RestrictedWorkload', () => {
     const plain = synth(spec()).objects;
     expect(plain.some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
     expect(podOf(plain).spec).not.toHaveProperty('affinity');
+  });
+
+  test('objects a component adds after the Services sit right after them, before the policy and the workload', () => {
+    const chart = new Chart(new App(), 'test', { disableResourceNameHashes: true });
+    new RestrictedWorkload(chart, 'Demo', spec(), {
+      afterServices: (w) => new KubeConfigMap(w, 'Route', { metadata: { name: 'demo-route', labels: w.labels }, data: { to: w.services.demo.name } }),
+    });
+    const objects = chart.toJson() as K8sObject[];
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/demo', 'ConfigMap/demo-config', 'Service/demo', 'Service/demo-headless', 'ConfigMap/demo-route',
+      'NetworkPolicy/demo', 'StatefulSet/demo',
+    ]);
+    expect(find(objects, 'ConfigMap', 'demo-route').metadata.labels).toEqual(find(objects, 'StatefulSet', 'demo').metadata.labels);
+    expect(find(objects, 'ConfigMap', 'demo-route').data).toEqual({ to: 'demo' });
   });
 
   test('every object is on a public field, so addJsonPatch reaches it', () => {
