@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { GatewayChart, GatewayProps, gatewayPodSelector, TEMPO_GRPC_MAX_RECV_BYTES } from './gateway';
+import { GatewayChart, GatewayProps, gatewayPodSelector } from './gateway';
 import { GrafanaChart, GrafanaProps, grafanaPodSelector } from './grafana';
 import { MinioChart, MinioProps } from './minio';
 import {
@@ -226,10 +226,9 @@ export class TempoStack extends Construct {
           ...props.gateway,
           tempo: {
             otlpGrpc: t.otlpGrpcEndpoint,
-            otlpHttp: t.otlpHttpEndpoint.replace(/^https?:\/\//, ''),
-            query: t.httpUrl.replace(/^https?:\/\//, ''),
-            // The distributor's token bucket never admits a request larger than its burst, nor its gRPC server one above 16 MiB.
-            maxRequestBytes: Math.min(t.settings.capacity.burstSizeBytes, TEMPO_GRPC_MAX_RECV_BYTES),
+            otlpHttp: t.otlpHttpAddress,
+            query: t.httpAddress,
+            maxRequestBytes: t.maxRequestBytes,
           },
         },
       });

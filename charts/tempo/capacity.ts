@@ -35,6 +35,9 @@ export const TEMPO_DEFAULTS = {
  */
 export const MIN_BURST_BYTES = TEMPO_DEFAULTS.burstSizeBytes;
 
+/** Tempo's gRPC server takes messages up to 16 MiB (`server.grpc_server_max_recv_msg_size`, left at its default). */
+export const GRPC_MAX_RECV_BYTES = 16_777_216;
+
 /**
  * Seconds of the per-distributor rate the burst holds above that floor: a batch flush from many
  * SDKs at once.

@@ -6,6 +6,7 @@ import { RestrictedWorkload } from '../shared/restricted-workload';
 import { serviceFqdn } from '../shared/workload';
 import { NamespaceSelection, NetworkPeer } from '../shared/network';
 import { TEMPO_PORTS, TempoConfig, buildTempoConfig, tempoAddresses } from './config';
+import { GRPC_MAX_RECV_BYTES } from './capacity';
 import { TempoProps } from './props';
 import { TempoSettings, resolveTempoSettings } from './settings';
 import { tempoWorkloadSpec } from './workload';
@@ -34,6 +35,15 @@ export class Tempo extends Construct {
   public readonly otlpGrpcEndpoint: string;
   /** Where applications send OTLP over HTTP, `http://host:4318`. */
   public readonly otlpHttpEndpoint: string;
+  /** The OTLP/HTTP receiver as `host:4318`, without a scheme (for a proxy's upstream). */
+  public readonly otlpHttpAddress: string;
+  /** The HTTP API as `host:3200`, without a scheme (for a proxy's upstream). */
+  public readonly httpAddress: string;
+  /**
+   * The largest OTLP request Tempo admits, in bytes: the distributor's token bucket never admits
+   * one above its burst, nor its gRPC server one above 16 MiB.
+   */
+  public readonly maxRequestBytes: number;
   /** Labels that select Tempo's pods (for scraping and network policies). */
   public readonly podSelector: Record<string, string>;
   /** The memory limit of each Tempo container, in bytes (what Prometheus's memory alert compares with). */
@@ -86,6 +96,9 @@ export class Tempo extends Construct {
     this.httpUrl = `http://${fqdn}:${TEMPO_PORTS.http}`;
     this.otlpGrpcEndpoint = `${fqdn}:${TEMPO_PORTS.otlpGrpc}`;
     this.otlpHttpEndpoint = `http://${fqdn}:${TEMPO_PORTS.otlpHttp}`;
+    this.otlpHttpAddress = `${fqdn}:${TEMPO_PORTS.otlpHttp}`;
+    this.httpAddress = `${fqdn}:${TEMPO_PORTS.http}`;
+    this.maxRequestBytes = Math.min(s.capacity.burstSizeBytes, GRPC_MAX_RECV_BYTES);
 
     this.workload = new RestrictedWorkload(this, 'Workload', tempoWorkloadSpec(s, this.config, this.configYaml));
     const w = this.workload;
