@@ -5,12 +5,13 @@ import { MinioChart, MinioProps } from './minio';
 import {
   PrometheusChart, PrometheusOperatorChart, PrometheusOperatorProps, PrometheusProps, TempoScrapeTarget, prometheusPodSelector, prometheusUrls,
 } from './prometheus';
+import { imageVersion } from './shared/images';
 import { checkExtraLabels } from './shared/labels';
 import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
 import { GeneratedSecret, ProvidedSecret } from './shared/secrets';
-import { fail } from './shared/validate';
-import { Tempo, TempoChart, TempoProps, tempoPodSelector } from './tempo';
+import { checkLabelValue, ConfigErrorDetail, fail } from './shared/validate';
+import { Tempo, TempoChart, TempoProps, tempoPodSelector, tempoWarnings } from './tempo';
 
 /** Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo. */
 export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries' | 'seriesPropNames'>;
@@ -98,6 +99,8 @@ export class TempoStack extends Construct {
   public readonly namespace: string;
   /** The Secrets the stack references that the deploy script may create (listed in `secrets.txt`). */
   public readonly generatedSecrets: readonly GeneratedSecret[];
+  /** What is allowed but probably not meant (a replication factor of 2), in the error format's parts; synth prints them. */
+  public readonly warnings: readonly ConfigErrorDetail[];
   /** The Secrets the stack references that the user (or cert-manager) creates: the deploy script cannot generate them. */
   public readonly providedSecrets: readonly ProvidedSecret[];
   public readonly namespaceChart: NamespaceChart;
@@ -110,6 +113,8 @@ export class TempoStack extends Construct {
 
   constructor(scope: Construct, id: string, props: TempoStackProps) {
     super(scope, id);
+    // The id is the environment's `app.kubernetes.io/instance` label (and in a config file its folder name).
+    checkLabelValue('stack', 'id', id, 'prod');
     const { namespace } = props;
     this.namespace = namespace;
     // The instance label tells deploy.sh which environment owns the namespace.
@@ -171,6 +176,9 @@ export class TempoStack extends Construct {
         namespace,
         labels,
         prometheus: {
+          // Alertmanager and remote storage tell environments apart by these external labels.
+          environment: id,
+          cluster: namespace,
           ...prometheus,
           // Grafana queries; Tempo's metrics-generator remote-writes (admitted even while it is off).
           clients: [...(prometheus.clients ?? []), ...grafanaPeers, { podSelector: t.podSelector }],
@@ -212,7 +220,8 @@ export class TempoStack extends Construct {
             memoryLimitBytes: t.memoryLimitBytes,
             cpuLimitCores: t.cpuLimitCores,
           },
-          prometheus: { url: queried },
+          // Grafana's Prometheus datasource is told the version it queries (the stack's own, when it is the one queried).
+          prometheus: { url: queried, version: prometheusUrl === undefined ? ownPrometheusVersion(this.prometheusChart) : undefined },
         },
       });
       this.grafanaChart.addDependency(this.prometheusChart ?? this.prometheusOperatorChart ?? this.tempoChart);
@@ -235,6 +244,7 @@ export class TempoStack extends Construct {
       this.gatewayChart.addDependency(this.tempoChart);
     }
 
+    this.warnings = tempoWarnings(t.settings);
     this.providedSecrets = [
       ...(this.grafanaChart?.grafana.providedSecrets ?? []),
       ...(this.gatewayChart?.gateway.providedSecrets ?? []),
@@ -244,6 +254,11 @@ export class TempoStack extends Construct {
       ...(this.grafanaChart?.grafana.generatedSecrets ?? []),
     ];
   }
+}
+
+/** The release of the stack's own Prometheus image, for Grafana's datasource. */
+function ownPrometheusVersion(chart: PrometheusChart | undefined): string | undefined {
+  return chart ? imageVersion(chart.prometheus.settings.image) : undefined;
 }
 
 /** What Prometheus needs to know about Tempo's pods, from the Tempo construct. */

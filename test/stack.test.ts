@@ -58,7 +58,7 @@ describe('the stack wires the bundled MinIO into Tempo', () => {
 describe('stack props', () => {
   test('the bundled MinIO and an own object store are mutually exclusive', () => {
     expect(() => new TempoStack(new App(), 'x', {
-      namespace: 'tempo', minio: {}, tempo: { mode: 'cluster', storage: { backend: 'gcs', bucket: 'b' }, metricsRemoteWriteUrl: 'http://p:9090/api/v1/write' },
+      namespace: 'tempo', minio: {}, tempo: { mode: 'cluster', storage: { backend: 'gcs', bucket: 'traces' }, metricsRemoteWriteUrl: 'http://p:9090/api/v1/write' },
     })).toThrow("stack: 'minio' cannot be combined with tempo.storage, got 'gcs'; remove minio to use your own object store, or remove tempo.storage to use the bundled MinIO");
   });
 
@@ -105,9 +105,15 @@ describe('extra labels', () => {
   });
 
   test.each([
-    [{ 'Acme/Team': 'x' }, "stack: 'labels.Acme/Team' is not a valid label key, got 'Acme/Team'; use an optional DNS-subdomain prefix and a name of at most 63 letters, digits, '-', '_' or '.', e.g. 'acme.com/team'"],
-    [{ 'app.kubernetes.io/name': 'mine' }, "stack: 'labels.app.kubernetes.io/name' would replace a label the stack sets itself (selectors and tools rely on them), got 'mine'; use a key of your own, e.g. 'acme.com/team'"],
-    [{ team: 'platform team' }, "stack: 'labels.team' must be a label value (at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric), got 'platform team'; shorten or simplify the value"],
+    [{ 'Acme/Team': 'x' },
+      "stack: 'labels.Acme/Team' is not a valid label key, got 'Acme/Team'; use an optional DNS-subdomain prefix and a name of at most 63 "
+        + "letters, digits, '-', '_' or '.', e.g. 'acme.com/team'"],
+    [{ 'app.kubernetes.io/name': 'mine' },
+      "stack: 'labels.app.kubernetes.io/name' would replace a label the stack sets itself (selectors and tools rely on them), got 'mine'; use "
+        + "a key of your own, e.g. 'acme.com/team'"],
+    [{ team: 'platform team' },
+      "stack: 'labels.team' must be a label value (at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric), got "
+        + "'platform team'; shorten or simplify the value"],
   ])('refuses %j', (labels, message) => {
     expect(() => new TempoStack(new App(), 'x', { namespace: 'tempo', labels })).toThrow(message);
   });

@@ -25,6 +25,12 @@ export interface GrafanaTempoLink {
 export interface GrafanaPrometheusLink {
   /** Prometheus's HTTP API inside the cluster, e.g. `http://prometheus.tempo.svc.cluster.local:9090`. */
   readonly url: string;
+  /**
+   * Its release (`3.5.5`), the datasource's `prometheusVersion`: Grafana picks the query APIs it
+   * uses by it. The stack passes its own Prometheus's image version.
+   * @default PROMETHEUS_VERSION_FOR_GRAFANA ('2.50.1', Grafana's entry for every newer release)
+   */
+  readonly version?: string;
 }
 
 /** An external PostgreSQL or MySQL database for Grafana's state, so that more than one replica can run. */

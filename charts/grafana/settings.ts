@@ -1,6 +1,6 @@
 import { IMAGES } from '../shared/images';
 import {
-  checkDnsLabel, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
+  checkDnsLabel, checkDnsSubdomain, checkImageRepository, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
 } from '../shared/validate';
 import { resolveResources, secretOverridePaths } from '../shared/merge';
 import { ContainerResources } from '../shared/workload';
@@ -46,6 +46,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
 
   const image = props.image ?? IMAGES.grafana;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'grafana/grafana\'');
+  checkImageRepository(C, 'image.repository', image.repository, 'grafana/grafana');
   checkImageTag(C, 'image.tag', image.tag, IMAGES.grafana.tag);
 
   const tempo = props.tempo;
@@ -61,8 +62,11 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
   const prometheus = props.prometheus;
   if (!prometheus) fail(C, 'prometheus', 'is required', prometheus, 'pass the Prometheus construct\'s URL');
   checkUrl('prometheus.url', prometheus.url, 'http://prometheus.tempo.svc.cluster.local:9090');
+  if (prometheus.version !== undefined && (typeof prometheus.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(prometheus.version))) {
+    fail(C, 'prometheus.version', 'must be a release number major.minor.patch', prometheus.version, 'write e.g. \'3.5.5\' (no leading v)');
+  }
 
-  const adminSecretName = checkDnsLabel(C, 'adminSecretName', props.adminSecretName ?? 'grafana-admin', 253, 'grafana-admin');
+  const adminSecretName = checkDnsSubdomain(C, 'adminSecretName', props.adminSecretName ?? 'grafana-admin', 'grafana-admin');
   if (props.rootUrl !== undefined) checkUrl('rootUrl', props.rootUrl, 'https://grafana.example.com/');
   const expose = props.expose === undefined ? undefined : resolveGrafanaExpose(props.expose, name, namespace);
   if (expose && props.fromNamespaces !== undefined) {
@@ -92,7 +96,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
 
   const storageSize = props.storageSize ?? '1Gi';
   checkQuantity(C, 'storageSize', storageSize, '1Gi');
-  if (props.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', props.storageClassName, 253);
+  if (props.storageClassName !== undefined) checkDnsSubdomain(C, 'storageClassName', props.storageClassName, 'standard');
 
   const { resources } = resolveResources(C, GRAFANA_DEFAULT_RESOURCES, props.resources, 'the default');
 
@@ -161,7 +165,7 @@ function validateDatabase(db: GrafanaDatabase): void {
     }
   }
   if (!db.password) fail(C, 'database.password', 'is required', db.password, 'reference the Secret key holding the password, e.g. { name: \'grafana-db\', key: \'password\' }');
-  checkDnsLabel(C, 'database.password.name', db.password.name, 253, 'grafana-db');
+  checkDnsSubdomain(C, 'database.password.name', db.password.name, 'grafana-db');
   if (typeof db.password.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(db.password.key)) {
     fail(C, 'database.password.key', 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', db.password.key, 'name the key inside the Secret, e.g. \'password\'');
   }

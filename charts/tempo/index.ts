@@ -7,3 +7,4 @@ export * from './tempo';
 export * from './chart';
 export * from './plan';
 export * from './workload';
+export * from './warnings';

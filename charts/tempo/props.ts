@@ -140,7 +140,7 @@ export interface TempoProps extends WorkloadIdentityProps {
   readonly replicas?: number;
   /** Ingester replication factor (cluster mode); at most `replicas`. @default min(3, replicas) */
   readonly replicationFactor?: number;
-  /** The image; the tag must be pinned. @default grafana/tempo:2.6.0 */
+  /** The image; the tag must be pinned (2.6.0 works too). @default grafana/tempo:2.6.1 */
   readonly image?: ImageRef;
   /** The load to size ingestion limits and check resources against. @default preset's */
   readonly expectedLoad?: ExpectedLoad;

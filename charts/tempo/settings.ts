@@ -1,6 +1,6 @@
 import { IMAGES } from '../shared/images';
 import {
-  checkDnsLabel, checkDuration, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail, formatMiB,
+  checkDnsLabel, checkDnsSubdomain, checkDuration, checkImageRepository, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
 import { checkNamespaceSelection, checkNetworkPeers } from '../shared/network';
@@ -8,6 +8,7 @@ import { ParsedResources } from '../shared/workload';
 import { CapacityPlan, RateStrategy, ResolvedLoad, planCapacity, resolveLoad, volumeSizeFor, walBytesPerReplica } from './capacity';
 import { tempoKeysAt, unknownTempoKeys } from './keys';
 import { TEMPO_PRESETS, TEMPO_PRESET_PROPS, TempoPreset, TempoPresetProp } from './presets';
+import { checkStorageNames } from './storage-names';
 import {
   MetricsGeneratorProcessor, TempoLogLevel, TempoMode, TempoPresetName, TempoProps, TempoResources, TempoStorage,
 } from './props';
@@ -20,16 +21,7 @@ type PlainPresetProp = Exclude<TempoPresetProp, 'expectedLoad' | 'resources' | '
 const PLAIN_PRESET_PROPS = TEMPO_PRESET_PROPS.filter((k): k is PlainPresetProp => k !== 'expectedLoad' && k !== 'resources' && k !== 'storageSize');
 
 /** Those props resolved: one field per prop, of the prop's type, never undefined. */
-export type TempoPresetSettings = { readonly [K in PlainPresetProp]: TempoPreset[K] };
-
-/** Props settings hold as they are, defaults applied (documented on TempoProps). */
-type ResolvedProp = 'name' | 'namespace' | 'mode' | 'preset' | 'replicas' | 'replicationFactor' | 'image' | 'storage' | 'maxBytesPerTrace'
-  | 'usageReporting' | 'metricsGeneratorMaxActiveSeries' | 'networkPolicy' | 'terminationGracePeriodSeconds';
-/**
- * Props settings hold as they are and that stay optional (undefined: the documented default
- * behaviour; `otlpFromNamespaces` is undefined, admitting no namespace, when only `otlpClients` is set).
- */
-type OptionalProp = 'storageClassName' | 'metricsRemoteWriteUrl' | 'apiClients' | 'configOverrides' | 'otlpFromNamespaces' | 'otlpClients';
+export type TempoPresetSettings = { readonly [K in Exclude<TempoPresetProp, 'expectedLoad' | 'resources' | 'storageSize'>]: TempoPreset[K] };
 
 /**
  * Every Tempo setting with defaults applied and validated: the input of the config builder and the
@@ -39,7 +31,11 @@ type OptionalProp = 'storageClassName' | 'metricsRemoteWriteUrl' | 'apiClients' 
  * is derived once here, so neither the construct nor the stack derives it again.
  */
 export interface TempoSettings extends TempoPresetSettings, WorkloadIdentity,
-  Required<Pick<TempoProps, ResolvedProp>>, Pick<TempoProps, OptionalProp> {
+  Required<Pick<TempoProps, 'name' | 'namespace' | 'mode' | 'preset' | 'replicas' | 'replicationFactor' | 'image' | 'storage' | 'maxBytesPerTrace'
+    | 'usageReporting' | 'metricsGeneratorMaxActiveSeries' | 'networkPolicy' | 'terminationGracePeriodSeconds'>>,
+  // Optional as props: undefined is the documented default behaviour (`otlpFromNamespaces` is
+  // undefined, admitting no namespace, when only `otlpClients` is set).
+  Pick<TempoProps, 'storageClassName' | 'metricsRemoteWriteUrl' | 'apiClients' | 'configOverrides' | 'otlpFromNamespaces' | 'otlpClients'> {
   readonly load: ResolvedLoad;
   readonly capacity: CapacityPlan;
   readonly resources: TempoResources;
@@ -79,6 +75,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
 
   const image = props.image ?? IMAGES.tempo;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'grafana/tempo\'');
+  checkImageRepository(C, 'image.repository', image.repository, 'grafana/tempo');
   checkImageTag(C, 'image.tag', image.tag, '2.6.1');
 
   const storage = props.storage ?? { backend: 'local' };
@@ -176,6 +173,7 @@ function resolveReplicationFactor(mode: TempoMode, replicas: number, replication
 }
 
 function validateStorage(mode: TempoMode, storage: TempoStorage): void {
+  checkStorageNames(storage);
   switch (storage.backend) {
     case 'local':
       if (mode === 'cluster') {
@@ -217,7 +215,7 @@ function requireText(prop: string, value: string, example: string): void {
 }
 
 function checkSecretRef(prop: string, ref: { name: string; key: string }): void {
-  checkDnsLabel(C, `${prop}.name`, ref.name, 253, 'tempo-object-storage');
+  checkDnsSubdomain(C, `${prop}.name`, ref.name, 'tempo-object-storage');
   if (typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
     fail(C, `${prop}.key`, 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', ref.key, 'name the key inside the Secret, e.g. \'AWS_ACCESS_KEY_ID\'');
   }
@@ -263,13 +261,13 @@ function checkMaxBytesPerTrace(maxBytesPerTrace: number, load: ResolvedLoad): nu
 
 function validateTuning(s: TempoSettings): void {
   checkQuantity(C, 'storageSize', s.storageSize, '10Gi');
-  if (s.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', s.storageClassName, 253);
+  if (s.storageClassName !== undefined) checkDnsSubdomain(C, 'storageClassName', s.storageClassName, 'standard');
   checkInteger(C, 'terminationGracePeriodSeconds', s.terminationGracePeriodSeconds, 30, 3600,
     'Tempo needs time to flush its blocks on shutdown; use 30 to 3600 seconds');
 }
 
 /** One check per preset prop: the type makes a new knob come with its check. */
-const PRESET_PROP_CHECKS: { readonly [K in PlainPresetProp]: (value: TempoPresetSettings[K]) => unknown } = {
+const PRESET_PROP_CHECKS: { readonly [K in keyof TempoPresetSettings]: (value: TempoPresetSettings[K]) => unknown } = {
   ingesterTraceIdlePeriod: (v) => checkDuration(C, 'ingesterTraceIdlePeriod', v),
   ingesterFlushCheckPeriod: (v) => checkDuration(C, 'ingesterFlushCheckPeriod', v),
   ingesterMaxBlockBytes: (v) => checkInteger(C, 'ingesterMaxBlockBytes', v, 1),

@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
-import { findNodes, TempoStack, TempoStackProps } from '../../charts';
+import { TempoStack, TempoStackProps } from '../../charts';
+import { findNodes } from '../../charts/gateway';
 import { find, K8sObject, objectsOf } from '../helpers';
 
 const GATEWAY = { auth: { type: 'basic', secretName: 'otlp-htpasswd' } } as const;
