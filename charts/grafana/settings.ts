@@ -20,7 +20,7 @@ const C = 'grafana';
  */
 export interface GrafanaSettings extends WorkloadIdentity, Required<Pick<GrafanaProps,
   'name' | 'namespace' | 'image' | 'tempo' | 'prometheus' | 'adminSecretName' | 'anonymous' | 'persistence' | 'storageSize' | 'replicas'
-  | 'iniOverrides' | 'networkPolicy' | 'fromNamespaces'>>, Pick<GrafanaProps, 'rootUrl' | 'storageClassName' | 'database'> {
+  | 'iniOverrides' | 'networkPolicy' | 'fromNamespaces'>>, Pick<GrafanaProps, 'rootUrl' | 'storageClassName' | 'database' | 'alertmanager'> {
   readonly resources: ContainerResources;
   /** How Grafana is reached from outside, resolved. */
   readonly expose?: GrafanaExposeSettings;
@@ -62,6 +62,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
   const prometheus = props.prometheus;
   if (!prometheus) fail(C, 'prometheus', 'is required', prometheus, 'pass the Prometheus construct\'s URL');
   checkUrl('prometheus.url', prometheus.url, 'http://prometheus.tempo.svc.cluster.local:9090');
+  if (props.alertmanager !== undefined) checkUrl('alertmanager.url', props.alertmanager?.url, 'http://alertmanager.tempo.svc.cluster.local:9093');
   if (prometheus.version !== undefined && (typeof prometheus.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(prometheus.version))) {
     fail(C, 'prometheus.version', 'must be a release number major.minor.patch', prometheus.version, 'write e.g. \'3.5.5\' (no leading v)');
   }
@@ -131,6 +132,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     image,
     tempo,
     prometheus,
+    alertmanager: props.alertmanager,
     adminSecretName,
     anonymous: props.anonymous ?? false,
     rootUrl,

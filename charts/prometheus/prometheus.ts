@@ -14,7 +14,8 @@ import { prometheusWorkloadSpec } from './workload';
  * Prometheus scraping every Tempo pod and evaluating the Tempo alert and recording rules.
  *
  * Creates: a ServiceAccount (token mounted only in the Prometheus pod), a Role and RoleBinding in
- * Tempo's namespace (get/list/watch on pods, endpoints and services: what pod discovery needs), a
+ * Tempo's namespace (get/list/watch on pods, endpoints and services: what pod discovery needs; a
+ * second pair in the Alertmanagers' namespace when that differs), a
  * ConfigMap `<name>-config` with prometheus.yml, a ConfigMap `<name>-rules` with one rule file per
  * key, a ClusterIP Service `<name>` (`http` 9090), a headless governing Service `<name>-headless`,
  * a NetworkPolicy admitting `clients` to port 9090 (unless turned off), and a StatefulSet of one
@@ -37,6 +38,9 @@ export class Prometheus extends Construct {
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly role: k8s.KubeRole;
   public readonly roleBinding: k8s.KubeRoleBinding;
+  /** Discovery of the Alertmanager pods when they run in a namespace other than Tempo's. */
+  public readonly alertmanagerRole?: k8s.KubeRole;
+  public readonly alertmanagerRoleBinding?: k8s.KubeRoleBinding;
   /** `<name>-config`: prometheus.yml. */
   public readonly configMap: k8s.KubeConfigMap;
   /** `<name>-rules`: one rule file per key (RULE_FILES). */
@@ -73,6 +77,8 @@ export class Prometheus extends Construct {
     this.serviceAccount = w.serviceAccount;
     this.role = w.roles[0];
     this.roleBinding = w.roleBindings[0];
+    this.alertmanagerRole = w.roles[1];
+    this.alertmanagerRoleBinding = w.roleBindings[1];
     [this.configMap, this.rulesConfigMap] = w.configMaps;
     this.service = w.services[s.name];
     this.headlessService = w.services[`${s.name}-headless`];

@@ -57,7 +57,13 @@ export function prometheusWorkloadSpec(s: PrometheusSettings, files: PrometheusF
     replicas: 1,
     // Kubernetes service discovery authenticates with the pod's ServiceAccount token, in Tempo's namespace.
     serviceAccount: {
-      automountToken: true, roles: [{ namespace: s.tempo.namespace, rules: [DISCOVERY_RULE] }], annotations: s.serviceAccountAnnotations,
+      automountToken: true,
+      roles: [
+        { namespace: s.tempo.namespace, rules: [DISCOVERY_RULE] },
+        // The Alertmanager pods are discovered too, in their own namespace when that differs.
+        ...(s.alertmanagers && s.alertmanagers.namespace !== s.tempo.namespace ? [{ namespace: s.alertmanagers.namespace, rules: [DISCOVERY_RULE] }] : []),
+      ],
+      annotations: s.serviceAccountAnnotations,
     },
     podLabels: s.podLabels,
     uid: PROMETHEUS_UID,
