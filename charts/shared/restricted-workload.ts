@@ -170,7 +170,7 @@ export interface RestrictedWorkloadHooks {
  * One workload under the "restricted" Pod Security Standard, with what it needs around it.
  *
  * Creates, in this order: a ServiceAccount `<name>` (token not mounted unless asked), a Role and
- * RoleBinding `<name>` per `roles` namespace, one ConfigMap per `configMaps`, the `services` (and
+ * its RoleBinding `<name>` per `roles` namespace, one ConfigMap per `configMaps`, the `services` (and
  * what `hooks.afterServices` adds), a PodDisruptionBudget `<name>` (with `maxUnavailable`), a NetworkPolicy `<name>` (with
  * `networkPolicy`), a PersistentVolumeClaim `<name>-<volume>` per claim of a Deployment, and the
  * StatefulSet or Deployment `<name>`. Names and selector labels are explicit, never derived from
@@ -216,15 +216,18 @@ export class RestrictedWorkload extends Construct {
       // The pod opts in on its own spec; other pods using this account never get the token.
       automountServiceAccountToken: false,
     });
-    this.roles = (sa.roles ?? []).map((role) => new k8s.KubeRole(this, `Role-${role.namespace}`, {
-      metadata: this.metadata(spec.name, role.namespace),
-      rules: [...role.rules],
-    }));
-    this.roleBindings = this.roles.map((role, i) => new k8s.KubeRoleBinding(this, `RoleBinding-${sa.roles![i].namespace}`, {
-      metadata: this.metadata(spec.name, sa.roles![i].namespace),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: spec.namespace }],
-    }));
+    // Each Role followed by its binding.
+    const rbac = (sa.roles ?? []).map((r) => {
+      const role = new k8s.KubeRole(this, `Role-${r.namespace}`, { metadata: this.metadata(spec.name, r.namespace), rules: [...r.rules] });
+      const binding = new k8s.KubeRoleBinding(this, `RoleBinding-${r.namespace}`, {
+        metadata: this.metadata(spec.name, r.namespace),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+        subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: spec.namespace }],
+      });
+      return { role, binding };
+    });
+    this.roles = rbac.map((r) => r.role);
+    this.roleBindings = rbac.map((r) => r.binding);
 
     for (const configMap of spec.configMaps ?? []) this.addConfigMap(configMap);
 
