@@ -157,7 +157,7 @@ export class TempoStack extends Construct {
           metricsGenerator: writesToOwn,
           // Tempo caps each generator's series (metrics_generator.max_active_series); every
           // replica's generator labels its own series, so Prometheus holds replicas x the cap.
-          ...(writesToOwn ? { generatorActiveSeries: t.settings.metricsGeneratorMaxActiveSeries * t.settings.replicas } : {}),
+          ...(writesToOwn ? { generatorActiveSeries: t.generatorActiveSeriesPerInstance * t.settings.replicas } : {}),
         },
       }));
       this.prometheusChart.addDependency(this.tempoChart);
@@ -191,6 +191,7 @@ export class TempoStack extends Construct {
             replicas: t.settings.replicas,
             memoryLimitBytes: checkQuantity('tempo', 'resources.limits.memory', limits.memory, '2Gi'),
             cpuLimitCores: checkQuantity('tempo', 'resources.limits.cpu', limits.cpu, '2'),
+            ...(t.tenants.length > 0 ? { tenants: t.tenants } : {}),
           },
           prometheus: { url: queried },
         },

@@ -16,6 +16,12 @@ export interface GrafanaTempoLink {
   readonly memoryLimitBytes?: number;
   /** Each Tempo container's CPU limit in cores, drawn as a threshold on the CPU panel. @default - no threshold */
   readonly cpuLimitCores?: number;
+  /**
+   * Tempo's tenants (the Tempo construct's `tenants`): one Tempo datasource each, sending the
+   * tenant in `X-Scope-OrgID`; the first is the default (uid `tempo`).
+   * @default - one tenant, no header
+   */
+  readonly tenants?: readonly string[];
 }
 
 /** What Grafana needs to know about Prometheus. */
@@ -52,6 +58,13 @@ export interface GrafanaProps {
   readonly tempo: GrafanaTempoLink;
   /** Prometheus, as the Prometheus construct exposes it. */
   readonly prometheus: GrafanaPrometheusLink;
+  /**
+   * With two or more Tempo tenants, one more Tempo datasource (`Tempo (all tenants)`) whose header
+   * names them all (`a|b`): search, tags and trace by id across tenants. Exemplar links then open
+   * traces through it, whichever tenant they belong to.
+   * @default false
+   */
+  readonly crossTenantDatasource?: boolean;
   /**
    * Name of a Secret in the same namespace with the keys `admin-user` and `admin-password`. It is
    * never synthesized (nothing secret lands in dist/): the user or the deploy script creates it:

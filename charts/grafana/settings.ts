@@ -3,6 +3,7 @@ import {
   checkDnsLabel, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
 } from '../shared/validate';
 import { resolveResources, secretOverridePaths } from '../shared/merge';
+import { TENANT_ID } from '../shared/tenancy';
 import { ContainerResources } from '../shared/workload';
 import { GrafanaIni, INI_KEY_NAME, INI_SECTION_NAME } from './ini';
 import { GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
@@ -16,6 +17,8 @@ export interface GrafanaSettings {
   readonly image: ImageRef;
   readonly tempo: GrafanaTempoLink;
   readonly prometheus: GrafanaPrometheusLink;
+  /** Whether a cross-tenant Tempo datasource is provisioned (two or more tenants). */
+  readonly crossTenantDatasource: boolean;
   readonly adminSecretName: string;
   readonly anonymous: boolean;
   readonly rootUrl?: string;
@@ -110,12 +113,28 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
       'reference it instead: $__file{<path>} of a file mounted from a Secret, or $__env{<VAR>} of a variable filled from a Secret');
   }
 
+  const tenants = tempo.tenants ?? [];
+  if (!Array.isArray(tenants)) fail(C, 'tempo.tenants', 'must be a list of tenant ids', tenants, 'pass the Tempo construct\'s tenants');
+  tenants.forEach((t, i) => {
+    if (typeof t !== 'string' || !TENANT_ID.test(t) || t === '.' || t === '..' || t === '*') {
+      fail(C, `tempo.tenants[${i}]`, 'must be a Tempo tenant id (1 to 150 letters, digits or !-_.*\'(), not \'.\', \'..\' or \'*\')', t, 'pass the Tempo construct\'s tenants');
+    }
+    if (tenants.indexOf(t) !== i) fail(C, `tempo.tenants[${i}]`, 'is listed twice', t, 'list each tenant once');
+  });
+  const crossTenantDatasource = props.crossTenantDatasource ?? false;
+  if (typeof crossTenantDatasource !== 'boolean') fail(C, 'crossTenantDatasource', 'must be true or false', crossTenantDatasource, 'write true or false');
+  if (crossTenantDatasource && (tempo.tenants?.length ?? 0) < 2) {
+    fail(C, 'crossTenantDatasource', 'needs at least two Tempo tenants', tempo.tenants ?? [],
+      'list two or more tempo.tenants, or leave crossTenantDatasource out');
+  }
+
   return {
     name,
     namespace,
     image,
     tempo,
     prometheus,
+    crossTenantDatasource,
     adminSecretName,
     anonymous: props.anonymous ?? false,
     rootUrl: props.rootUrl,

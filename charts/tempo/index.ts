@@ -2,6 +2,7 @@ export * from './props';
 export * from './presets';
 export * from './capacity';
 export * from './settings';
+export * from './tenants';
 export * from './config';
 export * from './tempo';
 export * from './chart';

@@ -125,6 +125,39 @@ export interface AzureStorage {
  */
 export type TempoStorage = LocalStorage | S3Storage | GcsStorage | AzureStorage;
 
+/**
+ * One tenant of a multi-tenant Tempo: an id senders and readers put in the `X-Scope-OrgID` header,
+ * and limits of its own over the stack's defaults. Every limit left out is the stack's (the
+ * ingestion rate an even share of the planned one); Tempo itself would give it zero, so the stack
+ * writes each tenant's entry complete.
+ */
+export interface TempoTenant {
+  /** The tenant id: Tempo's tenant-id characters (letters, digits, `!-_.*'()`), at most 150, not `.`, `..` or `*`. */
+  readonly id: string;
+  /**
+   * `ingestion.rate_limit_bytes` of this tenant (per distributor with `rateStrategy: local`, for the
+   * whole stack with `global`). Its live-trace limit and its share of the ingesters' memory follow from it.
+   * @default the stack's planned rate divided evenly among the tenants
+   */
+  readonly ingestionRateLimitBytes?: number;
+  /** `ingestion.burst_size_bytes` of this tenant, per distributor. @default derived from its rate as for the stack (at least 20 MB) */
+  readonly ingestionBurstSizeBytes?: number;
+  /**
+   * `ingestion.max_traces_per_user`: live traces per ingester. At least what its rate can fill (a
+   * lower limit would drop spans after a 200); more costs memory.
+   * @default what its rate can fill
+   */
+  readonly maxTracesPerUser?: number;
+  /** `global.max_bytes_per_trace` of this tenant. @default the stack's maxBytesPerTrace */
+  readonly maxBytesPerTrace?: number;
+  /** `compaction.block_retention`: how long this tenant's traces are kept. @default the stack's blockRetention */
+  readonly blockRetention?: string;
+  /** `metrics_generator.processors`: a subset of the stack's processors. @default the stack's metricsGeneratorProcessors */
+  readonly metricsGeneratorProcessors?: readonly MetricsGeneratorProcessor[];
+  /** `metrics_generator.max_active_series` of this tenant, per generator. @default the stack's metricsGeneratorMaxActiveSeries */
+  readonly metricsGeneratorMaxActiveSeries?: number;
+}
+
 /** Settings of a Tempo deployment. Every prop is optional; unset ones come from the preset. */
 export interface TempoProps {
   /** Name of the StatefulSet, its Services and ConfigMap. A DNS label. @default 'tempo' */
@@ -200,6 +233,15 @@ export interface TempoProps {
    * @default - none
    */
   readonly configOverrides?: ConfigOverrides;
+  /**
+   * Tenants: setting this turns on `multitenancy_enabled`, so every write and read must carry an
+   * `X-Scope-OrgID` header naming one of them. Their limits live in a runtime overrides ConfigMap
+   * that Tempo reloads without a restart; a tenant id not listed is refused (its rate limit is 0).
+   * Without the authenticated gateway any sender allowed to reach the OTLP ports can write as any
+   * listed tenant (docs/tenants.md).
+   * @default - one implicit tenant, multitenancy off
+   */
+  readonly tenants?: readonly TempoTenant[];
   /** Where blocks are kept. @default { backend: 'local' } */
   readonly storage?: TempoStorage;
   /** Size of each replica's PersistentVolumeClaim at /var/tempo (WAL, and blocks with local storage). @default preset's */

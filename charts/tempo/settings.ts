@@ -7,6 +7,7 @@ import { ParsedResources } from '../shared/workload';
 import { CapacityPlan, RateStrategy, ResolvedLoad, planCapacity, resolveLoad } from './capacity';
 import { tempoKeysAt, unknownTempoKeys } from './keys';
 import { TEMPO_PRESETS } from './presets';
+import { TenantSettings, resolveTenants } from './tenants';
 import {
   MetricsGeneratorProcessor, TempoLogLevel, TempoMode, TempoPresetName, TempoProps, TempoResources, TempoStorage,
 } from './props';
@@ -56,6 +57,8 @@ export interface TempoSettings {
   readonly terminationGracePeriodSeconds: number;
   /** tempo.yaml keys merged over the generated config last, checked against Tempo 2.6's key tree. */
   readonly configOverrides?: ConfigOverrides;
+  /** The tenants with their limits resolved; undefined: one implicit tenant, multitenancy off. */
+  readonly tenants?: readonly TenantSettings[];
 }
 
 const MODES: readonly TempoMode[] = ['single-node', 'cluster'];
@@ -115,6 +118,21 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const metricsGeneratorMaxActiveSeries = checkInteger(C, 'metricsGeneratorMaxActiveSeries', props.metricsGeneratorMaxActiveSeries ?? 10_000, 1,
     Number.MAX_SAFE_INTEGER, 'use a whole number >= 1 such as 10000 (Tempo\'s 0 means unlimited, which Prometheus cannot be sized for)');
 
+  const blockRetention = props.blockRetention ?? defaults.blockRetention;
+  const tenants = resolveTenants(props.tenants, {
+    capacity,
+    ring: { distributors: replicas, ingesters: replicas, replicationFactor, rateStrategy },
+    maxBytesPerTrace,
+    blockRetention,
+    metricsGeneratorProcessors: processors,
+    metricsGeneratorMaxActiveSeries,
+    smallestTraceBytes: capacity.smallestTraceBytes,
+    declaredTraceBytes: load.spansPerTrace * load.bytesPerSpan,
+    memoryLimitBytes: parsed.limitMemory,
+    memoryLimit: resources.limits.memory,
+    generatorInIngester: true,
+  });
+
   const settings: TempoSettings = {
     name,
     namespace,
@@ -134,7 +152,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     maxBytesPerTrace,
     ingesterMaxBlockBytes: props.ingesterMaxBlockBytes ?? defaults.ingesterMaxBlockBytes,
     ingesterMaxBlockDuration: props.ingesterMaxBlockDuration ?? defaults.ingesterMaxBlockDuration,
-    blockRetention: props.blockRetention ?? defaults.blockRetention,
+    blockRetention,
     compactionWindow: props.compactionWindow ?? defaults.compactionWindow,
     compactorMaxBlockBytes: props.compactorMaxBlockBytes ?? defaults.compactorMaxBlockBytes,
     searchDurationSlo: props.searchDurationSlo ?? defaults.searchDurationSlo,
@@ -149,6 +167,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     networkPolicy: props.networkPolicy ?? true,
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 300,
     configOverrides: checkConfigOverrides(props.configOverrides),
+    ...(tenants ? { tenants } : {}),
   };
   validateTuning(settings);
   return settings;
@@ -293,6 +312,9 @@ const WIRED_KEYS: Record<string, string> = {
   'storage.trace.local.path': PATHS_WIRED,
   'metrics_generator.storage.path': PATHS_WIRED,
   'metrics_generator.traces_storage.path': PATHS_WIRED,
+  multitenancy_enabled: 'it follows tenants (on when tenants are listed); set tenants instead',
+  'overrides.per_tenant_override_config': 'it names the tenants\' runtime overrides ConfigMap; set tenants instead',
+  'metrics_generator.registry.inject_tenant_id_as': 'the dashboards select on the label it names; set tenants instead',
 };
 
 const SHAPES: Record<string, string> = { mapping: 'a mapping of keys', list: 'a list', scalar: 'a single value (not a mapping or list)' };

@@ -10,8 +10,9 @@ import {
 } from '../shared/workload';
 import { IngressRule, NamespaceSelection, NetworkPeer, checkNamespaceSelection, checkNetworkPeers, ingressPolicySpec } from '../shared/network';
 import {
-  TEMPO_DATA_DIR, TEMPO_ENV, TEMPO_PORTS, TempoConfig, buildTempoConfig, needsEnvExpansion, tempoAddresses,
+  TEMPO_DATA_DIR, TEMPO_ENV, TEMPO_OVERRIDES_DIR, TEMPO_OVERRIDES_FILE, TEMPO_PORTS, TempoConfig, buildTempoConfig, needsEnvExpansion, tempoAddresses,
 } from './config';
+import { buildTenantOverrides, tenantsActiveSeries } from './tenants';
 import { TempoProps } from './props';
 import { TempoSettings, resolveTempoSettings } from './settings';
 
@@ -58,8 +59,20 @@ export class Tempo extends Construct {
   /** The pods admitted to the API port besides Tempo's own; undefined admits every pod (`apiClients`, validated). */
   public readonly apiClients?: readonly NetworkPeer[];
 
+  /** The tenant ids senders and readers name in `X-Scope-OrgID`; empty with one implicit tenant. */
+  public readonly tenants: readonly string[];
+  /**
+   * The most active series each metrics-generator instance writes: `metricsGeneratorMaxActiveSeries`,
+   * or with tenants the sum of theirs (each tenant has a registry of its own).
+   */
+  public readonly generatorActiveSeriesPerInstance: number;
+  /** The tenants' runtime overrides file as written into its ConfigMap (undefined without tenants). */
+  public readonly overridesYaml?: string;
+
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly configMap: k8s.KubeConfigMap;
+  /** The tenants' runtime overrides (`<name>-overrides`), outside the config hash: Tempo reloads it without a restart. */
+  public readonly overridesConfigMap?: k8s.KubeConfigMap;
   public readonly service: k8s.KubeService;
   public readonly headlessService: k8s.KubeService;
   public readonly gossipService?: k8s.KubeService;
@@ -97,6 +110,16 @@ export class Tempo extends Construct {
       metadata: metadata(`${s.name}-config`),
       data: { [CONFIG_FILE]: this.configYaml },
     });
+
+    this.tenants = (s.tenants ?? []).map((t) => t.id);
+    this.generatorActiveSeriesPerInstance = s.tenants ? tenantsActiveSeries(s.tenants) : s.metricsGeneratorMaxActiveSeries;
+    if (s.tenants) {
+      this.overridesYaml = toYaml(buildTenantOverrides(s.tenants, s.capacity.rateStrategy, s.metricsGeneratorProcessors.length > 0, s.blockRetention));
+      this.overridesConfigMap = new k8s.KubeConfigMap(this, 'Overrides', {
+        metadata: metadata(`${s.name}-overrides`),
+        data: { [TEMPO_OVERRIDES_FILE]: this.overridesYaml },
+      });
+    }
 
     const apiPorts: k8s.ServicePort[] = [
       namedServicePort('http', TEMPO_PORTS.http),
@@ -183,6 +206,7 @@ export class Tempo extends Construct {
         { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
         { name: 'data', mountPath: TEMPO_DATA_DIR },
         { name: 'tmp', mountPath: '/tmp' },
+        ...(this.overridesConfigMap ? [{ name: 'overrides', mountPath: TEMPO_OVERRIDES_DIR, readOnly: true }] : []),
         ...(s.storage.backend === 'gcs' && s.storage.credentials ? [{ name: 'gcs-credentials', mountPath: GCS_CREDENTIALS_DIR, readOnly: true }] : []),
       ],
     };
@@ -192,6 +216,7 @@ export class Tempo extends Construct {
       // The root filesystem is read-only; Go and the OTLP receivers may still want a scratch dir.
       { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('100Mi') } },
     ];
+    if (this.overridesConfigMap) volumes.push({ name: 'overrides', configMap: { name: this.overridesConfigMap.name } });
     if (s.storage.backend === 'gcs' && s.storage.credentials) {
       volumes.push({ name: 'gcs-credentials', secret: { secretName: s.storage.credentials.name, items: [{ key: s.storage.credentials.key, path: 'key.json' }] } });
     }
