@@ -54,7 +54,7 @@ export function clusterLabel(settings: Pick<TempoSettings, 'name' | 'namespace'>
 
 /** Whether the config needs `-config.expand-env=true` (it refers to `${VAR}`). */
 export function needsEnvExpansion(settings: TempoSettings): boolean {
-  return settings.mode === 'cluster' || (settings.storage.backend === 'azure' && settings.storage.accountKey !== undefined);
+  return settings.mode !== 'single-node' || (settings.storage.backend === 'azure' && settings.storage.accountKey !== undefined);
 }
 
 type Dict = { [key: string]: unknown };
@@ -129,7 +129,8 @@ interface RingConfig {
  * settings always give the same object.
  */
 export function buildTempoConfig(s: TempoSettings): TempoConfig {
-  const cluster = s.mode === 'cluster';
+  // Distributed mode starts from the clustered config (rings on memberlist) and splits it per target.
+  const cluster = s.mode !== 'single-node';
   const generator = s.metricsGeneratorProcessors.length > 0;
   const { headlessService, gossipService } = tempoAddresses(s);
   // Ring members are identified by pod name and reached at the pod IP: the defaults (hostname,

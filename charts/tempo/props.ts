@@ -10,7 +10,65 @@ export type TempoMode =
   /** One replica with `target: all`: every module in one process, an in-memory ring. */
   | 'single-node'
   /** A StatefulSet running `-target=scalable-single-binary` whose replicas gossip over memberlist and form one ring. */
-  | 'cluster';
+  | 'cluster'
+  /**
+   * Tempo's microservices deployment: distributor, ingester, querier, query-frontend, compactor
+   * (and metrics-generator) as separate workloads, each `-target=<component>`, sized per component
+   * (`components`). Blocks in object storage only.
+   */
+  | 'distributed';
+
+/** CPU/memory and replicas of one component in distributed mode. */
+export interface TempoComponentProps {
+  /** @default the planner's count for `expectedLoad` */
+  readonly replicas?: number;
+  /** Set only the quantities to change over the planner's. @default the planner's */
+  readonly resources?: ResourceOverrides;
+}
+
+/** A HorizontalPodAutoscaler (autoscaling/v2) on CPU utilization. */
+export interface TempoAutoscaling {
+  readonly minReplicas: number;
+  /** The ingesters are sized for this many distributors' bursts. */
+  readonly maxReplicas: number;
+  /** Average CPU utilization (percent of the request) to keep. @default 75 */
+  readonly targetCpuUtilizationPercent?: number;
+}
+
+/** A stateless component that may be autoscaled (distributors, queriers). */
+export interface TempoAutoscaledComponentProps extends TempoComponentProps {
+  /** @default - a fixed replica count, no HorizontalPodAutoscaler */
+  readonly autoscaling?: TempoAutoscaling;
+}
+
+/** The ingesters: a StatefulSet (one per zone with zones) with a WAL PersistentVolumeClaim per pod. */
+export interface TempoIngesterProps extends TempoComponentProps {
+  /** Each ingester's PVC (WAL and head blocks). @default the planner's */
+  readonly storageSize?: string;
+  /**
+   * Zone-aware replication: one StatefulSet per zone (`<name>-ingester-<zone>`), pinned to nodes
+   * labelled `topology.kubernetes.io/zone=<zone>`, with `zone_awareness_enabled` so each trace's
+   * copies land in different zones. At least as many zones as the replication factor.
+   * @default - no zones
+   */
+  readonly zones?: readonly string[];
+}
+
+/** The metrics-generator in distributed mode; it gets a PVC when it runs local-blocks. */
+export interface TempoGeneratorProps extends TempoComponentProps {
+  /** @default '10Gi' */
+  readonly storageSize?: string;
+}
+
+/** The components of distributed mode; every value defaults to the planner's for `expectedLoad`. */
+export interface TempoComponents {
+  readonly distributor?: TempoAutoscaledComponentProps;
+  readonly ingester?: TempoIngesterProps;
+  readonly querier?: TempoAutoscaledComponentProps;
+  readonly queryFrontend?: TempoComponentProps;
+  readonly compactor?: TempoComponentProps;
+  readonly metricsGenerator?: TempoGeneratorProps;
+}
 
 /** Presets taken from the seed deployment guide. */
 export type TempoPresetName =
@@ -242,6 +300,8 @@ export interface TempoProps {
    * @default - one implicit tenant, multitenancy off
    */
   readonly tenants?: readonly TempoTenant[];
+  /** Per-component replicas, resources and options in distributed mode (refused in the other modes). @default the planner's */
+  readonly components?: TempoComponents;
   /** Where blocks are kept. @default { backend: 'local' } */
   readonly storage?: TempoStorage;
   /** Size of each replica's PersistentVolumeClaim at /var/tempo (WAL, and blocks with local storage). @default preset's */

@@ -4,10 +4,11 @@ import {
 } from '../shared/validate';
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
 import { ParsedResources } from '../shared/workload';
-import { CapacityPlan, RateStrategy, ResolvedLoad, planCapacity, resolveLoad } from './capacity';
+import { BASELINE_MEMORY_BYTES, CapacityPlan, RateStrategy, ResolvedLoad, planCapacity, resolveLoad } from './capacity';
 import { tempoKeysAt, unknownTempoKeys } from './keys';
 import { TEMPO_PRESETS } from './presets';
 import { TenantSettings, resolveTenants } from './tenants';
+import { DistributedSettings, distributedCapacityPlan, resolveDistributedSettings } from './distributed/settings';
 import {
   MetricsGeneratorProcessor, TempoLogLevel, TempoMode, TempoPresetName, TempoProps, TempoResources, TempoStorage,
 } from './props';
@@ -57,11 +58,13 @@ export interface TempoSettings {
   readonly terminationGracePeriodSeconds: number;
   /** tempo.yaml keys merged over the generated config last, checked against Tempo 2.6's key tree. */
   readonly configOverrides?: ConfigOverrides;
+  /** Distributed mode's components and per-component capacity; undefined in the other modes. */
+  readonly distributed?: DistributedSettings;
   /** The tenants with their limits resolved; undefined: one implicit tenant, multitenancy off. */
   readonly tenants?: readonly TenantSettings[];
 }
 
-const MODES: readonly TempoMode[] = ['single-node', 'cluster'];
+const MODES: readonly TempoMode[] = ['single-node', 'cluster', 'distributed'];
 const PRESETS = Object.keys(TEMPO_PRESETS) as TempoPresetName[];
 const LOG_LEVELS: readonly TempoLogLevel[] = ['debug', 'info', 'warn', 'error'];
 const PROCESSORS: readonly MetricsGeneratorProcessor[] = ['service-graphs', 'span-metrics', 'local-blocks'];
@@ -75,11 +78,15 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const name = checkDnsLabel(C, 'name', props.name ?? 'tempo', MAX_NAME_LENGTH);
   const namespace = checkDnsLabel(C, 'namespace', props.namespace ?? 'default');
   const mode = checkOneOf(C, 'mode', props.mode ?? 'single-node', MODES);
-  const preset = checkOneOf(C, 'preset', props.preset ?? (mode === 'cluster' ? 'with-metrics' : 'single-node'), PRESETS);
+  const preset = checkOneOf(C, 'preset', props.preset ?? (mode === 'single-node' ? 'single-node' : 'with-metrics'), PRESETS);
   const defaults = TEMPO_PRESETS[preset];
 
-  const replicas = resolveReplicas(mode, props.replicas);
-  const replicationFactor = resolveReplicationFactor(mode, replicas, props.replicationFactor);
+  if (mode !== 'distributed' && props.components !== undefined) {
+    fail(C, 'components', 'is only for mode \'distributed\'', Object.keys(props.components), 'use replicas and resources in this mode, or set mode \'distributed\'');
+  }
+  if (mode === 'distributed' && props.replicas !== undefined) {
+    fail(C, 'replicas', 'does not apply in distributed mode', props.replicas, 'set each component\'s count, e.g. components.ingester.replicas');
+  }
 
   const image = props.image ?? IMAGES.tempo;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'grafana/tempo\'');
@@ -104,16 +111,49 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
 
   const load = resolveLoad(props.expectedLoad ?? defaults.expectedLoad);
   validateLoad(load);
-  const rateStrategy = checkOneOf(C, 'rateStrategy', props.rateStrategy ?? (mode === 'cluster' ? 'global' : 'local'), RATE_STRATEGIES);
+  const rateStrategy = checkOneOf(C, 'rateStrategy', props.rateStrategy ?? (mode === 'single-node' ? 'local' : 'global'), RATE_STRATEGIES);
+  if (mode === 'distributed' && rateStrategy !== 'global') {
+    fail(C, 'rateStrategy', 'must be \'global\' in distributed mode', rateStrategy,
+      'distributors scale apart from ingesters: with local each would admit the whole rate and the ingesters could not be sized');
+  }
   const ingesterTraceIdlePeriod = props.ingesterTraceIdlePeriod ?? defaults.ingesterTraceIdlePeriod;
   const ingesterFlushCheckPeriod = props.ingesterFlushCheckPeriod ?? defaults.ingesterFlushCheckPeriod;
-  const capacity = planCapacity(load, {
-    replicas, replicationFactor, metricsGenerator: processors.length > 0, rateStrategy,
+  const timing = {
     traceIdlePeriodSeconds: checkDuration(C, 'ingesterTraceIdlePeriod', ingesterTraceIdlePeriod),
     flushCheckPeriodSeconds: checkDuration(C, 'ingesterFlushCheckPeriod', ingesterFlushCheckPeriod),
-  });
-  const { resources, parsed } = resolveResources(C, defaults.resources, props.resources, `preset '${preset}'`);
-  validateResources(resources, parsed, capacity, load);
+  };
+  let replicas: number;
+  let replicationFactor: number;
+  let capacity: CapacityPlan;
+  let resources: TempoResources;
+  let parsed: ParsedResources;
+  let distributed: DistributedSettings | undefined;
+  if (mode === 'distributed') {
+    distributed = resolveDistributedSettings({ components: props.components, replicationFactor: props.replicationFactor, load, timing, processors });
+    const tenantsNeed = props.tenants && props.components?.ingester?.resources?.limits?.memory === undefined
+      ? tenantsMemoryBytes(props.tenants, distributed, load, processors) : 0;
+    if (tenantsNeed > distributed.components.ingester!.parsed.limitMemory) {
+      // The planner's ingester holds one tenant's limiter; with tenants it holds all of theirs.
+      const memory = `${Math.ceil(tenantsNeed / (256 * 2 ** 20)) * 256}Mi`;
+      const ingester = props.components?.ingester ?? {};
+      const resources = { ...ingester.resources, limits: { ...ingester.resources?.limits, memory }, requests: { memory, ...ingester.resources?.requests } };
+      distributed = resolveDistributedSettings({
+        components: { ...props.components, ingester: { ...ingester, resources } }, replicationFactor: props.replicationFactor, load, timing, processors,
+      });
+    }
+    const ingester = distributed.components.ingester!;
+    // What the ring and the write path are sized by: the ingesters.
+    replicas = ingester.replicas;
+    replicationFactor = distributed.replicationFactor;
+    capacity = distributedCapacityPlan(distributed.capacity, load);
+    ({ resources, parsed } = ingester);
+  } else {
+    replicas = resolveReplicas(mode, props.replicas);
+    replicationFactor = resolveReplicationFactor(mode, replicas, props.replicationFactor);
+    capacity = planCapacity(load, { replicas, replicationFactor, metricsGenerator: processors.length > 0, rateStrategy, ...timing });
+    ({ resources, parsed } = resolveResources(C, defaults.resources, props.resources, `preset '${preset}'`));
+    validateResources(resources, parsed, capacity, load);
+  }
   const maxBytesPerTrace = checkMaxBytesPerTrace(props.maxBytesPerTrace ?? capacity.maxBytesPerTrace, load);
   const metricsGeneratorMaxActiveSeries = checkInteger(C, 'metricsGeneratorMaxActiveSeries', props.metricsGeneratorMaxActiveSeries ?? 10_000, 1,
     Number.MAX_SAFE_INTEGER, 'use a whole number >= 1 such as 10000 (Tempo\'s 0 means unlimited, which Prometheus cannot be sized for)');
@@ -121,7 +161,9 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const blockRetention = props.blockRetention ?? defaults.blockRetention;
   const tenants = resolveTenants(props.tenants, {
     capacity,
-    ring: { distributors: replicas, ingesters: replicas, replicationFactor, rateStrategy },
+    ring: {
+      distributors: distributed ? distributed.capacity.distributors : replicas, ingesters: replicas, replicationFactor, rateStrategy,
+    },
     maxBytesPerTrace,
     blockRetention,
     metricsGeneratorProcessors: processors,
@@ -130,7 +172,8 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     declaredTraceBytes: load.spansPerTrace * load.bytesPerSpan,
     memoryLimitBytes: parsed.limitMemory,
     memoryLimit: resources.limits.memory,
-    generatorInIngester: true,
+    generatorInIngester: !distributed,
+    ...(distributed ? { memoryProp: 'components.ingester.resources.limits.memory' } : {}),
   });
 
   const settings: TempoSettings = {
@@ -168,9 +211,28 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 300,
     configOverrides: checkConfigOverrides(props.configOverrides),
     ...(tenants ? { tenants } : {}),
+    ...(distributed ? { distributed } : {}),
   };
   validateTuning(settings);
   return settings;
+}
+
+/** What the tenants' limiters need in each ingester of distributed mode, baseline included (their limits unchecked here). */
+function tenantsMemoryBytes(tenants: TempoProps['tenants'], d: DistributedSettings, load: ResolvedLoad, processors: readonly MetricsGeneratorProcessor[]): number {
+  const resolved = resolveTenants(tenants, {
+    capacity: distributedCapacityPlan(d.capacity, load),
+    ring: { distributors: d.capacity.distributors, ingesters: d.capacity.ingesters, replicationFactor: d.replicationFactor, rateStrategy: 'global' },
+    maxBytesPerTrace: Number.MAX_SAFE_INTEGER,
+    blockRetention: '1h',
+    metricsGeneratorProcessors: processors,
+    metricsGeneratorMaxActiveSeries: 1,
+    smallestTraceBytes: d.capacity.smallestTraceBytes,
+    declaredTraceBytes: 1,
+    memoryLimitBytes: Number.MAX_SAFE_INTEGER,
+    memoryLimit: 'unlimited',
+    generatorInIngester: false,
+  }) ?? [];
+  return BASELINE_MEMORY_BYTES + resolved.reduce((sum, t) => sum + t.memoryBytesPerIngester, 0);
 }
 
 function resolveReplicas(mode: TempoMode, replicas: number | undefined): number {
@@ -197,8 +259,8 @@ function resolveReplicationFactor(mode: TempoMode, replicas: number, replication
 function validateStorage(mode: TempoMode, storage: TempoStorage): void {
   switch (storage.backend) {
     case 'local':
-      if (mode === 'cluster') {
-        fail(C, 'storage.backend', 'must be object storage (s3, gcs or azure) in cluster mode', storage.backend,
+      if (mode !== 'single-node') {
+        fail(C, 'storage.backend', `must be object storage (s3, gcs or azure) in ${mode} mode`, storage.backend,
           'each replica would only see the blocks on its own volume, so queries would miss traces; configure s3, gcs or azure');
       }
       return;
