@@ -41,7 +41,7 @@ const FILE_CASES: Array<[string, string, string]> = [
   ['replicas as text', fileWith(envWith(2, (e) => { e.tempo.replicas = 'three'; })),
     "tempo-stack.yaml: 'environments[0].tempo.replicas' must be of type number, got 'three'; write a number here"],
   ['an unknown Tempo mode', fileWith(envWith(0, (e) => { e.tempo.mode = 'ha'; })),
-    "tempo-stack.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', got 'ha'; pick one of them"],
+    "tempo-stack.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', 'distributed', got 'ha'; pick one of them"],
   ['an unknown preset', fileWith(envWith(0, (e) => { e.tempo.preset = 'huge'; })),
     "tempo-stack.yaml: 'environments[0].tempo.preset' must be one of 'basic', 'single-node', 'with-metrics', got 'huge'; pick one of them"],
   ['three replicas in single-node mode', fileWith(envWith(0, (e) => { e.tempo.replicas = 3; })),

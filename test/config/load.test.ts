@@ -44,7 +44,7 @@ describe('schema errors name the path inside the file, the value, what is allowe
 
   test('a value outside an enumeration lists the allowed values', () => {
     expect(errorOf(() => parse('environments: [{name: a, namespace: a, tempo: {mode: clustr}}]')).message)
-      .toBe("tempo-stack.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', got 'clustr'; pick one of them");
+      .toBe("tempo-stack.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', 'distributed', got 'clustr'; pick one of them");
   });
 
   test('a missing required key', () => {
