@@ -81,7 +81,7 @@ export function resolveDistributedSettings(input: DistributedInput): Distributed
   const generator = input.processors.length > 0;
   const plan = planComponents(input.load, input.timing, generator, input.processors.includes('local-blocks'));
   if (!plan) {
-    fail(C, 'expectedLoad.tracesPerSecond', `needs more than 99 ingesters of ${COMPONENT_RULES.maxIngesterCpuCores} cores / `
+    fail(C, 'expectedLoad.tracesPerSecond', `needs more than ${COMPONENT_RULES.maxReplicas} ingesters of ${COMPONENT_RULES.maxIngesterCpuCores} cores / `
       + `${COMPONENT_RULES.maxIngesterMemoryBytes / 2 ** 30}Gi`, input.load.tracesPerSecond, 'lower the load, or split it over several stacks');
   }
   const present = TEMPO_COMPONENTS.filter((c) => plan.components[c] !== undefined);
@@ -101,7 +101,7 @@ export function resolveDistributedSettings(input: DistributedInput): Distributed
   const rf = checkInteger(C, 'replicationFactor', input.replicationFactor ?? COMPONENT_RULES.replicationFactor, 1, 99);
   const ingesterProps = props.ingester ?? {};
   const zones = resolveZones(ingesterProps.zones);
-  const asked = checkInteger(C, 'components.ingester.replicas', ingesterProps.replicas ?? plan.components.ingester!.replicas, 1, 99);
+  const asked = checkInteger(C, 'components.ingester.replicas', ingesterProps.replicas ?? plan.components.ingester!.replicas, 1, COMPONENT_RULES.maxReplicas);
   const ingestersPerZone = zones.length > 0 ? Math.ceil(asked / zones.length) : asked;
   const ingesters = zones.length > 0 ? ingestersPerZone * zones.length : asked;
   if (ingesters < rf) {
@@ -139,7 +139,7 @@ export function resolveDistributedSettings(input: DistributedInput): Distributed
 function resolveComponent(
   component: TempoComponent, prefix: string, own: TempoComponentProps & { autoscaling?: TempoAutoscaling; storageSize?: string }, plan: ComponentPlan,
 ): ComponentSettings {
-  const replicas = checkInteger(C, `${prefix}.replicas`, own.replicas ?? plan.replicas, 1, 99);
+  const replicas = checkInteger(C, `${prefix}.replicas`, own.replicas ?? plan.replicas, 1, COMPONENT_RULES.maxReplicas);
   const { resources, parsed } = under(prefix, () => resolveResources(C, plan.resources, own.resources, 'the planner'));
   const storageSize = own.storageSize ?? plan.storageSize;
   if (own.storageSize !== undefined && plan.storageSize === undefined) {
@@ -154,8 +154,8 @@ function resolveComponent(
         'remove it: ingesters hold live traces and their ring share (scaling them moves data), the others scale by hand');
     }
     const a = own.autoscaling;
-    const min = checkInteger(C, `${prefix}.autoscaling.minReplicas`, a.minReplicas, 1, 99);
-    const max = checkInteger(C, `${prefix}.autoscaling.maxReplicas`, a.maxReplicas, min, 99, `use a whole number from minReplicas (${min}) to 99`);
+    const min = checkInteger(C, `${prefix}.autoscaling.minReplicas`, a.minReplicas, 1, COMPONENT_RULES.maxReplicas);
+    const max = checkInteger(C, `${prefix}.autoscaling.maxReplicas`, a.maxReplicas, min, COMPONENT_RULES.maxReplicas, `use a whole number from minReplicas (${min}) to ${COMPONENT_RULES.maxReplicas}`);
     const target = checkInteger(C, `${prefix}.autoscaling.targetCpuUtilizationPercent`, a.targetCpuUtilizationPercent ?? 75, 10, 100);
     if (own.replicas !== undefined) {
       fail(C, `${prefix}.replicas`, 'cannot be set together with autoscaling (the autoscaler owns the replica count)', own.replicas,

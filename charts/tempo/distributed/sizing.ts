@@ -57,6 +57,8 @@ export const COMPONENT_RULES = {
   minIngesters: 3,
   replicationFactor: 3,
   minStorageGiB: 10,
+  /** The most pods of one component the planner proposes and synth accepts. */
+  maxReplicas: 999,
 } as const;
 
 /** The write path's limits and needs in distributed mode: the capacity guarantee per component. */
@@ -195,7 +197,7 @@ export function ingesterPlan(load: ResolvedLoad, capacity: DistributedCapacity):
 }
 
 /**
- * The planner's proposal for distributed mode, or undefined when no ingester count up to 99 fits
+ * The planner's proposal for distributed mode, or undefined when no ingester count up to `maxReplicas` fits
  * `maxIngesterCpuCores` / `maxIngesterMemoryBytes`.
  */
 export function planComponents(load: ResolvedLoad, timing: IngesterTiming, generator: boolean, localBlocks: boolean): DistributedPlan | undefined {
@@ -203,9 +205,10 @@ export function planComponents(load: ResolvedLoad, timing: IngesterTiming, gener
   const received = receivedBytesPerSecond(load);
   const distributors = Math.max(R.minStatelessReplicas, Math.ceil(received / R.distributorBytesPerSecond));
   let ingesters = Math.max(R.minIngesters, Math.ceil(received / R.ingesterBytesPerSecond));
+  if (ingesters > R.maxReplicas) return undefined;
   let capacity = planDistributedCapacity(load, distributors, ingesters, R.replicationFactor, timing);
   while (capacity.ingesterMemoryBytes > R.maxIngesterMemoryBytes || capacity.ingesterCpuCores > R.maxIngesterCpuCores) {
-    if (++ingesters > 99) return undefined;
+    if (++ingesters > R.maxReplicas) return undefined;
     capacity = planDistributedCapacity(load, distributors, ingesters, R.replicationFactor, timing);
   }
   const components: Partial<Record<TempoComponent, ComponentPlan>> = {
