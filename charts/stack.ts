@@ -8,7 +8,7 @@ import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
 import { GeneratedSecret } from './shared/secrets';
 import { checkQuantity, ConfigError, configError, fail } from './shared/validate';
-import { Tempo, TempoChart, TempoProps, tempoPodSelector } from './tempo';
+import { Tempo, TempoChart, TempoDistributed, TempoProps, distributedPodSelector, tempoPodSelector } from './tempo';
 
 /** Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo. */
 export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries'>;
@@ -100,7 +100,7 @@ export class TempoStack extends Construct {
 
     let tempo: TempoProps = props.tempo ?? {};
     // Each component's NetworkPolicy names the others' pods; the ones built later are known by their names.
-    const tempoPeer: NetworkPeer = { podSelector: tempoPodSelector(tempo.name) };
+    const tempoPeer: NetworkPeer = { podSelector: tempo.mode === 'distributed' ? distributedPodSelector(tempo.name) : tempoPodSelector(tempo.name) };
     if (props.minio) {
       if (tempo.storage) {
         fail('stack', 'minio', 'cannot be combined with tempo.storage', tempo.storage.backend,
@@ -141,7 +141,7 @@ export class TempoStack extends Construct {
 
     this.tempoChart = new TempoChart(this, 'tempo', { namespace, labels, tempo });
     this.tempoChart.addDependency(this.minioChart ?? this.namespaceChart);
-    const t = this.tempoChart.tempo;
+    const t = this.tempoChart.backend;
     const generatorWrites = t.settings.metricsGeneratorProcessors.some((p) => p !== 'local-blocks');
     const writesToOwn = generatorWrites && t.settings.metricsRemoteWriteUrl === ownPrometheus?.remoteWriteUrl;
 
@@ -157,7 +157,7 @@ export class TempoStack extends Construct {
           metricsGenerator: writesToOwn,
           // Tempo caps each generator's series (metrics_generator.max_active_series); every
           // replica's generator labels its own series, so Prometheus holds replicas x the cap.
-          ...(writesToOwn ? { generatorActiveSeries: t.generatorActiveSeriesPerInstance * t.settings.replicas } : {}),
+          ...(writesToOwn ? { generatorActiveSeries: t.generatorActiveSeriesPerInstance * t.generatorInstances } : {}),
         },
       }));
       this.prometheusChart.addDependency(this.tempoChart);
@@ -188,7 +188,7 @@ export class TempoStack extends Construct {
             url: t.httpUrl,
             // Span metrics and service graphs exist only where the generator writes to the Prometheus Grafana queries.
             metricsGenerator: prometheusUrl === undefined ? writesToOwn : generatorWrites,
-            replicas: t.settings.replicas,
+            replicas: t.pods,
             memoryLimitBytes: checkQuantity('tempo', 'resources.limits.memory', limits.memory, '2Gi'),
             cpuLimitCores: checkQuantity('tempo', 'resources.limits.cpu', limits.cpu, '2'),
             ...(t.tenants.length > 0 ? { tenants: t.tenants } : {}),
@@ -207,11 +207,11 @@ export class TempoStack extends Construct {
 }
 
 /** What Prometheus needs to know about Tempo's pods, from the Tempo construct. */
-function scrapeTarget(tempo: Tempo): TempoScrapeTarget {
+function scrapeTarget(tempo: Tempo | TempoDistributed): TempoScrapeTarget {
   return {
     podSelector: tempo.podSelector,
     metricsPortName: tempo.metricsPortName,
-    replicas: tempo.settings.replicas,
+    replicas: tempo.pods,
     namespace: tempo.settings.namespace,
     memoryLimitBytes: checkQuantity('tempo', 'resources.limits.memory', tempo.settings.resources.limits.memory, '2Gi'),
   };

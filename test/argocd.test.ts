@@ -71,7 +71,7 @@ describe('every environment folder', () => {
       Object.values(node).forEach(walk);
     };
     [...folder].filter(([f]) => f.endsWith('.k8s.yaml')).forEach(([, text]) => yaml.loadAll(text).forEach(walk));
-    expect(listed.sort()).toEqual(name === 'cluster' ? ['grafana-admin', 'minio-credentials'] : ['grafana-admin']);
+    expect(listed.sort()).toEqual(ENVIRONMENTS.find((e) => e.name === name)!.minio ? ['grafana-admin', 'minio-credentials'] : ['grafana-admin']);
     expect([...referenced].sort()).toEqual([...listed].sort());
   });
 });

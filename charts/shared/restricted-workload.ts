@@ -73,6 +73,11 @@ export type WorkloadVolume =
    * StatefulSet, a PersistentVolumeClaim `<workload>-<name>` in a Deployment.
    */
   | { readonly kind: 'claim'; readonly name: string; readonly mountPath: string; readonly size: string; readonly storageClassName?: string }
+  /**
+   * A ConfigMap made elsewhere (shared by several workloads), read-only, left out of the config
+   * hash: for files the program reloads by itself (Tempo's runtime overrides), so a change does not roll the pods.
+   */
+  | { readonly kind: 'configMap'; readonly name: string; readonly mountPath: string; readonly configMapName: string }
   /** Keys of a user-created Secret, read-only. */
   | {
     readonly kind: 'secret'; readonly name: string; readonly mountPath: string; readonly secretName: string;
@@ -338,7 +343,9 @@ export class RestrictedWorkload extends Construct {
     const spec = this.spec;
     const c = spec.container;
     const volumes = spec.volumes ?? [];
-    const mount = (v: WorkloadVolume): k8s.VolumeMount => ({ name: v.name, mountPath: v.mountPath, ...(v.kind === 'secret' ? { readOnly: true } : {}) });
+    const mount = (v: WorkloadVolume): k8s.VolumeMount => ({
+      name: v.name, mountPath: v.mountPath, ...(v.kind === 'secret' || v.kind === 'configMap' ? { readOnly: true } : {}),
+    });
     const probe = (p: HttpProbe): k8s.Probe => ({
       httpGet: { path: p.path, port: k8s.IntOrString.fromString(p.port) },
       ...(p.initialDelaySeconds !== undefined ? { initialDelaySeconds: p.initialDelaySeconds } : {}),
@@ -384,6 +391,7 @@ export class RestrictedWorkload extends Construct {
           secret: { secretName: v.secretName, ...(v.items ? { items: v.items.map((i) => ({ ...i })) } : {}), ...(v.defaultMode !== undefined ? { defaultMode: v.defaultMode } : {}) },
         };
         case 'claim': return pvcs[v.name] ? { name: v.name, persistentVolumeClaim: { claimName: pvcs[v.name].name } } : undefined;
+        case 'configMap': return { name: v.name, configMap: { name: v.configMapName } };
       }
     };
     return {

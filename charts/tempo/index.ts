@@ -7,3 +7,7 @@ export * from './config';
 export * from './tempo';
 export * from './chart';
 export * from './plan';
+export * from './distributed/sizing';
+export * from './distributed/settings';
+export * from './distributed/config';
+export * from './distributed/distributed';

@@ -24,7 +24,8 @@ export const CONFIG_HASH_ANNOTATION = 'checksum/config';
 
 const CONFIG_DIR = '/conf';
 const CONFIG_FILE = 'tempo.yaml';
-const GCS_CREDENTIALS_DIR = '/var/secrets/gcs';
+/** Where a GCS service-account key is mounted (GOOGLE_APPLICATION_CREDENTIALS points into it). */
+export const GCS_CREDENTIALS_DIR = '/var/secrets/gcs';
 
 /**
  * Grafana Tempo as a StatefulSet, single node or a memberlist cluster.
@@ -61,6 +62,10 @@ export class Tempo extends Construct {
 
   /** The tenant ids senders and readers name in `X-Scope-OrgID`; empty with one implicit tenant. */
   public readonly tenants: readonly string[];
+  /** The metrics-generator instances: every replica's, when it runs. */
+  public readonly generatorInstances: number;
+  /** Every Tempo pod (what Prometheus scrapes). */
+  public readonly pods: number;
   /**
    * The most active series each metrics-generator instance writes: `metricsGeneratorMaxActiveSeries`,
    * or with tenants the sum of theirs (each tenant has a registry of its own).
@@ -83,6 +88,7 @@ export class Tempo extends Construct {
   constructor(scope: Construct, id: string, props: TempoProps = {}) {
     super(scope, id);
     const s = resolveTempoSettings({ ...props, namespace: props.namespace ?? Chart.of(this).namespace });
+    if (s.mode === 'distributed') throw new Error('Tempo: use TempoDistributed (or TempoChart) for mode \'distributed\'');
     this.settings = s;
     this.config = buildTempoConfig(s);
     this.configYaml = toYaml(this.config);
@@ -112,6 +118,8 @@ export class Tempo extends Construct {
     });
 
     this.tenants = (s.tenants ?? []).map((t) => t.id);
+    this.generatorInstances = s.metricsGeneratorProcessors.length > 0 ? s.replicas : 0;
+    this.pods = s.replicas;
     this.generatorActiveSeriesPerInstance = s.tenants ? tenantsActiveSeries(s.tenants) : s.metricsGeneratorMaxActiveSeries;
     if (s.tenants) {
       this.overridesYaml = toYaml(buildTenantOverrides(s.tenants, s.capacity.rateStrategy, s.metricsGeneratorProcessors.length > 0, s.blockRetention));
@@ -176,7 +184,7 @@ export class Tempo extends Construct {
       });
     }
 
-    const env = containerEnv(s);
+    const env = tempoContainerEnv(s);
     const http = k8s.IntOrString.fromString('http');
     const container: k8s.Container = {
       name: 'tempo',
@@ -285,9 +293,9 @@ export function tempoIngressRules(
 }
 
 /** Environment variables: the pod's identity for the ring, and object-storage credentials from Secrets. */
-function containerEnv(s: TempoSettings): k8s.EnvVar[] {
+export function tempoContainerEnv(s: TempoSettings): k8s.EnvVar[] {
   const env: k8s.EnvVar[] = [];
-  if (s.mode === 'cluster') {
+  if (s.mode !== 'single-node') {
     env.push({ name: TEMPO_ENV.podName, valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
     env.push({ name: TEMPO_ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
   }

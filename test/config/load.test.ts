@@ -18,9 +18,9 @@ const errorOf = (fn: () => unknown): ConfigError => {
 const parse = (text: string) => parseStackConfig(yaml.load(text));
 
 describe('the repository config file', () => {
-  test('lists the three environments the README describes, each in its own namespace', () => {
+  test('lists the shipped environments, each in its own namespace', () => {
     expect(CONFIG.environments.map((e) => [e.name, e.namespace])).toEqual([
-      ['dev', 'tempo-dev'], ['single-node', 'tempo'], ['cluster', 'tempo-cluster'],
+      ['dev', 'tempo-dev'], ['single-node', 'tempo'], ['cluster', 'tempo-cluster'], ['distributed', 'tempo-distributed'],
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { TempoComponent } from '../../charts/tempo/distributed/sizing';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { PLAN_BOUNDS, formatPlan, planDeployment, resolveTempoSettings } from '../../charts/tempo';
@@ -96,7 +97,7 @@ describe('the planner past scalable-single-binary', () => {
     const settings = settingsOf(plan);
     expect(settings.capacity).toEqual(plan.capacity);
     for (const [component, proposed] of Object.entries(plan.components!)) {
-      const got = settings.distributed!.components[component as keyof typeof plan.components]!;
+      const got = settings.distributed!.components[component as TempoComponent]!;
       expect([component, got.replicas, got.resources]).toEqual([component, proposed.replicas, proposed.resources]);
     }
   });
