@@ -66,7 +66,7 @@ const FILE_CASES: Array<[string, string, string]> = [
     "tempo-stack.yaml: 'environments[0].prometheus.storageSize' is too small for 15d of"],
   ['a Prometheus memory limit below its series', fileWith({ name: 'e', namespace: 'e', prometheus: { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } } } }),
     "tempo-stack.yaml: 'environments[0].prometheus.resources.limits.memory' is too small for"],
-  // The cluster's 40 000 series (README, Prometheus capacity): the generator's cap is Tempo's prop in the stack.
+  // The cluster's 40 000 series (docs/prometheus.md, "Capacity model"): the generator's cap is Tempo's prop in the stack.
   ['a Prometheus memory limit below the metrics-generator\'s series', fileWith(envWith(2, (e) => { e.prometheus = { resources: { limits: { memory: '128Mi' } } }; })),
     "tempo-stack.yaml: 'environments[0].prometheus.resources.limits.memory' is too small for 40000 active series (Prometheus needs about 374Mi), got '128Mi'; raise it to at least 374Mi, or lower the series (tempo.metricsGeneratorMaxActiveSeries, tempo.replicas)"],
   ['an Alertmanager address without a scheme', fileWith({ name: 'e', namespace: 'e', prometheus: { alertmanagerUrl: 'alertmanager:9093' } }),

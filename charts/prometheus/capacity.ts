@@ -1,7 +1,7 @@
 /**
  * Capacity model of the Prometheus that scrapes Tempo: from an active-series budget to the memory
- * and the TSDB volume it needs. Pure functions; the constants and where they come from are in the
- * README ("Prometheus").
+ * and the TSDB volume it needs. Pure functions; the constants and where they come from are in
+ * docs/prometheus.md ("Capacity model").
  */
 
 /**

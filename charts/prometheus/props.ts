@@ -51,7 +51,7 @@ export type PrometheusResources = ContainerResources;
 /**
  * Settings of the Prometheus that scrapes Tempo and holds its alert rules. Only `tempo` is
  * required; everything else has a default, and storage and memory are derived from the capacity
- * plan (see the README, "Prometheus").
+ * plan (see docs/prometheus.md, "Capacity model").
  */
 export interface PrometheusProps {
   /** The Tempo pods to scrape. */

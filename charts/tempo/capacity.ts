@@ -5,7 +5,7 @@ import { ExpectedLoad } from './props';
  * and CPU each replica needs, such that whatever the byte rate limit admits fits the live-trace
  * limit and the memory limit. Overload is then refused by the distributor (HTTP 429 / gRPC
  * RESOURCE_EXHAUSTED, which exporters retry) instead of being dropped after a 200 as
- * `live_traces_exceeded`. Pure functions; the README ("Capacity") has the formulas and sources.
+ * `live_traces_exceeded`. Pure functions; docs/capacity.md has the formulas and sources.
  *
  * Sources are Grafana Tempo v2.6 (github.com/grafana/tempo) files and functions, and the config
  * defaults dumped from the 2.6.1 binary (test/fixtures/tempo-2.6.1-config-defaults.yaml).

@@ -23,7 +23,7 @@ export interface TempoPreset {
 /**
  * The seed guide's production resources (limits 2 CPU / 2G, reservations 0.5 CPU / 512M), with the
  * memory limit raised to 2560Mi: the 430 000 live traces the production rate limit can fill need
- * 2336Mi (README, "Capacity"), more than the seed's 2G.
+ * 2336Mi (docs/capacity.md), more than the seed's 2G.
  */
 const SEED_RESOURCES: TempoResources = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2560Mi' } };
 
@@ -38,7 +38,7 @@ const INGESTER_TIMING = { ingesterTraceIdlePeriod: '10s', ingesterFlushCheckPeri
 /** Production tuning shared by the single-node and with-metrics presets. */
 const PRODUCTION = {
   // 2 000 traces/s of 10 spans with 2x headroom is 40 000 spans/s, under the 47 500 spans/s one
-  // 2-core node was measured to keep (README, "Capacity").
+  // 2-core node was measured to keep (docs/capacity.md).
   expectedLoad: { tracesPerSecond: 2000, spansPerTrace: 10, bytesPerSpan: 500, minBytesPerSpan: 100, traceDurationSeconds: 5, headroom: 2 },
   resources: SEED_RESOURCES,
   storageSize: '200Gi',

@@ -87,7 +87,7 @@ export type MetricsGeneratorProcessor = 'service-graphs' | 'span-metrics' | 'loc
 
 /**
  * The load Tempo is expected to carry. Ingestion limits, and the check that resources fit, are
- * derived from it (see the README, "Capacity").
+ * derived from it (see docs/capacity.md).
  */
 export interface ExpectedLoad {
   /** Traces started per second, across the whole stack. */

@@ -93,7 +93,7 @@ describe('reading the file', () => {
 
 test('the README\'s tempo-stack.yaml example is a valid config that synthesizes', () => {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Configure: `tempo-stack.yaml`'));
+  const section = readme.slice(readme.indexOf('### 1. Clone this repository and edit `tempo-stack.yaml`'));
   const example = /```yaml\n([\s\S]*?)```/.exec(section)![1];
   const config = parseStackConfig(yaml.load(example));
   const rendered = renderConfig(config);

@@ -748,9 +748,9 @@ test('deploy.sh in the repository is executable bash that parses', () => {
   expect(spawnSync('bash', ['-n', script]).status).toBe(0);
 });
 
-test('the README\'s "Deploy with deploy.sh" documents every verb, option and exit code of --help', () => {
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const section = readme.split('## Deploy with deploy.sh')[1].split('\n## ')[0];
+test('docs/deploying.md documents every verb, option and exit code of --help', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'deploying.md'), 'utf8');
+  const section = doc.split('## Deploy with `tempo-stack deploy`')[1].split('\n## ')[0];
   w = world();
   const help = w.run(['--help']).stdout;
   const flags = [...new Set(help.match(/--[a-z-]+/g))];

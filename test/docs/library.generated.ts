@@ -1,5 +1,5 @@
-// Generated from README.md, section "Use the charts in your own cdk8s app", by test/readme-example.test.ts.
-// Do not edit: edit the README and run README_EXAMPLE_UPDATE=1 npx jest test/readme-example.test.ts
+// Generated from docs/library.md by the tests: do not edit. Edit docs/library.md, then run
+// DOCS_EXAMPLES_UPDATE=1 npx jest test/docs
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';

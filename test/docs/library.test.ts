@@ -1,59 +1,26 @@
-// The README's "Use the charts in your own cdk8s app" example, kept true: the `ts` blocks of that
-// section are extracted from README.md and joined into one program, which must equal
-// test/readme/example.generated.ts (so `tsc -p .`, the first half of `npm test`, type-checks
-// exactly the README's code without a second compiler run here); the program is run (its
-// `app.synth()` writes into a temporary folder) and what it wrote is checked. Edit the README, then
-// `README_EXAMPLE_UPDATE=1 npx jest test/readme-example.test.ts` rewrites the generated file.
+// docs/library.md's example, kept true: its `ts` blocks are joined into one program, which must equal
+// test/docs/library.generated.ts (so `tsc -p .`, the first half of `npm test`, type-checks exactly
+// the documented code without a second compiler run here); the program is run (its `app.synth()`
+// writes into a temporary folder) and what it wrote is checked. Edit the doc, then
+// `DOCS_EXAMPLES_UPDATE=1 npx jest test/docs` rewrites the generated file.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { RULE_FILES } from '../charts/prometheus';
-import { GRAFANA_PATHS } from '../charts/grafana';
-import { validateK8sObjects } from './support/k8s-schema';
-import { knownMetric } from './support/metric-names';
-import { checkPrometheusConfig, itWith, PROMTOOL } from './support/promtool';
-import { find, K8sObject } from './helpers';
+import { RULE_FILES } from '../../charts/prometheus';
+import { GRAFANA_PATHS } from '../../charts/grafana';
+import { validateK8sObjects } from '../support/k8s-schema';
+import { knownMetric } from '../support/metric-names';
+import { checkPrometheusConfig, itWith, PROMTOOL } from '../support/promtool';
+import { ROOT, runProgram, tsProgram } from '../support/markdown';
+import { find, K8sObject } from '../helpers';
 
-const ROOT = path.join(__dirname, '..');
-const SECTION = '## Use the charts in your own cdk8s app';
+const GENERATED = 'test/docs/library.generated.ts';
+const { blocks, source, committed } = tsProgram('docs/library.md', GENERATED);
+const program = blocks.map((b) => b.body).join('\n');
 
-/** The `ts` code blocks of one README section, in order. */
-function readmeBlocks(readme: string, heading: string): string[] {
-  const start = readme.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`README.md has no section '${heading}'`);
-  const next = readme.indexOf('\n## ', start + heading.length + 2);
-  const section = readme.slice(start, next < 0 ? undefined : next);
-  return [...section.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
-}
-
-const blocks = readmeBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), SECTION);
-const program = blocks.join('\n');
-const GENERATED = path.join(__dirname, 'readme', 'example.generated.ts');
-const HEADER = '// Generated from README.md, section "Use the charts in your own cdk8s app", by test/readme-example.test.ts.\n'
-  + '// Do not edit: edit the README and run README_EXAMPLE_UPDATE=1 npx jest test/readme-example.test.ts\n';
-// The README's app sits beside charts/; the generated file two levels deeper.
-const generated = HEADER + program.replace(/from '\.\/charts'/g, "from '../../charts'");
-
-let outdir: string;
 let objects: K8sObject[];
-
 beforeAll(() => {
-  if (process.env.README_EXAMPLE_UPDATE) fs.writeFileSync(GENERATED, generated);
-  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-example-out-'));
-  const previous = process.env.CDK8S_OUTDIR;
-  process.env.CDK8S_OUTDIR = outdir;
-  try {
-    jest.isolateModules(() => require(GENERATED));
-  } finally {
-    if (previous === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = previous;
-  }
-  objects = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort()
-    .flatMap((f) => yaml.loadAll(fs.readFileSync(path.join(outdir, f), 'utf8')) as K8sObject[]);
-});
-
-afterAll(() => {
-  if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
+  objects = runProgram(GENERATED);
 });
 
 const configMapFile = (name: string, file: string): string => {
@@ -62,19 +29,19 @@ const configMapFile = (name: string, file: string): string => {
   return data[file];
 };
 
-describe('the README library example', () => {
+describe('the library example of docs/library.md', () => {
   test('has its parts: a stack, a scrape job, an alert group, a datasource, a dashboard, an override and a patch', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
-    for (const call of ['new TempoStack(', '.addScrapeJob(', '.addRuleGroup(', '.addDatasource(', '.addDashboard(', 'iniOverrides', '.addJsonPatch(', 'app.synth()']) {
+    const calls = ['new TempoStack(', '.addScrapeJob(', '.addRuleGroup(', '.addDatasource(', '.addDashboard(', 'iniOverrides',
+      '.addJsonPatch(', 'app.synth()'];
+    for (const call of calls) {
       expect(program).toContain(call);
     }
   });
 
-  test('is exactly test/readme/example.generated.ts, which `tsc -p .` type-checks', () => {
-    const committed = fs.existsSync(GENERATED) ? fs.readFileSync(GENERATED, 'utf8') : '';
-    if (committed !== generated) {
-      throw new Error('README.md\'s example differs from test/readme/example.generated.ts: run README_EXAMPLE_UPDATE=1 npx jest test/readme-example.test.ts');
-    }
+  test(`imports the package by its name, and is exactly ${GENERATED}, which \`tsc -p .\` type-checks`, () => {
+    expect(program).toContain("from 'tempo-stack';");
+    if (committed !== source) throw new Error(`docs/library.md's example differs from ${GENERATED}: run DOCS_EXAMPLES_UPDATE=1 npx jest test/docs`);
     expect(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')).toMatch(/"include":[^\]]*"test\/\*\*\/\*\.ts"/);
   });
 
@@ -110,7 +77,8 @@ describe('the README library example', () => {
     const jobs = config.scrape_configs.map((j: any) => j.job_name);
     expect(jobs).toContain('tempo');
     expect(jobs[jobs.length - 1]).toBe('checkout');
-    expect(config.scrape_configs.find((j: any) => j.job_name === 'checkout').static_configs).toEqual([{ targets: ['checkout.shop.svc.cluster.local:8080'] }]);
+    expect(config.scrape_configs.find((j: any) => j.job_name === 'checkout').static_configs)
+      .toEqual([{ targets: ['checkout.shop.svc.cluster.local:8080'] }]);
   });
 
   test('the alert group is in its own rule file of the rules ConfigMap, on a metric Tempo 2.6 really exports', () => {
@@ -134,7 +102,8 @@ describe('the README library example', () => {
   test('the Loki datasource is provisioned after Tempo and Prometheus', () => {
     const file = yaml.load(configMapFile('grafana-datasources', 'datasources.yaml')) as any;
     expect(file.datasources.map((d: any) => d.uid)).toEqual(['tempo', 'prometheus', 'loki']);
-    expect(file.datasources[2]).toEqual({ name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki-gateway.logs.svc.cluster.local' });
+    expect(file.datasources[2])
+      .toEqual({ name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki-gateway.logs.svc.cluster.local' });
   });
 
   test('the dashboard is provisioned in its own ConfigMap, mounted into the dashboards folder, querying Prometheus', () => {
