@@ -224,7 +224,7 @@ export interface TempoProps {
   readonly namespace?: string;
   /** @default 'single-node' */
   readonly mode?: TempoMode;
-  /** @default 'single-node' in single-node mode, 'with-metrics' in cluster mode */
+  /** @default 'single-node' in single-node mode, 'with-metrics' in cluster and distributed mode */
   readonly preset?: TempoPresetName;
   /** Number of replicas. Must be 1 in single-node mode. @default 1 (single-node), 3 (cluster) */
   readonly replicas?: number;
@@ -242,7 +242,7 @@ export interface TempoProps {
    * admits rate / healthy replicas), so ingesters are sized for their share, and senders must
    * spread over the replicas (several connections or collector replicas) or be refused with 429
    * past their share.
-   * @default 'local' in single-node mode, 'global' in cluster mode
+   * @default 'local' in single-node mode, 'global' in cluster and distributed mode (where only 'global' is accepted)
    */
   readonly rateStrategy?: 'local' | 'global';
   /**
