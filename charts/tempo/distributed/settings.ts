@@ -79,10 +79,14 @@ export function resolveDistributedSettings(input: DistributedInput): Distributed
     fail(C, 'components', 'must be a mapping of components', props, 'write e.g. { ingester: { replicas: 3 } }');
   }
   const generator = input.processors.length > 0;
-  const plan = planComponents(input.load, input.timing, generator, input.processors.includes('local-blocks'));
+  // With the ingesters fixed by the user, the planner proposes the rest around them instead of searching.
+  const fixedIngesters = typeof props.ingester?.replicas === 'number' && Number.isInteger(props.ingester.replicas) && props.ingester.replicas >= 1
+    && props.ingester.replicas <= COMPONENT_RULES.maxReplicas ? props.ingester.replicas : undefined;
+  const plan = planComponents(input.load, input.timing, generator, input.processors.includes('local-blocks'), fixedIngesters);
   if (!plan) {
     fail(C, 'expectedLoad.tracesPerSecond', `needs more than ${COMPONENT_RULES.maxReplicas} ingesters of ${COMPONENT_RULES.maxIngesterCpuCores} cores / `
-      + `${COMPONENT_RULES.maxIngesterMemoryBytes / 2 ** 30}Gi`, input.load.tracesPerSecond, 'lower the load, or split it over several stacks');
+      + `${COMPONENT_RULES.maxIngesterMemoryBytes / 2 ** 30}Gi`, input.load.tracesPerSecond,
+    'lower the load, split it over several stacks, or set components.ingester.replicas (and resources) yourself');
   }
   const present = TEMPO_COMPONENTS.filter((c) => plan.components[c] !== undefined);
   if (!generator && props.metricsGenerator !== undefined) {

@@ -200,14 +200,18 @@ export function ingesterPlan(load: ResolvedLoad, capacity: DistributedCapacity):
  * The planner's proposal for distributed mode, or undefined when no ingester count up to `maxReplicas` fits
  * `maxIngesterCpuCores` / `maxIngesterMemoryBytes`.
  */
-export function planComponents(load: ResolvedLoad, timing: IngesterTiming, generator: boolean, localBlocks: boolean): DistributedPlan | undefined {
+export function planComponents(
+  load: ResolvedLoad, timing: IngesterTiming, generator: boolean, localBlocks: boolean, ingesterCount?: number,
+): DistributedPlan | undefined {
   const R = COMPONENT_RULES;
   const received = receivedBytesPerSecond(load);
-  const distributors = Math.max(R.minStatelessReplicas, Math.ceil(received / R.distributorBytesPerSecond));
-  let ingesters = Math.max(R.minIngesters, Math.ceil(received / R.ingesterBytesPerSecond));
+  // Counts past maxReplicas are only proposed when the user fixed the ingesters; synth then names the prop to set.
+  const count = (n: number) => (ingesterCount === undefined ? n : Math.min(n, R.maxReplicas));
+  const distributors = count(Math.max(R.minStatelessReplicas, Math.ceil(received / R.distributorBytesPerSecond)));
+  let ingesters = ingesterCount ?? Math.max(R.minIngesters, Math.ceil(received / R.ingesterBytesPerSecond));
   if (ingesters > R.maxReplicas) return undefined;
   let capacity = planDistributedCapacity(load, distributors, ingesters, R.replicationFactor, timing);
-  while (capacity.ingesterMemoryBytes > R.maxIngesterMemoryBytes || capacity.ingesterCpuCores > R.maxIngesterCpuCores) {
+  while (ingesterCount === undefined && (capacity.ingesterMemoryBytes > R.maxIngesterMemoryBytes || capacity.ingesterCpuCores > R.maxIngesterCpuCores)) {
     if (++ingesters > R.maxReplicas) return undefined;
     capacity = planDistributedCapacity(load, distributors, ingesters, R.replicationFactor, timing);
   }
@@ -218,7 +222,7 @@ export function planComponents(load: ResolvedLoad, timing: IngesterTiming, gener
     },
     ingester: ingesterPlan(load, capacity),
     querier: {
-      replicas: Math.max(R.minStatelessReplicas, Math.ceil(received / R.querierBytesPerSecond)), resources: R.querierResources, estimate: true,
+      replicas: count(Math.max(R.minStatelessReplicas, Math.ceil(received / R.querierBytesPerSecond))), resources: R.querierResources, estimate: true,
       rule: `one per ${R.querierBytesPerSecond / MB} MB/s received, at least ${R.minStatelessReplicas} (sizing guide); jsonnet resources`,
     },
     'query-frontend': {
@@ -226,13 +230,13 @@ export function planComponents(load: ResolvedLoad, timing: IngesterTiming, gener
       rule: `${R.queryFrontendReplicas} for availability (sizing guide); jsonnet resources`,
     },
     compactor: {
-      replicas: Math.max(1, Math.ceil(received / R.compactorBytesPerSecond)), resources: R.compactorResources, estimate: true,
+      replicas: count(Math.max(1, Math.ceil(received / R.compactorBytesPerSecond))), resources: R.compactorResources, estimate: true,
       rule: `one per ${R.compactorBytesPerSecond / MB} MB/s received (sizing guide); jsonnet resources`,
     },
   };
   if (generator) {
     components['metrics-generator'] = {
-      replicas: Math.max(1, Math.ceil(received / R.generatorBytesPerSecond)), resources: R.generatorResources, estimate: true,
+      replicas: count(Math.max(1, Math.ceil(received / R.generatorBytesPerSecond))), resources: R.generatorResources, estimate: true,
       ...(localBlocks ? { storageSize: `${R.minStorageGiB}Gi` } : {}),
       rule: `one per ${R.generatorBytesPerSecond / MB} MB/s received (like a distributor: it gets every span once); jsonnet resources`,
     };
