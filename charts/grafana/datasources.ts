@@ -121,7 +121,8 @@ export function tempoDatasources(s: GrafanaSettings): Datasource[] {
     return tenantDatasource(s, tenant, { name: `Tempo (${tenant})`, uid, isDefault: i === 0 });
   });
   if (s.crossTenantDatasource) {
-    list.push(tenantDatasource(s, tenants.join(TENANT_SEPARATOR), { name: 'Tempo (all tenants)', uid: CROSS_TENANT_DATASOURCE_UID, isDefault: false }, false));
+    const id = { name: 'Tempo (all tenants)', uid: CROSS_TENANT_DATASOURCE_UID, isDefault: false };
+    list.push(tenantDatasource(s, tenants.join(TENANT_SEPARATOR), id, false));
   }
   return list;
 }
@@ -151,7 +152,9 @@ function tenantDatasource(
         spanStartTimeShift: '-5m',
         spanEndTimeShift: '5m',
         tags: [{ key: 'service.name', value: 'service' }],
-        queries: TRACES_TO_METRICS_QUERIES.map((q) => ({ name: q.name, query: escapeProvisioningDollars(q.query.replace('{$__tags', `{$__tags${narrow}`)) })),
+        queries: TRACES_TO_METRICS_QUERIES.map((q) => ({
+          name: q.name, query: escapeProvisioningDollars(q.query.replace('{$__tags', `{$__tags${narrow}`)),
+        })),
       },
     } : {}),
     nodeGraph: { enabled: true },
@@ -181,7 +184,9 @@ export function prometheusDatasource(s: GrafanaSettings): Datasource {
     manageAlerts: true,
     timeInterval: PROMETHEUS_SCRAPE_INTERVAL,
     // A cross-tenant datasource finds the trace whichever tenant sent it.
-    exemplarTraceIdDestinations: [{ name: EXEMPLAR_TRACE_ID_LABEL, datasourceUid: s.crossTenantDatasource ? CROSS_TENANT_DATASOURCE_UID : TEMPO_DATASOURCE_UID }],
+    exemplarTraceIdDestinations: [{
+      name: EXEMPLAR_TRACE_ID_LABEL, datasourceUid: s.crossTenantDatasource ? CROSS_TENANT_DATASOURCE_UID : TEMPO_DATASOURCE_UID,
+    }],
   };
   return {
     name: 'Prometheus', type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID, access: 'proxy', url: s.prometheus.url,

@@ -117,12 +117,15 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
   if (!Array.isArray(tenants)) fail(C, 'tempo.tenants', 'must be a list of tenant ids', tenants, 'pass the Tempo construct\'s tenants');
   tenants.forEach((t, i) => {
     if (typeof t !== 'string' || !TENANT_ID.test(t) || t === '.' || t === '..' || t === '*') {
-      fail(C, `tempo.tenants[${i}]`, 'must be a Tempo tenant id (1 to 150 letters, digits or !-_.*\'(), not \'.\', \'..\' or \'*\')', t, 'pass the Tempo construct\'s tenants');
+      fail(C, `tempo.tenants[${i}]`, 'must be a Tempo tenant id (1 to 150 letters, digits or !-_.*\'(), not \'.\', \'..\' or \'*\')', t,
+        'pass the Tempo construct\'s tenants');
     }
     if (tenants.indexOf(t) !== i) fail(C, `tempo.tenants[${i}]`, 'is listed twice', t, 'list each tenant once');
   });
   const crossTenantDatasource = props.crossTenantDatasource ?? false;
-  if (typeof crossTenantDatasource !== 'boolean') fail(C, 'crossTenantDatasource', 'must be true or false', crossTenantDatasource, 'write true or false');
+  if (typeof crossTenantDatasource !== 'boolean') {
+    fail(C, 'crossTenantDatasource', 'must be true or false', crossTenantDatasource, 'write true or false');
+  }
   if (crossTenantDatasource && (tempo.tenants?.length ?? 0) < 2) {
     fail(C, 'crossTenantDatasource', 'needs at least two Tempo tenants', tempo.tenants ?? [],
       'list two or more tempo.tenants, or leave crossTenantDatasource out');

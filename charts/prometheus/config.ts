@@ -169,7 +169,9 @@ export function tempoTargetRelabelings(): RelabelConfig[] {
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_name'], target_label: TARGET_LABELS.pod },
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_container_name'], target_label: TARGET_LABELS.container },
     // Which Tempo component (distributor, ingester, ...) the pod runs: alerts and dashboards per component.
-    { action: 'replace', source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(COMPONENT_POD_LABEL)}`], target_label: TARGET_LABELS.component },
+    {
+      action: 'replace', source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(COMPONENT_POD_LABEL)}`], target_label: TARGET_LABELS.component,
+    },
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_name'], target_label: 'instance' },
   ];
 }

@@ -105,7 +105,8 @@ function planDistributed(load: ResolvedLoad, retention: string, storedBytes: num
   const planned = planComponents(load, timing, generator, generator);
   if (!planned) {
     fail(C, '--traces-per-second', `needs more than ${COMPONENT_RULES.maxReplicas} ingesters of ${COMPONENT_RULES.maxIngesterCpuCores} cores / `
-      + `${COMPONENT_RULES.maxIngesterMemoryBytes / GiB}Gi for ${load.spansPerTrace} spans of ${load.bytesPerSpan} bytes per trace`, load.tracesPerSecond,
+      + `${COMPONENT_RULES.maxIngesterMemoryBytes / GiB}Gi for ${load.spansPerTrace} spans of ${load.bytesPerSpan} bytes per trace`,
+    load.tracesPerSecond,
     'lower the load, or split it over several stacks');
   }
   const ingester = planned.components.ingester!;
@@ -321,7 +322,8 @@ function formatComponents(components: NonNullable<TempoPlan['components']>): str
   return Object.entries(components).flatMap(([name, c]) => {
     const r = c.resources;
     return [
-      `  ${name.padEnd(19)}${c.replicas} x requests cpu ${r.requests.cpu}, memory ${r.requests.memory}; limits cpu ${r.limits.cpu}, memory ${r.limits.memory}`
+      `  ${name.padEnd(19)}${c.replicas} x requests cpu ${r.requests.cpu}, memory ${r.requests.memory}; `
+        + `limits cpu ${r.limits.cpu}, memory ${r.limits.memory}`
         + (c.storageSize ? `; PVC ${c.storageSize}` : ''),
       `  ${''.padEnd(19)}${c.estimate ? 'ESTIMATE: ' : 'from the capacity model: '}${c.rule}`,
     ];
@@ -345,7 +347,8 @@ export function formatPlan(plan: TempoPlan): string {
         + `${plan.replicas} ${plan.replicas === 1 ? 'replica' : 'replicas'}, replication factor ${plan.replicationFactor}`,
     `  why                ${plan.why}`,
     ...(plan.components ? formatComponents(plan.components) : []),
-    `${plan.mode === 'distributed' ? 'per ingester ' : 'per replica  '}        requests cpu ${r.requests.cpu}, memory ${r.requests.memory}; limits cpu ${r.limits.cpu}, memory ${r.limits.memory}`,
+    `${plan.mode === 'distributed' ? 'per ingester ' : 'per replica  '}        requests cpu ${r.requests.cpu}, memory ${r.requests.memory}; `
+      + `limits cpu ${r.limits.cpu}, memory ${r.limits.memory}`,
     `  from               ${Math.round(c.spansPerSecondPerReplica)} spans/s (${(c.cpuCoresPerReplica).toFixed(2)} cores); `
       + `${c.maxTracesPerUser} live traces x (${c.smallestTraceBytes} B + overhead), x2 for Go's GC`,
     `ingestion limits     rate_strategy ${c.rateStrategy}, rate_limit_bytes ${c.rateLimitBytes}`

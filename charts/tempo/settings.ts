@@ -82,7 +82,8 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const defaults = TEMPO_PRESETS[preset];
 
   if (mode !== 'distributed' && props.components !== undefined) {
-    fail(C, 'components', 'is only for mode \'distributed\'', Object.keys(props.components), 'use replicas and resources in this mode, or set mode \'distributed\'');
+    fail(C, 'components', 'is only for mode \'distributed\'', Object.keys(props.components),
+      'use replicas and resources in this mode, or set mode \'distributed\'');
   }
   if (mode === 'distributed' && props.replicas !== undefined) {
     fail(C, 'replicas', 'does not apply in distributed mode', props.replicas, 'set each component\'s count, e.g. components.ingester.replicas');
@@ -136,9 +137,12 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
       // The planner's ingester holds one tenant's limiter; with tenants it holds all of theirs.
       const memory = `${Math.ceil(tenantsNeed / (256 * 2 ** 20)) * 256}Mi`;
       const ingester = props.components?.ingester ?? {};
-      const resources = { ...ingester.resources, limits: { ...ingester.resources?.limits, memory }, requests: { memory, ...ingester.resources?.requests } };
+      const resources = {
+        ...ingester.resources, limits: { ...ingester.resources?.limits, memory }, requests: { memory, ...ingester.resources?.requests },
+      };
       distributed = resolveDistributedSettings({
-        components: { ...props.components, ingester: { ...ingester, resources } }, replicationFactor: props.replicationFactor, load, timing, processors,
+        components: { ...props.components, ingester: { ...ingester, resources } },
+        replicationFactor: props.replicationFactor, load, timing, processors,
       });
     }
     const ingester = distributed.components.ingester!;
@@ -218,7 +222,9 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
 }
 
 /** What the tenants' limiters need in each ingester of distributed mode, baseline included (their limits unchecked here). */
-function tenantsMemoryBytes(tenants: TempoProps['tenants'], d: DistributedSettings, load: ResolvedLoad, processors: readonly MetricsGeneratorProcessor[]): number {
+function tenantsMemoryBytes(
+  tenants: TempoProps['tenants'], d: DistributedSettings, load: ResolvedLoad, processors: readonly MetricsGeneratorProcessor[],
+): number {
   const resolved = resolveTenants(tenants, {
     capacity: distributedCapacityPlan(d.capacity, load),
     ring: { distributors: d.capacity.distributors, ingesters: d.capacity.ingesters, replicationFactor: d.replicationFactor, rateStrategy: 'global' },

@@ -122,7 +122,8 @@ export class Tempo extends Construct {
     this.pods = s.replicas;
     this.generatorActiveSeriesPerInstance = s.tenants ? tenantsActiveSeries(s.tenants) : s.metricsGeneratorMaxActiveSeries;
     if (s.tenants) {
-      this.overridesYaml = toYaml(buildTenantOverrides(s.tenants, s.capacity.rateStrategy, s.metricsGeneratorProcessors.length > 0, s.blockRetention));
+      const generator = s.metricsGeneratorProcessors.length > 0;
+      this.overridesYaml = toYaml(buildTenantOverrides(s.tenants, s.capacity.rateStrategy, generator, s.blockRetention));
       this.overridesConfigMap = new k8s.KubeConfigMap(this, 'Overrides', {
         metadata: metadata(`${s.name}-overrides`),
         data: { [TEMPO_OVERRIDES_FILE]: this.overridesYaml },

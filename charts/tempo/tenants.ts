@@ -72,7 +72,8 @@ export interface TenantDefaults {
 export function resolveTenants(tenants: readonly TempoTenant[] | undefined, d: TenantDefaults): readonly TenantSettings[] | undefined {
   if (tenants === undefined) return undefined;
   if (!Array.isArray(tenants) || tenants.length === 0) {
-    fail(C, 'tenants', 'must list at least one tenant', tenants, 'list tenants as [{ id: \'team-a\' }, ...], or leave tenants out for one implicit tenant');
+    fail(C, 'tenants', 'must list at least one tenant', tenants,
+      'list tenants as [{ id: \'team-a\' }, ...], or leave tenants out for one implicit tenant');
   }
   const seen = new Map<string, number>();
   tenants.forEach((t, i) => {
@@ -136,7 +137,8 @@ function resolveTenant(t: TempoTenant, i: number, evenRate: number, d: TenantDef
     checkOneOf(C, `${at('metricsGeneratorProcessors')}[${j}]`, p, ['service-graphs', 'span-metrics', 'local-blocks']);
     if (!d.metricsGeneratorProcessors.includes(p)) {
       fail(C, `${at('metricsGeneratorProcessors')}[${j}]`, 'is not among the stack\'s metricsGeneratorProcessors', p,
-        `a tenant can only use processors the metrics-generator is set up for (${d.metricsGeneratorProcessors.join(', ') || 'none'}); add it there first`);
+        `a tenant can only use processors the metrics-generator is set up for (${d.metricsGeneratorProcessors.join(', ') || 'none'}); `
+          + 'add it there first');
     }
   });
   if (new Set(processors).size !== processors.length) {
@@ -192,7 +194,9 @@ export function buildTenantOverrides(
       },
       global: { max_bytes_per_trace: t.maxBytesPerTrace },
       compaction: { block_retention: t.blockRetention },
-      ...(generator ? { metrics_generator: { processors: [...t.metricsGeneratorProcessors], max_active_series: t.metricsGeneratorMaxActiveSeries } } : {}),
+      ...(generator
+        ? { metrics_generator: { processors: [...t.metricsGeneratorProcessors], max_active_series: t.metricsGeneratorMaxActiveSeries } }
+        : {}),
     };
   }
   overrides[WILDCARD_TENANT] = {

@@ -1,7 +1,7 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { COMPONENT_LABEL, NAME_LABEL } from '../../shared/labels';
+import { COMPONENT_LABEL, NAME_LABEL, standardLabels } from '../../shared/labels';
 import { NamespaceSelection, NetworkPeer, checkNamespaceSelection, checkNetworkPeers } from '../../shared/network';
 import { toYaml } from '../../shared/render';
 import { RestrictedWorkload, WorkloadPort, WorkloadSpec, WorkloadVolume } from '../../shared/restricted-workload';
@@ -114,7 +114,8 @@ export class TempoDistributed extends Construct {
     this.generatorActiveSeriesPerInstance = s.tenants ? tenantsActiveSeries(s.tenants) : s.metricsGeneratorMaxActiveSeries;
     this.generatorInstances = d.components['metrics-generator']?.replicas ?? 0;
 
-    const labels = { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': s.name, 'app.kubernetes.io/part-of': 'tempo-stack', 'app.kubernetes.io/managed-by': 'cdk8s' };
+    // The objects every component shares carry the stack's labels for the Tempo as a whole.
+    const labels = standardLabels({ name: 'tempo', instance: s.name, version: s.image.tag });
     if (s.tenants) {
       this.overridesYaml = toYaml(buildTenantOverrides(s.tenants, 'global', s.metricsGeneratorProcessors.length > 0, s.blockRetention));
       this.overridesConfigMap = new k8s.KubeConfigMap(this, 'Overrides', {
@@ -175,7 +176,10 @@ export class TempoDistributed extends Construct {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: w.workload.spec.name },
           minReplicas: a.minReplicas,
           maxReplicas: a.maxReplicas,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuUtilizationPercent } } }],
+          metrics: [{
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuUtilizationPercent } },
+          }],
         },
       });
     });
@@ -192,7 +196,9 @@ export function ingesterMaxUnavailable(replicas: number, replicationFactor: numb
   return Math.max(1, Math.min(replicas - quorum, perTrace));
 }
 
-function componentSpec(s: TempoSettings, c: ComponentSettings, zone: string | undefined, config: ComponentConfig, owner: TempoDistributed): WorkloadSpec {
+function componentSpec(
+  s: TempoSettings, c: ComponentSettings, zone: string | undefined, config: ComponentConfig, owner: TempoDistributed,
+): WorkloadSpec {
   const d = s.distributed!;
   const component = c.component;
   const name = zone ? `${componentName(s, component)}-${zone}` : componentName(s, component);
@@ -211,11 +217,16 @@ function componentSpec(s: TempoSettings, c: ComponentSettings, zone: string | un
   ];
   const volumes: WorkloadVolume[] = [
     stateful
-      ? { kind: 'claim', name: 'data', mountPath: TEMPO_DATA_DIR, size: c.storageSize!, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) }
+      ? {
+        kind: 'claim', name: 'data', mountPath: TEMPO_DATA_DIR, size: c.storageSize!,
+        ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}),
+      }
       // Tempo creates the WAL folder at start-up in every component that opens the store.
       : { kind: 'emptyDir', name: 'data', mountPath: TEMPO_DATA_DIR, sizeLimit: component === 'compactor' ? '2Gi' : '1Gi' },
     { kind: 'emptyDir', name: 'tmp', mountPath: '/tmp', sizeLimit: '100Mi' },
-    ...(owner.overridesConfigMap ? [{ kind: 'configMap' as const, name: 'overrides', mountPath: TEMPO_OVERRIDES_DIR, configMapName: owner.overridesConfigMap.name }] : []),
+    ...(owner.overridesConfigMap
+      ? [{ kind: 'configMap' as const, name: 'overrides', mountPath: TEMPO_OVERRIDES_DIR, configMapName: owner.overridesConfigMap.name }]
+      : []),
     ...(s.storage.backend === 'gcs' && s.storage.credentials
       ? [{ kind: 'secret' as const, name: 'gcs-credentials', mountPath: GCS_CREDENTIALS_DIR, secretName: s.storage.credentials.name,
         items: [{ key: s.storage.credentials.key, path: 'key.json' }] }]

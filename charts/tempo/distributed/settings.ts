@@ -4,7 +4,8 @@ import { ContainerResources, ParsedResources } from '../../shared/workload';
 import { CapacityPlan, ResolvedLoad, TEMPO_DEFAULTS } from '../capacity';
 import { MetricsGeneratorProcessor, TempoAutoscaling, TempoComponentProps, TempoComponents } from '../props';
 import {
-  COMPONENT_RULES, ComponentPlan, DistributedCapacity, IngesterTiming, TEMPO_COMPONENTS, TempoComponent, ingesterPlan, planComponents, planDistributedCapacity,
+  COMPONENT_RULES, ComponentPlan, DistributedCapacity, IngesterTiming, TEMPO_COMPONENTS, TempoComponent,
+  ingesterPlan, planComponents, planDistributedCapacity,
 } from './sizing';
 
 const C = 'tempo';
@@ -84,7 +85,8 @@ export function resolveDistributedSettings(input: DistributedInput): Distributed
     && props.ingester.replicas <= COMPONENT_RULES.maxReplicas ? props.ingester.replicas : undefined;
   const plan = planComponents(input.load, input.timing, generator, input.processors.includes('local-blocks'), fixedIngesters);
   if (!plan) {
-    fail(C, 'expectedLoad.tracesPerSecond', `needs more than ${COMPONENT_RULES.maxReplicas} ingesters of ${COMPONENT_RULES.maxIngesterCpuCores} cores / `
+    fail(C, 'expectedLoad.tracesPerSecond',
+      `needs more than ${COMPONENT_RULES.maxReplicas} ingesters of ${COMPONENT_RULES.maxIngesterCpuCores} cores / `
       + `${COMPONENT_RULES.maxIngesterMemoryBytes / 2 ** 30}Gi`, input.load.tracesPerSecond,
     'lower the load, split it over several stacks, or set components.ingester.replicas (and resources) yourself');
   }
@@ -105,7 +107,8 @@ export function resolveDistributedSettings(input: DistributedInput): Distributed
   const rf = checkInteger(C, 'replicationFactor', input.replicationFactor ?? COMPONENT_RULES.replicationFactor, 1, 99);
   const ingesterProps = props.ingester ?? {};
   const zones = resolveZones(ingesterProps.zones);
-  const asked = checkInteger(C, 'components.ingester.replicas', ingesterProps.replicas ?? plan.components.ingester!.replicas, 1, COMPONENT_RULES.maxReplicas);
+  const asked = checkInteger(C, 'components.ingester.replicas', ingesterProps.replicas ?? plan.components.ingester!.replicas,
+    1, COMPONENT_RULES.maxReplicas);
   const ingestersPerZone = zones.length > 0 ? Math.ceil(asked / zones.length) : asked;
   const ingesters = zones.length > 0 ? ingestersPerZone * zones.length : asked;
   if (ingesters < rf) {
@@ -128,13 +131,15 @@ export function resolveDistributedSettings(input: DistributedInput): Distributed
   if (ing.parsed.limitMemory < capacity.ingesterMemoryBytes) {
     const need = formatMiB(capacity.ingesterMemoryBytes);
     fail(C, 'components.ingester.resources.limits.memory',
-      `cannot hold what the rate limit admits (${capacity.maxTracesPerUser} live traces of ${input.load.spansPerTrace} spans of ${input.load.minBytesPerSpan} bytes `
+      `cannot hold what the rate limit admits (${capacity.maxTracesPerUser} live traces of ${input.load.spansPerTrace} spans `
+      + `of ${input.load.minBytesPerSpan} bytes `
       + `per ingester, its share of ${rf} copies from ${distributors} distributors, need about ${need})`,
       ing.resources.limits.memory, `raise it to at least ${need}, add ingesters, or lower 'expectedLoad'`);
   }
   if (ing.parsed.limitCpu < capacity.ingesterCpuCores) {
     const cores = Math.ceil(capacity.ingesterCpuCores * 10) / 10;
-    fail(C, 'components.ingester.resources.limits.cpu', `is too small for the expected load (each ingester takes ${Math.round(capacity.spansPerSecondPerIngester)} spans/s, about ${cores} cores)`,
+    fail(C, 'components.ingester.resources.limits.cpu',
+      `is too small for the expected load (each ingester takes ${Math.round(capacity.spansPerSecondPerIngester)} spans/s, about ${cores} cores)`,
       ing.resources.limits.cpu, `raise it to at least '${cores}', add ingesters, or lower 'expectedLoad'`);
   }
   return { components, replicationFactor: rf, zones, ingestersPerZone, capacity };
@@ -159,7 +164,8 @@ function resolveComponent(
     }
     const a = own.autoscaling;
     const min = checkInteger(C, `${prefix}.autoscaling.minReplicas`, a.minReplicas, 1, COMPONENT_RULES.maxReplicas);
-    const max = checkInteger(C, `${prefix}.autoscaling.maxReplicas`, a.maxReplicas, min, COMPONENT_RULES.maxReplicas, `use a whole number from minReplicas (${min}) to ${COMPONENT_RULES.maxReplicas}`);
+    const max = checkInteger(C, `${prefix}.autoscaling.maxReplicas`, a.maxReplicas, min, COMPONENT_RULES.maxReplicas,
+      `use a whole number from minReplicas (${min}) to ${COMPONENT_RULES.maxReplicas}`);
     const target = checkInteger(C, `${prefix}.autoscaling.targetCpuUtilizationPercent`, a.targetCpuUtilizationPercent ?? 75, 10, 100);
     if (own.replicas !== undefined) {
       fail(C, `${prefix}.replicas`, 'cannot be set together with autoscaling (the autoscaler owns the replica count)', own.replicas,
@@ -181,7 +187,9 @@ function resolveComponent(
 
 function resolveZones(zones: readonly string[] | undefined): readonly string[] {
   if (zones === undefined) return [];
-  if (!Array.isArray(zones)) fail(C, 'components.ingester.zones', 'must be a list of zone names', zones, 'write e.g. [\'eu-west-1a\', \'eu-west-1b\', \'eu-west-1c\']');
+  if (!Array.isArray(zones)) {
+    fail(C, 'components.ingester.zones', 'must be a list of zone names', zones, 'write e.g. [\'eu-west-1a\', \'eu-west-1b\', \'eu-west-1c\']');
+  }
   zones.forEach((z, i) => {
     if (typeof z !== 'string' || !ZONE.test(z)) {
       fail(C, `components.ingester.zones[${i}]`, 'must be a zone name (lower-case letters, digits and \'-\', at most 32 characters)', z,

@@ -190,7 +190,8 @@ export function ingesterPlan(load: ResolvedLoad, capacity: DistributedCapacity):
     resources: { requests: { cpu: cores(Math.max(0.1, capacity.ingesterCpuCores / load.headroom)), memory }, limits: { cpu: `${cpuLimit}`, memory } },
     storageSize: `${walGiB}Gi`,
     estimate: false,
-    rule: `${capacity.maxTracesPerUser} live traces (its share of ${capacity.replicationFactor} copies of what ${capacity.distributors} distributors admit) `
+    rule: `${capacity.maxTracesPerUser} live traces (its share of ${capacity.replicationFactor} copies of what `
+      + `${capacity.distributors} distributors admit) `
       + `x2 for Go's GC; ${Math.round(capacity.spansPerSecondPerIngester)} spans/s; at least one per ${R.ingesterBytesPerSecond / MB} MB/s received `
       + `(sizing guide) and ${R.minIngesters}`,
   };
@@ -211,14 +212,16 @@ export function planComponents(
   let ingesters = ingesterCount ?? Math.max(R.minIngesters, Math.ceil(received / R.ingesterBytesPerSecond));
   if (ingesters > R.maxReplicas) return undefined;
   let capacity = planDistributedCapacity(load, distributors, ingesters, R.replicationFactor, timing);
-  while (ingesterCount === undefined && (capacity.ingesterMemoryBytes > R.maxIngesterMemoryBytes || capacity.ingesterCpuCores > R.maxIngesterCpuCores)) {
+  const tooBig = (c: DistributedCapacity) => c.ingesterMemoryBytes > R.maxIngesterMemoryBytes || c.ingesterCpuCores > R.maxIngesterCpuCores;
+  while (ingesterCount === undefined && tooBig(capacity)) {
     if (++ingesters > R.maxReplicas) return undefined;
     capacity = planDistributedCapacity(load, distributors, ingesters, R.replicationFactor, timing);
   }
   const components: Partial<Record<TempoComponent, ComponentPlan>> = {
     distributor: {
       replicas: distributors, resources: R.distributorResources, estimate: true,
-      rule: `one per ${R.distributorBytesPerSecond / MB} MB/s of the ${(received / MB).toFixed(1)} MB/s received, at least ${R.minStatelessReplicas} (sizing guide)`,
+      rule: `one per ${R.distributorBytesPerSecond / MB} MB/s of the ${(received / MB).toFixed(1)} MB/s received, `
+        + `at least ${R.minStatelessReplicas} (sizing guide)`,
     },
     ingester: ingesterPlan(load, capacity),
     querier: {
