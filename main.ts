@@ -27,6 +27,8 @@ const configFile = path.resolve(options.config ?? path.join(root, DEFAULT_CONFIG
 const outdir = path.resolve(options.outdir ?? path.join(root, 'dist'));
 try {
   const output = synthesizeAll(loadStackConfig(configFile), outdir, path.relative(process.cwd(), configFile) || configFile);
+  // Allowed but probably not meant (a placeholder repoURL, a replication factor of 2): said, never fatal.
+  for (const warning of output.warnings) console.error(`warning: ${warning}`);
   const rel = path.relative(process.cwd(), outdir) || '.';
   const lines = [...output.kinds].map(([folder, kinds]) => {
     const total = [...kinds.values()].reduce((a, b) => a + b, 0);
@@ -36,7 +38,7 @@ try {
     for (const line of lines) console.log(line);
     console.log(`synthesized ${output.folders.size} folder${output.folders.size === 1 ? '' : 's'} in ${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms`);
   }
-  recordOutput(output.folders, lines);
+  recordOutput(output.folders, lines, output.warnings);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   // A settings mistake: the message names the file, the path, the value and the fix; no stack trace.
@@ -48,12 +50,12 @@ try {
  * For the launcher's "nothing changed" check: the digest of what was just written, under the key
  * of this run's inputs (sources, config file, options) that the launcher computed.
  */
-function recordOutput(folders: ReadonlyMap<string, ReadonlyMap<string, string>>, lines: string[]): void {
+function recordOutput(folders: ReadonlyMap<string, ReadonlyMap<string, string>>, lines: string[], warnings: readonly string[]): void {
   const request = process.env.TEMPO_STACK_SYNTH_RECORD;
   if (!request) return;
   const { file, key } = JSON.parse(request) as { file: string; key: string };
   try {
-    fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify({ key, digest: digestRendered(folders), lines }));
+    fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify({ key, digest: digestRendered(folders), lines, warnings }));
     fs.renameSync(`${file}.${process.pid}.tmp`, file);
   } catch { /* a read-only checkout still synthesizes, it only renders every time */ }
 }

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ArgoCdChart } from './argocd/applications';
+import { argoCdWarnings, ArgoCdChart } from './argocd/applications';
 import { Environment, StackConfigFile } from './config/file';
-import { DEFAULT_CONFIG_FILE, locateConfigError } from './config/load';
+import { checkEnvironments, DEFAULT_CONFIG_FILE, formatLocated, locateConfigError, locateDetail } from './config/load';
 import { toYaml } from './shared/render';
 import { renderGeneratedSecrets } from './shared/secrets';
 import { ConfigError } from './shared/validate';
@@ -106,6 +106,12 @@ export interface RenderedOutput {
   readonly folders: Map<string, Map<string, string>>;
   /** Objects per folder, counted by kind, for the summary synth prints. */
   readonly kinds: Map<string, Map<string, number>>;
+  /**
+   * What is allowed but probably not meant, one line each in the error format and located in the
+   * config file (`tempo-stack.yaml: 'argocd.repoURL' is still the example repository, ...`). The
+   * synth command prints each as `warning: <line>` on stderr; warnings never fail synth.
+   */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -113,14 +119,10 @@ export interface RenderedOutput {
  * file and the path inside it (`environments[2].tempo.replicas`).
  */
 export function renderConfig(config: StackConfigFile, file = DEFAULT_CONFIG_FILE): RenderedOutput {
-  const names = config.environments.map((env) => env.name);
-  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate) throw new ConfigError(`${file}: environments: '${duplicate}' is listed twice; give every environment its own name`);
-  if (config.argocd && names.includes('argocd')) {
-    throw new ConfigError(`${file}: 'environments[${names.indexOf('argocd')}].name' collides with the Argo CD folder dist/argocd/, got 'argocd'; rename the environment`);
-  }
+  checkEnvironments(config, file);
   const folders = new Map<string, Map<string, string>>();
   const kinds = new Map<string, Map<string, number>>();
+  const warnings: string[] = [];
   const targets = config.environments.map((env, index) => {
     let built: BuiltEnvironment;
     try {
@@ -131,11 +133,19 @@ export function renderConfig(config: StackConfigFile, file = DEFAULT_CONFIG_FILE
     const { files, kinds: counted } = renderApp(built);
     folders.set(env.name, files);
     kinds.set(env.name, counted);
+    warnings.push(...built.stack.warnings.map((w) => formatLocated(locateDetail(w, index), file)));
     return { name: env.name, namespace: built.stack.namespace };
   });
   if (config.argocd) {
     const app = new App();
-    const chart = new ArgoCdChart(app, 'argocd', { options: config.argocd, environments: targets });
+    let chart: ArgoCdChart;
+    try {
+      chart = new ArgoCdChart(app, 'argocd', { options: config.argocd, environments: targets });
+    } catch (error) {
+      const d = error instanceof ConfigError ? error.detail : undefined;
+      throw d ? new ConfigError(formatLocated(locateDetail(d), file), locateDetail(d)) : error;
+    }
+    warnings.push(...argoCdWarnings(config.argocd).map((w) => formatLocated(locateDetail(w), file)));
     const files = new Map<string, string>();
     const objects = chart.applications.map((application) => application.toJson());
     objects.forEach((object, i) => files.set(`${targets[i].name}.k8s.yaml`, renderManifests([object])));
@@ -143,7 +153,7 @@ export function renderConfig(config: StackConfigFile, file = DEFAULT_CONFIG_FILE
     folders.set('argocd', files);
     kinds.set('argocd', countKinds(objects));
   }
-  return { folders, kinds };
+  return { folders, kinds, warnings };
 }
 
 function countKinds(objects: ReadonlyArray<{ kind: string }>): Map<string, number> {

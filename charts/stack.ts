@@ -1,14 +1,16 @@
 import { Construct } from 'constructs';
+import { GatewayChart, GatewayProps, gatewayPodSelector, TEMPO_GRPC_MAX_RECV_BYTES } from './gateway';
 import { GrafanaChart, GrafanaProps, grafanaPodSelector } from './grafana';
 import { MinioChart, MinioProps } from './minio';
 import {
   PrometheusChart, PrometheusOperatorChart, PrometheusOperatorProps, PrometheusProps, TempoScrapeTarget, prometheusPodSelector, prometheusUrls,
 } from './prometheus';
+import { imageVersion } from './shared/images';
 import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
-import { GeneratedSecret } from './shared/secrets';
-import { checkQuantity, ConfigError, configError, fail } from './shared/validate';
-import { Tempo, TempoChart, TempoDistributed, TempoProps, distributedPodSelector, tempoPodSelector } from './tempo';
+import { GeneratedSecret, ProvidedSecret } from './shared/secrets';
+import { checkLabelValue, checkQuantity, ConfigError, configError, ConfigErrorDetail, fail } from './shared/validate';
+import { Tempo, TempoChart, TempoDistributed, TempoProps, distributedPodSelector, tempoPodSelector, tempoWarnings } from './tempo';
 
 /** Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo. */
 export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries'>;
@@ -26,6 +28,12 @@ export interface StackGrafanaProps extends Omit<GrafanaProps, 'tempo' | 'prometh
    */
   readonly prometheusUrl?: string;
 }
+
+/**
+ * OTLP gateway settings the stack takes; where it sends traces, the largest request Tempo admits
+ * and the known tenants come from Tempo.
+ */
+export type StackGatewayProps = Omit<GatewayProps, 'tempo' | 'namespace' | 'knownTenants'>;
 
 /** Props of a TempoStack. */
 export interface TempoStackProps {
@@ -65,6 +73,13 @@ export interface TempoStackProps {
    * @default {} (deployed, with its defaults)
    */
   readonly grafana?: StackGrafanaProps | false;
+  /**
+   * The authenticating OTLP gateway (nginx) in front of Tempo: senders outside the cluster reach
+   * Tempo only through it, and Tempo's NetworkPolicy admits OTLP from the gateway and from
+   * `tempo.otlpFromNamespaces` only when that is set.
+   * @default - no gateway
+   */
+  readonly gateway?: StackGatewayProps;
 }
 
 /**
@@ -83,15 +98,22 @@ export class TempoStack extends Construct {
   public readonly namespace: string;
   /** The Secrets the stack references that the deploy script may create (listed in `secrets.txt`). */
   public readonly generatedSecrets: readonly GeneratedSecret[];
+  /** What is allowed but probably not meant (a replication factor of 2), in the error format's parts; synth prints them. */
+  public readonly warnings: readonly ConfigErrorDetail[];
+  /** The Secrets the stack references that the user (or cert-manager) creates: the deploy script cannot generate them. */
+  public readonly providedSecrets: readonly ProvidedSecret[];
   public readonly namespaceChart: NamespaceChart;
   public readonly minioChart?: MinioChart;
   public readonly tempoChart: TempoChart;
   public readonly prometheusChart?: PrometheusChart;
   public readonly prometheusOperatorChart?: PrometheusOperatorChart;
   public readonly grafanaChart?: GrafanaChart;
+  public readonly gatewayChart?: GatewayChart;
 
   constructor(scope: Construct, id: string, props: TempoStackProps) {
     super(scope, id);
+    // The id is the environment's `app.kubernetes.io/instance` label (and in a config file its folder name).
+    checkLabelValue('stack', 'id', id, 'prod');
     const { namespace } = props;
     this.namespace = namespace;
     // The instance label tells deploy.sh which environment owns the namespace.
@@ -133,10 +155,13 @@ export class TempoStack extends Construct {
       // operator labels its pods app.kubernetes.io/name=prometheus.
       ...(props.prometheusOperator ? [{ podSelector: { 'app.kubernetes.io/name': 'prometheus' }, namespaces: 'all' as const }] : []),
     ];
+    const gatewayPeers: NetworkPeer[] = props.gateway ? [{ podSelector: gatewayPodSelector(props.gateway.name) }] : [];
     tempo = {
       ...tempo,
       metricsRemoteWriteUrl: tempo.metricsRemoteWriteUrl ?? ownPrometheus?.remoteWriteUrl,
-      apiClients: [...(tempo.apiClients ?? []), ...grafanaPeers, ...prometheusPeers],
+      // The gateway also proxies the query API when asked to.
+      apiClients: [...(tempo.apiClients ?? []), ...grafanaPeers, ...prometheusPeers, ...(props.gateway?.exposeQuery ? gatewayPeers : [])],
+      ...(props.gateway ? { otlpClients: [...(tempo.otlpClients ?? []), ...gatewayPeers] } : {}),
     };
 
     this.tempoChart = new TempoChart(this, 'tempo', { namespace, labels, tempo });
@@ -150,6 +175,9 @@ export class TempoStack extends Construct {
         namespace,
         labels,
         prometheus: {
+          // Alertmanager and remote storage tell environments apart by these external labels.
+          environment: id,
+          cluster: namespace,
           ...prometheus,
           // Grafana queries; Tempo's metrics-generator remote-writes (admitted even while it is off).
           clients: [...(prometheus.clients ?? []), ...grafanaPeers, { podSelector: t.podSelector }],
@@ -193,17 +221,46 @@ export class TempoStack extends Construct {
             cpuLimitCores: checkQuantity('tempo', 'resources.limits.cpu', limits.cpu, '2'),
             ...(t.tenants.length > 0 ? { tenants: t.tenants } : {}),
           },
-          prometheus: { url: queried },
+          // Grafana's Prometheus datasource is told the version it queries (the stack's own, when it is the one queried).
+          prometheus: { url: queried, version: prometheusUrl === undefined ? ownPrometheusVersion(this.prometheusChart) : undefined },
         },
       });
       this.grafanaChart.addDependency(this.prometheusChart ?? this.prometheusOperatorChart ?? this.tempoChart);
     }
 
+    if (props.gateway) {
+      this.gatewayChart = new GatewayChart(this, 'gateway', {
+        namespace,
+        labels,
+        gateway: {
+          ...props.gateway,
+          tempo: {
+            otlpGrpc: t.otlpGrpcEndpoint,
+            otlpHttp: t.otlpHttpEndpoint.replace(/^https?:\/\//, ''),
+            query: t.httpUrl.replace(/^https?:\/\//, ''),
+            // The distributor's token bucket never admits a request larger than its burst, nor its gRPC server one above 16 MiB.
+            maxRequestBytes: Math.min(t.settings.capacity.burstSizeBytes, TEMPO_GRPC_MAX_RECV_BYTES),
+          },
+        },
+      });
+      this.gatewayChart.addDependency(this.tempoChart);
+    }
+
+    this.warnings = tempoWarnings(t.settings);
+    this.providedSecrets = [
+      ...(this.grafanaChart?.grafana.providedSecrets ?? []),
+      ...(this.gatewayChart?.gateway.providedSecrets ?? []),
+    ];
     this.generatedSecrets = [
       ...(this.minioChart?.minio.generatedSecrets ?? []),
       ...(this.grafanaChart?.grafana.generatedSecrets ?? []),
     ];
   }
+}
+
+/** The release of the stack's own Prometheus image, for Grafana's datasource. */
+function ownPrometheusVersion(chart: PrometheusChart | undefined): string | undefined {
+  return chart ? imageVersion(chart.prometheus.settings.image) : undefined;
 }
 
 /** What Prometheus needs to know about Tempo's pods, from the Tempo construct. */

@@ -108,6 +108,8 @@ if (inputs) {
   let record;
   try { record = JSON.parse(fs.readFileSync(inputs.recordFile, 'utf8')); } catch { /* no successful synth yet */ }
   if (record && record.key === inputs.key && record.digest === require('./output-digest').digestDirectory(inputs.outdir)) {
+    // The same inputs give the same warnings: say them again, as a render would.
+    for (const warning of record.warnings ?? []) console.error(`warning: ${warning}`);
     if (!inputs.quiet) {
       for (const line of record.lines) console.log(line);
       console.log(`unchanged since the last synth: ${path.relative(process.cwd(), inputs.outdir) || '.'}/ already holds this output (${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms; --no-cache renders anyway)`);

@@ -287,7 +287,7 @@ describe('MinIO validation', () => {
 
   test('a bad credentials Secret name is refused', () => {
     expect(() => synth({ credentialsSecret: 'Minio_Creds' })).toThrow(
-      'minio: \'credentialsSecret\' must be a DNS label (lower-case letters, digits and \'-\', starting with a letter, at most 253 characters), got \'Minio_Creds\'; pick a name such as \'minio-credentials\'');
+      'minio: \'credentialsSecret\' must be a DNS subdomain (lower-case letters, digits, \'-\' and \'.\', starting and ending alphanumeric, at most 253 characters), got \'Minio_Creds\'; name an object such as \'minio-credentials\'');
   });
 
   test('a bad storage size is refused', () => {
@@ -321,7 +321,7 @@ describe('MinIO validation', () => {
   });
 
   test('a bad storage class name is refused', () => {
-    expect(() => synth({ storageClassName: 'Local_Path' })).toThrow('minio: \'storageClassName\' must be a DNS label');
+    expect(() => synth({ storageClassName: 'Local_Path' })).toThrow('minio: \'storageClassName\' must be a DNS subdomain');
   });
 });
 

@@ -111,7 +111,7 @@ describe('synthesis', () => {
 
   test('two environments with the same name are refused', () => {
     expect(() => synthesizeAll({ environments: [ENVIRONMENTS[0], ENVIRONMENTS[0]] }, path.join(tmp, 'dist')))
-      .toThrow(`tempo-stack.yaml: environments: '${ENVIRONMENTS[0].name}' is listed twice; give every environment its own name`);
+      .toThrow(`tempo-stack.yaml: 'environments[1].name' is already used by environments[0], got '${ENVIRONMENTS[0].name}'; give every environment its own name`);
   });
 });
 

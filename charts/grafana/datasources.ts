@@ -72,9 +72,10 @@ export type PrometheusJsonData = {
 };
 
 /**
- * The version Grafana's Prometheus datasource is told. Grafana offers a fixed list of versions per
- * flavour (`PromFlavorVersions`); for Prometheus the last entry is '2.50.1' ("> 2.50.x"), which
- * Grafana uses for every newer release, 3.x included. 3.5.0 is not in the list.
+ * The version Grafana's Prometheus datasource is told when the Prometheus's own is not known.
+ * Grafana's version picker offers a fixed list per flavour (`PromFlavorVersions`); for Prometheus
+ * its last entry is '2.50.1' ("> 2.50.x"), which stands for every newer release, 3.x included.
+ * Grafana compares the value as a semantic version, so the real release (`3.5.5`) works as well.
  */
 export const PROMETHEUS_VERSION_FOR_GRAFANA = '2.50.1';
 
@@ -180,7 +181,7 @@ export function prometheusDatasource(s: GrafanaSettings): Datasource {
   const jsonData: PrometheusJsonData = {
     httpMethod: 'POST',
     prometheusType: 'Prometheus',
-    prometheusVersion: PROMETHEUS_VERSION_FOR_GRAFANA,
+    prometheusVersion: s.prometheus.version ?? PROMETHEUS_VERSION_FOR_GRAFANA,
     manageAlerts: true,
     timeInterval: PROMETHEUS_SCRAPE_INTERVAL,
     // A cross-tenant datasource finds the trace whichever tenant sent it.

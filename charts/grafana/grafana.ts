@@ -5,7 +5,7 @@ import { imageName } from '../shared/images';
 import { selectorLabels, standardLabels } from '../shared/labels';
 import { contentHash, toYaml } from '../shared/render';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
-import { GeneratedSecret } from '../shared/secrets';
+import { GeneratedSecret, ProvidedSecret } from '../shared/secrets';
 import { NamespaceSelection, checkNamespaceSelection, ingressPolicySpec } from '../shared/network';
 import { envFromSecret, namedServicePort, resourceRequirements, serviceFqdn } from '../shared/workload';
 import { GRAFANA_PATHS, GRAFANA_PORT, buildGrafanaIni } from './config';
@@ -14,6 +14,8 @@ import { DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, 
 import {
   Datasource, DatasourceList, PROMETHEUS_DATASOURCE_UID, TEMPO_DATASOURCE_UID, prometheusDatasource, tempoDatasources,
 } from './datasources';
+import { OAUTH_SECRET_DIR } from './auth';
+import { createGrafanaExposure } from './expose';
 import { GrafanaIni, serializeIni } from './ini';
 import { GrafanaProps } from './props';
 import { GrafanaSettings, resolveGrafanaSettings } from './settings';
@@ -74,6 +76,8 @@ export class Grafana extends Construct {
   public readonly adminSecretName: string;
   /** The admin Secret, for the deploy script to create (user `admin`, a random password) when nobody has. */
   public readonly generatedSecrets: readonly GeneratedSecret[];
+  /** Secrets the user creates: the OAuth client secret (with `auth`). */
+  public readonly providedSecrets: readonly ProvidedSecret[];
   /** The uid of the Tempo datasource. */
   public readonly tempoDatasourceUid = TEMPO_DATASOURCE_UID;
   /** The uid of the Prometheus datasource. */
@@ -92,6 +96,8 @@ export class Grafana extends Construct {
   public readonly deployment: k8s.KubeDeployment;
   /** Admits `fromNamespaces` to the `http` port; absent with `networkPolicy: false`. */
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  /** The objects exposing Grafana (`expose`): an Ingress, or an HTTPRoute and its Certificate. */
+  public readonly exposure: ReturnType<typeof createGrafanaExposure>;
 
   private readonly datasourceList: DatasourceList;
   private readonly dashboardFiles: DashboardFile[] = [];
@@ -109,6 +115,8 @@ export class Grafana extends Construct {
       name: s.adminSecretName,
       keys: { [GRAFANA_ADMIN_SECRET_KEYS.user]: { literal: 'admin' }, [GRAFANA_ADMIN_SECRET_KEYS.password]: { random: true } },
     }];
+
+    this.providedSecrets = s.auth ? [{ name: s.auth.clientSecret.name, by: 'user', keys: [s.auth.clientSecret.key] }] : [];
 
     const identity = { name: 'grafana', instance: s.name, component: 'dashboards', version: s.image.tag };
     const labels = standardLabels(identity);
@@ -149,7 +157,8 @@ export class Grafana extends Construct {
       spec: { type: 'ClusterIP', selector: this.podSelector, ports: [namedServicePort('http', GRAFANA_PORT)] },
     });
 
-    this.fromNamespaces = checkNamespaceSelection('grafana', 'fromNamespaces', props.fromNamespaces ?? 'all');
+    this.fromNamespaces = checkNamespaceSelection('grafana', 'fromNamespaces', props.fromNamespaces ?? s.expose?.fromNamespaces ?? 'all');
+    this.exposure = s.expose ? createGrafanaExposure(this, s.expose, { name: s.name, namespace: s.namespace, labels }, GRAFANA_PORT) : {};
     if (props.networkPolicy ?? true) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: metadata(s.name),
@@ -207,6 +216,7 @@ export class Grafana extends Construct {
             name: `dashboard-${d.slug}`, mountPath: `${GRAFANA_PATHS.dashboards}/${file}`, subPath: file, readOnly: true,
           })),
           { name: 'admin', mountPath: GRAFANA_PATHS.adminSecret, readOnly: true },
+          ...(s.auth ? [{ name: 'oauth', mountPath: OAUTH_SECRET_DIR, readOnly: true }] : []),
           { name: 'data', mountPath: GRAFANA_PATHS.data },
           { name: 'logs', mountPath: GRAFANA_PATHS.logs },
           { name: 'tmp', mountPath: '/tmp' },
@@ -221,6 +231,9 @@ export class Grafana extends Construct {
       ...this.dashboardFiles.map(({ dashboard: d, configMap }) => ({ name: `dashboard-${d.slug}`, configMap: { name: configMap.name } })),
       // Readable by the fsGroup only: the admin password.
       { name: 'admin', secret: { secretName: s.adminSecretName, defaultMode: 0o440 } },
+      // The OAuth client secret, read by grafana.ini's $__file{...}.
+      ...(s.auth ? [{ name: 'oauth', secret: { secretName: s.auth.clientSecret.name, items: [{ key: s.auth.clientSecret.key,
+        path: s.auth.clientSecret.key }], defaultMode: 0o440 } }] : []),
       this.persistentVolumeClaim
         ? { name: 'data', persistentVolumeClaim: { claimName: this.persistentVolumeClaim.name } }
         : { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString(s.storageSize) } },

@@ -1,5 +1,7 @@
 export * from './props';
 export * from './ini';
+export * from './auth';
+export * from './expose';
 export * from './settings';
 export * from './config';
 export * from './datasources';

@@ -2,6 +2,8 @@ import { ImageRef } from '../shared/images';
 import { ResourceOverrides } from '../shared/merge';
 import { NamespaceSelection } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
+import { GrafanaAuth } from './auth';
+import { GrafanaExpose } from './expose';
 import { GrafanaIni } from './ini';
 
 /** What Grafana needs to know about Tempo: taken from what the Tempo construct exposes, never typed twice. */
@@ -28,6 +30,12 @@ export interface GrafanaTempoLink {
 export interface GrafanaPrometheusLink {
   /** Prometheus's HTTP API inside the cluster, e.g. `http://prometheus.tempo.svc.cluster.local:9090`. */
   readonly url: string;
+  /**
+   * Its release (`3.5.5`), the datasource's `prometheusVersion`: Grafana picks the query APIs it
+   * uses by it. The stack passes its own Prometheus's image version.
+   * @default PROMETHEUS_VERSION_FOR_GRAFANA ('2.50.1', Grafana's entry for every newer release)
+   */
+  readonly version?: string;
 }
 
 /** An external PostgreSQL or MySQL database for Grafana's state, so that more than one replica can run. */
@@ -121,4 +129,13 @@ export interface GrafanaProps {
    * @default 'all'
    */
   readonly fromNamespaces?: NamespaceSelection;
+  /**
+   * Reach Grafana from outside: an Ingress or a Gateway API HTTPRoute, TLS from a Secret or
+   * cert-manager. `rootUrl` derives from the host unless set; the NetworkPolicy admits only
+   * `controllerNamespaces` (so `fromNamespaces` is not set with it).
+   * @default - ClusterIP only (`kubectl port-forward`)
+   */
+  readonly expose?: GrafanaExpose;
+  /** Single sign-on (OAuth 2.0 / OpenID Connect); needs the public URL (`expose` or `rootUrl`). @default - the admin login only */
+  readonly auth?: GrafanaAuth;
 }

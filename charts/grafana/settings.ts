@@ -1,10 +1,12 @@
 import { IMAGES, ImageRef } from '../shared/images';
 import {
-  checkDnsLabel, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
+  checkDnsLabel, checkDnsSubdomain, checkImageRepository, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
 } from '../shared/validate';
 import { resolveResources, secretOverridePaths } from '../shared/merge';
 import { TENANT_ID } from '../shared/tenancy';
 import { ContainerResources } from '../shared/workload';
+import { GrafanaAuth, resolveGrafanaAuth } from './auth';
+import { GrafanaExposeSettings, resolveGrafanaExpose } from './expose';
 import { GrafanaIni, INI_KEY_NAME, INI_SECTION_NAME } from './ini';
 import { GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
 
@@ -29,6 +31,10 @@ export interface GrafanaSettings {
   readonly replicas: number;
   readonly database?: GrafanaDatabase;
   readonly iniOverrides: GrafanaIni;
+  /** How Grafana is reached from outside, resolved. */
+  readonly expose?: GrafanaExposeSettings;
+  /** Single sign-on, checked. */
+  readonly auth?: GrafanaAuth;
 }
 
 /** Enough for a few users browsing traces and the provisioned dashboards. */
@@ -49,6 +55,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
 
   const image = props.image ?? IMAGES.grafana;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'grafana/grafana\'');
+  checkImageRepository(C, 'image.repository', image.repository, 'grafana/grafana');
   checkImageTag(C, 'image.tag', image.tag, IMAGES.grafana.tag);
 
   const tempo = props.tempo;
@@ -64,9 +71,23 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
   const prometheus = props.prometheus;
   if (!prometheus) fail(C, 'prometheus', 'is required', prometheus, 'pass the Prometheus construct\'s URL');
   checkUrl('prometheus.url', prometheus.url, 'http://prometheus.tempo.svc.cluster.local:9090');
+  if (prometheus.version !== undefined && (typeof prometheus.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(prometheus.version))) {
+    fail(C, 'prometheus.version', 'must be a release number major.minor.patch', prometheus.version, 'write e.g. \'3.5.5\' (no leading v)');
+  }
 
-  const adminSecretName = checkDnsLabel(C, 'adminSecretName', props.adminSecretName ?? 'grafana-admin', 253, 'grafana-admin');
+  const adminSecretName = checkDnsSubdomain(C, 'adminSecretName', props.adminSecretName ?? 'grafana-admin', 'grafana-admin');
   if (props.rootUrl !== undefined) checkUrl('rootUrl', props.rootUrl, 'https://grafana.example.com/');
+  const expose = props.expose === undefined ? undefined : resolveGrafanaExpose(props.expose, name, namespace);
+  if (expose && props.fromNamespaces !== undefined) {
+    fail(C, 'fromNamespaces', 'is set by expose.controllerNamespaces when Grafana is exposed', props.fromNamespaces,
+      'list the ingress controller\'s or Gateway\'s namespaces in expose.controllerNamespaces and remove fromNamespaces');
+  }
+  const rootUrl = props.rootUrl ?? expose?.rootUrl;
+  const auth = props.auth === undefined ? undefined : resolveGrafanaAuth(props.auth);
+  if (auth && rootUrl === undefined) {
+    fail(C, 'auth', 'needs Grafana\'s public URL for the OAuth redirect', auth.provider,
+      'set expose (the URL derives from its host) or rootUrl, and register <rootUrl>login/<provider> at the provider');
+  }
 
   const database = props.database;
   if (database) validateDatabase(database);
@@ -84,7 +105,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
 
   const storageSize = props.storageSize ?? '1Gi';
   checkQuantity(C, 'storageSize', storageSize, '1Gi');
-  if (props.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', props.storageClassName, 253);
+  if (props.storageClassName !== undefined) checkDnsSubdomain(C, 'storageClassName', props.storageClassName, 'standard');
 
   const { resources } = resolveResources(C, GRAFANA_DEFAULT_RESOURCES, props.resources, 'the default');
 
@@ -140,7 +161,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     crossTenantDatasource,
     adminSecretName,
     anonymous: props.anonymous ?? false,
-    rootUrl: props.rootUrl,
+    rootUrl,
     persistence,
     storageSize,
     storageClassName: props.storageClassName,
@@ -148,6 +169,8 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     replicas,
     database,
     iniOverrides,
+    expose,
+    auth,
   };
 }
 
@@ -166,7 +189,7 @@ function validateDatabase(db: GrafanaDatabase): void {
     }
   }
   if (!db.password) fail(C, 'database.password', 'is required', db.password, 'reference the Secret key holding the password, e.g. { name: \'grafana-db\', key: \'password\' }');
-  checkDnsLabel(C, 'database.password.name', db.password.name, 253, 'grafana-db');
+  checkDnsSubdomain(C, 'database.password.name', db.password.name, 'grafana-db');
   if (typeof db.password.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(db.password.key)) {
     fail(C, 'database.password.key', 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', db.password.key, 'name the key inside the Secret, e.g. \'password\'');
   }

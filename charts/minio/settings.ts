@@ -1,5 +1,5 @@
 import { IMAGES, ImageRef } from '../shared/images';
-import { checkDnsLabel, checkImageTag, checkQuantity, fail } from '../shared/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkImageRepository, checkImageTag, checkQuantity, fail } from '../shared/validate';
 import { resolveResources } from '../shared/merge';
 import { MinioProps, MinioResources } from './props';
 
@@ -36,15 +36,16 @@ export function resolveMinioSettings(props: MinioProps = {}): MinioSettings {
   const name = checkDnsLabel(C, 'name', props.name ?? 'minio', MAX_NAME_LENGTH);
   const namespace = checkDnsLabel(C, 'namespace', props.namespace ?? 'default');
   const bucket = checkBucketName(props.bucket ?? 'tempo-traces');
-  const credentialsSecret = checkDnsLabel(C, 'credentialsSecret', props.credentialsSecret ?? 'minio-credentials', 253, 'minio-credentials');
+  const credentialsSecret = checkDnsSubdomain(C, 'credentialsSecret', props.credentialsSecret ?? 'minio-credentials', 'minio-credentials');
 
   const image = props.image ?? IMAGES.minio;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'minio/minio\'');
+  checkImageRepository(C, 'image.repository', image.repository, 'minio/minio');
   checkImageTag(C, 'image.tag', image.tag, IMAGES.minio.tag);
 
   const storageSize = props.storageSize ?? '10Gi';
   checkQuantity(C, 'storageSize', storageSize, '10Gi');
-  if (props.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', props.storageClassName, 253);
+  if (props.storageClassName !== undefined) checkDnsSubdomain(C, 'storageClassName', props.storageClassName, 'standard');
 
   const { resources } = resolveResources(C, MINIO_DEFAULT_RESOURCES, props.resources, 'the default');
 

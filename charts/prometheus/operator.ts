@@ -70,7 +70,7 @@ export class PrometheusOperatorResources extends Construct {
       tempoScrapeInterval,
       metricsGenerator: props.metricsGenerator ?? false,
       tempoMemoryLimitBytes: props.rules?.tempoMemoryLimitBytes ?? tempo.memoryLimitBytes,
-    });
+    }, C);
     checkUniqueGroups(this.builtInGroups);
 
     const labels = { ...standardLabels({ name: 'tempo', instance: name, component: 'monitoring' }), release: props.release };

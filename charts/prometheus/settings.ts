@@ -1,7 +1,7 @@
 import { IMAGES, ImageRef } from '../shared/images';
 import { SecretKeyRef } from '../shared/secrets';
 import {
-  checkDnsLabel, checkImageTag, checkInteger, checkQuantity, fail, formatMiB,
+  checkDnsLabel, checkDnsSubdomain, checkImageRepository, checkImageTag, checkInteger, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
 import { PrometheusCapacityPlan, RETENTION_SIZE_FRACTION, planPrometheusCapacity } from './capacity';
@@ -82,6 +82,7 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
 
   const image = props.image ?? IMAGES.prometheus;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'prom/prometheus\'');
+  checkImageRepository(C, 'image.repository', image.repository, 'prom/prometheus');
   checkImageTag(C, 'image.tag', image.tag, IMAGES.prometheus.tag);
 
   const tempo = resolveTempoTarget(props.tempo, namespace);
@@ -134,7 +135,7 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
     fail(C, 'storageSize', `is too small for ${retentionTime} of ${Math.round(capacity.activeSeries)} active series (the TSDB needs about ${needed})`,
       storageSize, `raise it to at least '${needed}', or shorten retentionTime`);
   }
-  if (props.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', props.storageClassName, 253, 'standard');
+  if (props.storageClassName !== undefined) checkDnsSubdomain(C, 'storageClassName', props.storageClassName, 'standard');
 
   let retentionSize = `${Math.floor(storageBytes * RETENTION_SIZE_FRACTION / 2 ** 20)}MB`;
   if (props.retentionSize !== undefined) {

@@ -11,3 +11,4 @@ export * from './distributed/sizing';
 export * from './distributed/settings';
 export * from './distributed/config';
 export * from './distributed/distributed';
+export * from './warnings';

@@ -230,7 +230,7 @@ export interface TempoProps {
   readonly replicas?: number;
   /** Ingester replication factor (cluster mode); at most `replicas`. @default min(3, replicas) */
   readonly replicationFactor?: number;
-  /** The image; the tag must be pinned. @default grafana/tempo:2.6.0 */
+  /** The image; the tag must be pinned (2.6.0 works too). @default grafana/tempo:2.6.1 */
   readonly image?: ImageRef;
   /** The load to size ingestion limits and check resources against. @default preset's */
   readonly expectedLoad?: ExpectedLoad;
@@ -346,9 +346,16 @@ export interface TempoProps {
   /**
    * The namespaces whose pods may send traces to the OTLP ports (otlp-grpc 4317, otlp-http 4318),
    * e.g. `['shop', 'payments']`. Ignored with `networkPolicy: false`.
-   * @default 'all'
+   * @default 'all', or none with `otlpClients`
    */
   readonly otlpFromNamespaces?: NamespaceSelection;
+  /**
+   * Pods that may send traces to the OTLP ports besides `otlpFromNamespaces`: in the stack, the OTLP
+   * gateway. When set, `otlpFromNamespaces` admits nobody unless it is set too (the gateway is
+   * then the only way in).
+   * @default - none: `otlpFromNamespaces` alone decides
+   */
+  readonly otlpClients?: readonly NetworkPeer[];
   /**
    * The pods that may use Tempo's API port (http 3200: queries, and /metrics for scraping) besides
    * Tempo's own pods: Grafana and Prometheus. In the stack, its own Grafana and Prometheus are

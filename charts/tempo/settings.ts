@@ -1,6 +1,6 @@
 import { IMAGES, ImageRef } from '../shared/images';
 import {
-  checkDnsLabel, checkDuration, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail, formatMiB,
+  checkDnsLabel, checkDnsSubdomain, checkDuration, checkImageRepository, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
 import { ParsedResources } from '../shared/workload';
@@ -9,6 +9,7 @@ import { tempoKeysAt, unknownTempoKeys } from './keys';
 import { TEMPO_PRESETS } from './presets';
 import { TenantSettings, resolveTenants } from './tenants';
 import { DistributedSettings, distributedCapacityPlan, resolveDistributedSettings } from './distributed/settings';
+import { checkStorageNames } from './storage-names';
 import {
   MetricsGeneratorProcessor, TempoLogLevel, TempoMode, TempoPresetName, TempoProps, TempoResources, TempoStorage,
 } from './props';
@@ -91,6 +92,7 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
 
   const image = props.image ?? IMAGES.tempo;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'grafana/tempo\'');
+  checkImageRepository(C, 'image.repository', image.repository, 'grafana/tempo');
   checkImageTag(C, 'image.tag', image.tag, '2.6.1');
 
   const storage = props.storage ?? { backend: 'local' };
@@ -263,6 +265,7 @@ function resolveReplicationFactor(mode: TempoMode, replicas: number, replication
 }
 
 function validateStorage(mode: TempoMode, storage: TempoStorage): void {
+  checkStorageNames(storage);
   switch (storage.backend) {
     case 'local':
       if (mode !== 'single-node') {
@@ -304,7 +307,7 @@ function requireText(prop: string, value: string, example: string): void {
 }
 
 function checkSecretRef(prop: string, ref: { name: string; key: string }): void {
-  checkDnsLabel(C, `${prop}.name`, ref.name, 253, 'tempo-object-storage');
+  checkDnsSubdomain(C, `${prop}.name`, ref.name, 'tempo-object-storage');
   if (typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
     fail(C, `${prop}.key`, 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', ref.key, 'name the key inside the Secret, e.g. \'AWS_ACCESS_KEY_ID\'');
   }
@@ -350,7 +353,7 @@ function checkMaxBytesPerTrace(maxBytesPerTrace: number, load: ResolvedLoad): nu
 
 function validateTuning(s: TempoSettings): void {
   checkQuantity(C, 'storageSize', s.storageSize, '10Gi');
-  if (s.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', s.storageClassName, 253);
+  if (s.storageClassName !== undefined) checkDnsSubdomain(C, 'storageClassName', s.storageClassName, 'standard');
   checkInteger(C, 'ingesterMaxBlockBytes', s.ingesterMaxBlockBytes, 1);
   checkDuration(C, 'ingesterMaxBlockDuration', s.ingesterMaxBlockDuration);
   checkDuration(C, 'blockRetention', s.blockRetention);

@@ -55,8 +55,10 @@ export class Tempo extends Construct {
   public readonly podSelector: Record<string, string>;
   /** The name of the container port serving /metrics. */
   public readonly metricsPortName = 'http';
-  /** The namespaces admitted to the OTLP ports (`otlpFromNamespaces`, validated). */
-  public readonly otlpFromNamespaces: NamespaceSelection;
+  /** The namespaces admitted to the OTLP ports (`otlpFromNamespaces`, validated); undefined admits none (with `otlpClients`). */
+  public readonly otlpFromNamespaces?: NamespaceSelection;
+  /** The pods admitted to the OTLP ports besides `otlpFromNamespaces` (`otlpClients`, validated). */
+  public readonly otlpClients?: readonly NetworkPeer[];
   /** The pods admitted to the API port besides Tempo's own; undefined admits every pod (`apiClients`, validated). */
   public readonly apiClients?: readonly NetworkPeer[];
 
@@ -176,12 +178,15 @@ export class Tempo extends Construct {
       });
     }
 
-    this.otlpFromNamespaces = checkNamespaceSelection('tempo', 'otlpFromNamespaces', props.otlpFromNamespaces ?? 'all');
+    this.otlpClients = props.otlpClients === undefined ? undefined : checkNetworkPeers('tempo', 'otlpClients', props.otlpClients);
+    const otlpNamespaces = props.otlpFromNamespaces ?? (this.otlpClients ? undefined : 'all');
+    this.otlpFromNamespaces = otlpNamespaces === undefined ? undefined : checkNamespaceSelection('tempo', 'otlpFromNamespaces', otlpNamespaces);
     this.apiClients = props.apiClients === undefined ? undefined : checkNetworkPeers('tempo', 'apiClients', props.apiClients);
     if (s.networkPolicy) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: metadata(s.name),
-        spec: ingressPolicySpec(this.podSelector, tempoIngressRules(this.podSelector, cluster, this.otlpFromNamespaces, this.apiClients)),
+        spec: ingressPolicySpec(this.podSelector, tempoIngressRules(this.podSelector, cluster, this.otlpFromNamespaces, this.apiClients,
+          this.otlpClients)),
       });
     }
 
@@ -276,15 +281,17 @@ export function tempoPodSelector(name = 'tempo'): Record<string, string> {
 }
 
 /**
- * Who reaches which port: OTLP from the selected namespaces; the API from the given clients (every
+ * Who reaches which port: OTLP from the selected namespaces and the OTLP clients (the gateway); the API from the given clients (every
  * namespace when none are given) and from Tempo itself (queriers, the frontend's own calls); grpc
  * and gossip only among Tempo's pods.
  */
 export function tempoIngressRules(
-  self: Readonly<Record<string, string>>, cluster: boolean, otlpFromNamespaces: NamespaceSelection, apiClients?: readonly NetworkPeer[],
+  self: Readonly<Record<string, string>>, cluster: boolean, otlpFromNamespaces: NamespaceSelection | undefined, apiClients?: readonly NetworkPeer[],
+  otlpClients?: readonly NetworkPeer[],
 ): IngressRule[] {
   return [
-    { ports: ['otlp-grpc', 'otlp-http'], namespaces: otlpFromNamespaces },
+    { ports: ['otlp-grpc', 'otlp-http'], ...(otlpClients ? { peers: otlpClients } : {}),
+      ...(otlpFromNamespaces ? { namespaces: otlpFromNamespaces } : {}) },
     apiClients === undefined
       ? { ports: ['http'], namespaces: 'all' }
       : { ports: ['http'], peers: [{ podSelector: self }, ...apiClients] },

@@ -7,6 +7,9 @@ import * as path from 'path';
 const root = path.join(__dirname, '..', '..');
 const synth = (args: string[], cwd = root) => spawnSync(process.execPath, [path.join(cwd, 'scripts', 'synth.js'), ...args], { cwd, encoding: 'utf8' });
 
+const PLACEHOLDER_WARNING = "tempo-stack.yaml: 'argocd.repoURL' is still the example repository, got 'https://github.com/tempo-stack/tempo-stack.git'; "
+  + "point it at the repository (your fork) that holds this dist/, or Argo CD deploys that repository's manifests instead of yours";
+
 const tree = (dir: string): Record<string, string> => Object.fromEntries(
   fs.readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
@@ -37,10 +40,33 @@ describe('npm run synth', () => {
     expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^synthesized 1 folder in \d+ ms$/);
   });
 
-  test('--quiet prints nothing and writes the same files as the repository\'s dist/', () => {
+  test('--quiet prints only the warnings and writes the same files as the repository\'s dist/', () => {
     const run = synth(['--quiet', '--outdir', path.join(tmp, 'out')]);
-    expect([run.status, run.stdout, run.stderr]).toEqual([0, '', '']);
+    // The repository's own config keeps the example repoURL, which synth warns about.
+    expect([run.status, run.stdout, run.stderr]).toEqual([0, '', `warning: ${PLACEHOLDER_WARNING}\n`]);
     expect(tree(path.join(tmp, 'out'))).toEqual(tree(path.join(root, 'dist')));
+  });
+
+  test('warnings go to stderr, one line each, never fail synth, and are said again when nothing changed', () => {
+    const config = path.join(tmp, 'warn.yaml');
+    fs.writeFileSync(config, [
+      'environments:',
+      '  - {name: pair, namespace: pair, tempo: {mode: cluster, replicas: 2, storage: {backend: gcs, bucket: acme-traces}}}',
+      '  - {name: solo, namespace: solo}',
+      'argocd: {repoURL: https://github.com/tempo-stack/tempo-stack.git}',
+      '',
+    ].join('\n'));
+    const expected = [
+      `${path.relative(root, config)}: 'environments[0].tempo.replicationFactor' of 2 lets no write survive losing a replica (the write quorum is 2 of 2), got 2; `
+        + 'use 3 (with at least 3 replicas) to survive one replica down, or 1 if losing recent traces with a pod is acceptable',
+      PLACEHOLDER_WARNING.replace('tempo-stack.yaml', path.relative(root, config)),
+    ].map((w) => `warning: ${w}\n`).join('');
+    const first = synth(['--config', config, '--outdir', path.join(tmp, 'out')]);
+    expect([first.status, first.stderr]).toEqual([0, expected]);
+    expect(fs.readdirSync(path.join(tmp, 'out')).sort()).toEqual(['argocd', 'pair', 'solo']);
+    const again = synth(['--config', config, '--outdir', path.join(tmp, 'out')]);
+    expect(again.stdout).toContain('unchanged since the last synth');
+    expect([again.status, again.stderr]).toEqual([0, expected]);
   });
 
   test('an unknown option is a usage error (exit 2) and writes nothing', () => {

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadStackConfig, parseStackConfig, renderConfig } from '../../charts';
+import { resolveTempoSettings } from '../../charts/tempo';
 import { CONFIG } from '../helpers';
 
 const root = path.join(__dirname, '..', '..');
@@ -87,7 +88,8 @@ describe('reading the file', () => {
 
   test('a missing file says how to get one', () => {
     expect(errorOf(() => loadStackConfig(path.join(tmp, 'nope.yaml'))).message)
-      .toBe(`nope.yaml: cannot read '${path.join(tmp, 'nope.yaml')}'; create it (the repository's tempo-stack.yaml is an example) or pass --config <file>`);
+      .toBe(`nope.yaml: cannot read '${path.join(tmp, 'nope.yaml')}'; `
+        + 'create it (the repository\'s tempo-stack.yaml is an example) or pass --config <file>');
   });
 });
 
@@ -102,5 +104,8 @@ test('the README\'s tempo-stack.yaml example is a valid config that synthesizes'
   const limits = tempo.find((o) => o.kind === 'StatefulSet').spec.template.spec.containers[0].resources;
   // Only the memory limit was set: the preset's requests and CPU limit stay.
   expect(limits.limits.memory).toBe('3Gi');
-  expect(limits.requests.cpu).toBeDefined();
+  const { resources: _set, ...withoutResources } = config.environments[0].tempo!;
+  // The stack points the metrics-generator at its own Prometheus; any URL gives the same preset.
+  const preset = resolveTempoSettings({ ...withoutResources, metricsRemoteWriteUrl: 'http://prometheus:9090/api/v1/write' }).resources;
+  expect(limits).toEqual({ requests: preset.requests, limits: { cpu: preset.limits.cpu, memory: '3Gi' } });
 });

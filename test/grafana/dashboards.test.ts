@@ -195,7 +195,10 @@ describe('dashboard provisioning', () => {
 
   test('each dashboard ConfigMap is mounted, and holds the file its mount names', () => {
     const volumes = find(objects, 'Deployment', 'grafana').spec.template.spec.volumes;
-    for (const cm of allOf(objects, 'ConfigMap').filter((c) => c.metadata.name.startsWith('grafana-dashboard-tempo-'))) {
+    const dashboardConfigMaps = allOf(objects, 'ConfigMap').filter((c) => c.metadata.name.startsWith('grafana-dashboard-tempo-'));
+    // The operations and services dashboards, each its own ConfigMap (the loop below checks them all).
+    expect(dashboardConfigMaps).toHaveLength(2);
+    for (const cm of dashboardConfigMaps) {
       const volume = volumes.find((v: any) => v.configMap?.name === cm.metadata.name);
       expect(volume).toBeDefined();
       const mount = container.volumeMounts.find((m: any) => m.name === volume.name);

@@ -1,8 +1,6 @@
 import { App } from 'cdk8s';
-import {
-  PrometheusOperatorChart, PrometheusOperatorProps, RelabelConfig, TempoStack, buildPrometheusConfig,
-  resolvePrometheusSettings, tempoRuleGroups,
-} from '../../charts';
+import { PrometheusOperatorChart, PrometheusOperatorProps, TempoStack, tempoRuleGroups } from '../../charts';
+import { RelabelConfig, buildPrometheusConfig, resolvePrometheusSettings } from '../../charts/prometheus';
 import { knownCustomResourceKinds, validateCustomResource, validateCustomResources } from '../support/crd-schema';
 import { validateK8sObjects } from '../support/k8s-schema';
 import { K8sObject, find, s3 } from '../helpers';

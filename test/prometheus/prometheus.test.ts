@@ -1,8 +1,9 @@
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
-  Prometheus, PrometheusChart, PrometheusProps, RULE_FILES, TempoStack, TempoStackProps,
+  Prometheus, PrometheusChart, PrometheusProps, TempoStack, TempoStackProps,
 } from '../../charts';
+import { RULE_FILES } from '../../charts/prometheus';
 import { validateK8sObjects } from '../support/k8s-schema';
 import { K8sObject, allOf, find, podTemplates, s3, selects, tempoYaml } from '../helpers';
 import { discoverPod, relabel } from './relabel';

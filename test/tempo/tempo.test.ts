@@ -255,7 +255,7 @@ describe('cluster Tempo', () => {
 
 describe('other object stores', () => {
   test('GCS mounts the key file from the Secret and points GOOGLE_APPLICATION_CREDENTIALS at it', () => {
-    const { objects } = synthTempo({ mode: 'cluster', metricsRemoteWriteUrl: remoteWrite, storage: { backend: 'gcs', bucket: 'b', credentials: { name: 'gcs-key', key: 'sa.json' } } });
+    const { objects } = synthTempo({ mode: 'cluster', metricsRemoteWriteUrl: remoteWrite, storage: { backend: 'gcs', bucket: 'traces', credentials: { name: 'gcs-key', key: 'sa.json' } } });
     const c = tempoContainer(objects);
     expect(c.env).toContainEqual({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/secrets/gcs/key.json' });
     expect(c.volumeMounts).toContainEqual({ name: 'gcs-credentials', mountPath: '/var/secrets/gcs', readOnly: true });
@@ -264,14 +264,14 @@ describe('other object stores', () => {
   });
 
   test('Azure hands the account key over as an expanded variable', () => {
-    const { objects } = synthTempo({ storage: { backend: 'azure', container: 'c', storageAccountName: 'acct', accountKey: { name: 'azure', key: 'account-key' } } });
+    const { objects } = synthTempo({ storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct', accountKey: { name: 'azure', key: 'account-key' } } });
     const c = tempoContainer(objects);
     expect(c.env).toContainEqual({ name: 'AZURE_STORAGE_KEY', valueFrom: { secretKeyRef: { name: 'azure', key: 'account-key' } } });
     expect(c.args).toContain('-config.expand-env=true');
   });
 
   test('without credentials no variable is set (IRSA, workload identity)', () => {
-    const { objects } = synthTempo({ storage: { backend: 's3', bucket: 'b', region: 'us-east-1' } });
+    const { objects } = synthTempo({ storage: { backend: 's3', bucket: 'traces', region: 'us-east-1' } });
     expect(tempoContainer(objects).env).toBeUndefined();
     expect(tempoContainer(objects).args).not.toContain('-config.expand-env=true');
   });
@@ -319,10 +319,10 @@ describe('bad input throws at construction with the prop, the value and the fix'
     ['cluster mode on local storage', { mode: 'cluster', metricsRemoteWriteUrl: remoteWrite }, "tempo: 'storage.backend' must be object storage (s3, gcs or azure) in cluster mode, got 'local'; each replica would only see the blocks on its own volume, so queries would miss traces; configure s3, gcs or azure"],
     ['a replication factor above replicas', { ...clusterProps, replicas: 2, replicationFactor: 3 }, "tempo: 'replicationFactor' must be a whole number from 1 to 2, got 3; it must not exceed replicas (2); raise replicas or lower replicationFactor"],
     ['a one-replica cluster', { ...clusterProps, replicas: 1 }, "tempo: 'replicas' must be a whole number from 2 to 99, got 1; a cluster needs at least 2 replicas (3 for replication factor 3); use mode 'single-node' for one"],
-    ['an S3 endpoint with a scheme', { storage: { backend: 's3', bucket: 'b', endpoint: 'http://minio:9000' } }, "tempo: 'storage.endpoint' must be host:port without a scheme or path, got 'http://minio:9000'; write e.g. 'minio.tempo.svc.cluster.local:9000' (use insecure: true for plain HTTP)"],
-    ['S3 with neither endpoint nor region', { storage: { backend: 's3', bucket: 'b' } }, "tempo: 'storage.region' is required when no endpoint is given, got undefined; set region (AWS) or endpoint (S3-compatible store)"],
+    ['an S3 endpoint with a scheme', { storage: { backend: 's3', bucket: 'traces', endpoint: 'http://minio:9000' } }, "tempo: 'storage.endpoint' must be host:port without a scheme or path, got 'http://minio:9000'; write e.g. 'minio.tempo.svc.cluster.local:9000' (use insecure: true for plain HTTP)"],
+    ['S3 with neither endpoint nor region', { storage: { backend: 's3', bucket: 'traces' } }, "tempo: 'storage.region' is required when no endpoint is given, got undefined; set region (AWS) or endpoint (S3-compatible store)"],
     ['an empty bucket', { storage: { backend: 'gcs', bucket: '' } }, "tempo: 'storage.bucket' must not be empty, got ''; set it, e.g. 'tempo-traces'"],
-    ['a bad Secret reference', { storage: { backend: 'azure', container: 'c', storageAccountName: 'a', accountKey: { name: 'Azure!', key: 'k' } } }, "tempo: 'storage.accountKey.name' must be a DNS label"],
+    ['a bad Secret reference', { storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct', accountKey: { name: 'Azure!', key: 'k' } } }, "tempo: 'storage.accountKey.name' must be a DNS subdomain"],
     ['an unknown backend', { storage: { backend: 'ftp' } as any }, "tempo: 'storage.backend' must be one of 'local', 's3', 'gcs', 'azure', got 'ftp'; pick one of local, s3, gcs, azure"],
     ['the metrics-generator without a remote-write URL', { preset: 'with-metrics' }, "tempo: 'metricsRemoteWriteUrl' is required when the metrics-generator runs (preset 'with-metrics'), got undefined; pass the Prometheus remote-write URL, e.g. 'http://prometheus:9090/api/v1/write', or set metricsGeneratorProcessors to []"],
     ['a remote-write URL that is not http(s)', { preset: 'with-metrics', metricsRemoteWriteUrl: 'prometheus:9090' }, "tempo: 'metricsRemoteWriteUrl' must be an http(s) URL, got 'prometheus:9090'"],

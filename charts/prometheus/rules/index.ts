@@ -3,6 +3,7 @@
  * rule groups, selecting on the label contract of charts/shared/telemetry.ts.
  */
 import { toYaml } from '../../shared/render';
+import { ConfigError, configError } from '../../shared/validate';
 import { resolveRulesOptions, TempoRulesOptions } from './options';
 import { buildRuleGroups } from './tempo-rules';
 import { RuleFile, RuleGroup } from './types';
@@ -20,9 +21,19 @@ export { RULE_GROUP_NAMES, runbookAnchor } from './tempo-rules';
  * (Prometheus's own rule evaluation, and its remote-write receiver when the generator writes to it).
  * Pure: the same options give the same groups. Throws a ConfigError naming the option on bad input.
  */
-export function tempoRuleGroups(options: TempoRulesOptions): RuleGroup[] {
-  return buildRuleGroups(resolveRulesOptions(options));
+export function tempoRuleGroups(options: TempoRulesOptions, component = 'prometheus'): RuleGroup[] {
+  try {
+    return buildRuleGroups(resolveRulesOptions(options));
+  } catch (error) {
+    // The options a user sets sit under `rules` of the component's props; the scrape interval and
+    // the generator switch are the component's own props, passed through.
+    const d = error instanceof ConfigError ? error.detail : undefined;
+    if (!d || OWN_PROPS.includes(d.prop)) throw error;
+    throw configError({ ...d, component, prop: `rules.${d.prop}` });
+  }
 }
+
+const OWN_PROPS = ['tempoScrapeInterval', 'metricsGenerator'];
 
 /** Serializes rule groups as one Prometheus rule file (YAML). */
 export function renderRuleFile(groups: readonly RuleGroup[]): string {

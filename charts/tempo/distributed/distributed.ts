@@ -79,7 +79,10 @@ export class TempoDistributed extends Construct {
   public readonly podSelector: Record<string, string>;
   /** The name of the container port serving /metrics. */
   public readonly metricsPortName = 'http';
-  public readonly otlpFromNamespaces: NamespaceSelection;
+  /** The namespaces admitted to the distributors' OTLP ports; undefined admits none (with `otlpClients`). */
+  public readonly otlpFromNamespaces?: NamespaceSelection;
+  /** The pods admitted to the OTLP ports besides `otlpFromNamespaces` (the gateway's, in the stack). */
+  public readonly otlpClients?: readonly NetworkPeer[];
   public readonly apiClients?: readonly NetworkPeer[];
   /** The tenant ids; empty with one implicit tenant. */
   public readonly tenants: readonly string[];
@@ -108,7 +111,9 @@ export class TempoDistributed extends Construct {
     const otlpHost = serviceFqdn(addresses.otlpService, s.namespace);
     this.otlpGrpcEndpoint = `${otlpHost}:${TEMPO_PORTS.otlpGrpc}`;
     this.otlpHttpEndpoint = `http://${otlpHost}:${TEMPO_PORTS.otlpHttp}`;
-    this.otlpFromNamespaces = checkNamespaceSelection('tempo', 'otlpFromNamespaces', props.otlpFromNamespaces ?? 'all');
+    this.otlpClients = props.otlpClients === undefined ? undefined : checkNetworkPeers('tempo', 'otlpClients', props.otlpClients);
+    const otlpNamespaces = props.otlpFromNamespaces ?? (this.otlpClients ? undefined : 'all');
+    this.otlpFromNamespaces = otlpNamespaces === undefined ? undefined : checkNamespaceSelection('tempo', 'otlpFromNamespaces', otlpNamespaces);
     this.apiClients = props.apiClients === undefined ? undefined : checkNetworkPeers('tempo', 'apiClients', props.apiClients);
     this.tenants = (s.tenants ?? []).map((t) => t.id);
     this.generatorActiveSeriesPerInstance = s.tenants ? tenantsActiveSeries(s.tenants) : s.metricsGeneratorMaxActiveSeries;
@@ -271,6 +276,6 @@ function componentSpec(
 
 /** OTLP on distributors only; the API from the clients and from Tempo itself; gRPC and gossip only among Tempo's pods. */
 function componentIngressRules(component: TempoComponent, owner: TempoDistributed) {
-  const rules = tempoIngressRules(owner.podSelector, true, owner.otlpFromNamespaces, owner.apiClients);
+  const rules = tempoIngressRules(owner.podSelector, true, owner.otlpFromNamespaces, owner.apiClients, owner.otlpClients);
   return component === 'distributor' ? rules : rules.filter((r) => !r.ports.includes('otlp-grpc'));
 }
