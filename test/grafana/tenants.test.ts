@@ -61,7 +61,8 @@ describe('Grafana with Tempo tenants', () => {
   });
 
   test('a cross-tenant datasource needs two tenants', () => {
-    expect(() => resolveGrafanaSettings(props(['a'], true))).toThrow(/^grafana: 'crossTenantDatasource' needs at least two Tempo tenants, got \["a"\]/);
+    expect(() => resolveGrafanaSettings(props(['a'], true)))
+      .toThrow(/^grafana: 'crossTenantDatasource' needs at least two Tempo tenants, got \["a"\]/);
   });
 
   test('tenant ids that are not Tempo tenant ids are refused', () => {
@@ -81,8 +82,10 @@ describe('Grafana with Tempo tenants', () => {
 
   test('secureJsonData other than the tenant header is still refused', () => {
     const [ds] = datasources(props(['a']));
-    expect(() => new DatasourceList([{ ...ds, secureJsonData: { basicAuthPassword: 'x' } }])).toThrow(/'datasources\['Tempo \(a\)'\]\.secureJsonData' must not be set/);
-    expect(() => new DatasourceList([{ ...ds, jsonData: { ...ds.jsonData, httpHeaderName1: 'Authorization' } }])).toThrow(/secureJsonData' must not be set/);
+    expect(() => new DatasourceList([{ ...ds, secureJsonData: { basicAuthPassword: 'x' } }]))
+      .toThrow(/'datasources\['Tempo \(a\)'\]\.secureJsonData' must not be set/);
+    expect(() => new DatasourceList([{ ...ds, jsonData: { ...ds.jsonData, httpHeaderName1: 'Authorization' } }]))
+      .toThrow(/secureJsonData' must not be set/);
   });
 
   test('the RED dashboard gets a tenant variable and every span-metrics query selects on it', () => {

@@ -25,7 +25,8 @@ describe('distributed mode: the Kubernetes objects', () => {
   test('one workload per component, each running its own target; ingesters and the local-blocks generator are StatefulSets with a PVC', () => {
     const kinds = Object.fromEntries(workloads(objects).map((w) => [component(w), w.kind]));
     expect(kinds).toEqual({
-      distributor: 'Deployment', ingester: 'StatefulSet', 'metrics-generator': 'StatefulSet', querier: 'Deployment', 'query-frontend': 'Deployment', compactor: 'Deployment',
+      distributor: 'Deployment', ingester: 'StatefulSet', 'metrics-generator': 'StatefulSet',
+      querier: 'Deployment', 'query-frontend': 'Deployment', compactor: 'Deployment',
     });
     for (const w of workloads(objects)) {
       const args = w.spec.template.spec.containers[0].args as string[];
@@ -41,7 +42,8 @@ describe('distributed mode: the Kubernetes objects', () => {
     const gossip = find(objects, 'Service', 'tempo-gossip');
     expect(gossip.spec.clusterIP).toBe('None');
     expect(gossip.spec.publishNotReadyAddresses).toBe(true);
-    expect(selected(objects, gossip).map(component).sort()).toEqual(['compactor', 'distributor', 'ingester', 'metrics-generator', 'querier', 'query-frontend']);
+    expect(selected(objects, gossip).map(component).sort())
+      .toEqual(['compactor', 'distributor', 'ingester', 'metrics-generator', 'querier', 'query-frontend']);
     for (const w of workloads(objects)) {
       const join = configOf(objects, w.metadata.name).memberlist.join_members[0];
       expect(join).toBe('dns+tempo-gossip.tempo.svc.cluster.local:7946');
@@ -72,7 +74,9 @@ describe('distributed mode: the Kubernetes objects', () => {
       expect([svc.metadata.name, pods.length > 0]).toEqual([svc.metadata.name, true]);
       for (const pod of pods) {
         const names = pod.spec.template.spec.containers[0].ports.map((p: any) => p.name);
-        for (const port of svc.spec.ports) expect([svc.metadata.name, pod.metadata.name, names.includes(port.targetPort)]).toEqual([svc.metadata.name, pod.metadata.name, true]);
+        for (const port of svc.spec.ports) {
+          expect([svc.metadata.name, pod.metadata.name, names.includes(port.targetPort)]).toEqual([svc.metadata.name, pod.metadata.name, true]);
+        }
       }
     }
   });
@@ -131,7 +135,12 @@ describe('distributed mode: the Kubernetes objects', () => {
   });
 
   test('HorizontalPodAutoscalers (autoscaling/v2, CPU) for distributors and queriers when asked', () => {
-    const scaled = synth({ components: { distributor: { autoscaling: { minReplicas: 2, maxReplicas: 6 } }, querier: { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilizationPercent: 60 } } } }).objects;
+    const scaled = synth({
+      components: {
+        distributor: { autoscaling: { minReplicas: 2, maxReplicas: 6 } },
+        querier: { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilizationPercent: 60 } },
+      },
+    }).objects;
     const hpas = allOf(scaled, 'HorizontalPodAutoscaler');
     expect(hpas.map((h) => [h.apiVersion, h.spec.scaleTargetRef.kind, h.spec.scaleTargetRef.name, h.spec.minReplicas, h.spec.maxReplicas,
       h.spec.metrics[0].resource.target.averageUtilization])).toEqual([
@@ -143,7 +152,8 @@ describe('distributed mode: the Kubernetes objects', () => {
   });
 
   test('a change to one component\'s settings rolls only that component; a tenant\'s change rolls nothing', () => {
-    const hashes = (o: K8sObject[]) => Object.fromEntries(workloads(o).map((w) => [w.metadata.name, w.spec.template.metadata.annotations['checksum/config']]));
+    const hashes = (o: K8sObject[]) => Object.fromEntries(workloads(o)
+      .map((w) => [w.metadata.name, w.spec.template.metadata.annotations['checksum/config']]));
     const before = hashes(synth({ tenants: [{ id: 'a' }] }).objects);
     const querier = hashes(synth({ tenants: [{ id: 'a' }], querierMaxConcurrentQueries: 7 }).objects);
     const changed = Object.keys(before).filter((name) => before[name] !== querier[name]);

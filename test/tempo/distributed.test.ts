@@ -4,7 +4,9 @@ import { TEMPO_COMPONENTS, TempoComponent, planDistributedCapacity } from '../..
 import { unknownTempoKeys } from '../support/tempo-keys';
 import { remoteWrite, s3 } from '../helpers';
 
-const base: TempoProps = { mode: 'distributed', namespace: 'tempo', storage: s3, metricsRemoteWriteUrl: remoteWrite, expectedLoad: { tracesPerSecond: 500 } };
+const base: TempoProps = {
+  mode: 'distributed', namespace: 'tempo', storage: s3, metricsRemoteWriteUrl: remoteWrite, expectedLoad: { tracesPerSecond: 500 },
+};
 const settings = (props: TempoProps = {}) => resolveTempoSettings({ ...base, ...props });
 const components = (props: TempoProps = {}) => Object.keys(settings(props).distributed!.components) as TempoComponent[];
 
@@ -12,8 +14,8 @@ describe('distributed mode: per-target tempo.yaml', () => {
   const secret = { name: 'creds', key: 'k' };
   const storages: TempoStorage[] = [
     s3!,
-    { backend: 'gcs', bucket: 'b', credentials: secret },
-    { backend: 'azure', container: 'c', storageAccountName: 'a', accountKey: secret },
+    { backend: 'gcs', bucket: 'tempo-traces', credentials: secret },
+    { backend: 'azure', container: 'tempo-traces', storageAccountName: 'tempoaccount', accountKey: secret },
   ];
   const variants: Array<[string, TempoProps]> = [
     ...storages.map((storage): [string, TempoProps] => [`with-metrics on ${storage.backend}`, { storage }]),
@@ -108,7 +110,8 @@ describe('distributed mode: settings and the capacity guarantee per component', 
 
   // A cheap grid: loads x ingesters x distributors; every admitted byte of the smallest traces fits.
   const grid = [100, 2000, 20000].flatMap((tps) => [3, 5, 12].flatMap((ingesters) => [2, 6].map((d) => [tps, ingesters, d] as const)));
-  test.each(grid)('%d traces/s, %d ingesters, %d distributors: what the limiter admits fits the live-trace limit and the memory', (tps, ingesters, d) => {
+  const what = '%d traces/s, %d ingesters, %d distributors: what the limiter admits fits the live-trace limit and the memory';
+  test.each(grid)(what, (tps, ingesters, d) => {
     const load = { tracesPerSecond: tps, spansPerTrace: 10, bytesPerSpan: 500, minBytesPerSpan: 100, traceDurationSeconds: 5, headroom: 2 };
     const c = planDistributedCapacity(load, d, ingesters, 3, { traceIdlePeriodSeconds: 10, flushCheckPeriodSeconds: 5 });
     // The most one ingester can be handed in a live window: every distributor's share plus its burst, RF copies spread over the ingesters.
@@ -129,12 +132,17 @@ describe('distributed mode: settings and the capacity guarantee per component', 
   });
 
   test.each([
-    ['fewer ingesters than the replication factor', { components: { ingester: { replicas: 2 } } }, /'components\.ingester\.replicas' must be at least the replication factor \(3\), got 2/],
-    ['fewer zones than the replication factor', { components: { ingester: { zones: ['a', 'b'] } } }, /'components\.ingester\.zones' must name at least as many zones as the replication factor \(3\)/],
+    ['fewer ingesters than the replication factor', { components: { ingester: { replicas: 2 } } },
+      /'components\.ingester\.replicas' must be at least the replication factor \(3\), got 2/],
+    ['fewer zones than the replication factor', { components: { ingester: { zones: ['a', 'b'] } } },
+      /'components\.ingester\.zones' must name at least as many zones as the replication factor \(3\)/],
     ['a zone listed twice', { components: { ingester: { zones: ['a', 'b', 'a'] } } }, /'components\.ingester\.zones\[2\]' is listed twice/],
-    ['an autoscaled ingester', { components: { ingester: { autoscaling: { minReplicas: 3, maxReplicas: 6 } } as any } }, /'components\.ingester\.autoscaling' is only offered for distributors and queriers/],
-    ['replicas together with autoscaling', { components: { querier: { replicas: 3, autoscaling: { minReplicas: 2, maxReplicas: 4 } } } }, /'components\.querier\.replicas' cannot be set together with autoscaling/],
-    ['an autoscaler whose maximum is under its minimum', { components: { distributor: { autoscaling: { minReplicas: 4, maxReplicas: 2 } } } }, /'components\.distributor\.autoscaling\.maxReplicas' must be a whole number from 4 to 99/],
+    ['an autoscaled ingester', { components: { ingester: { autoscaling: { minReplicas: 3, maxReplicas: 6 } } as any } },
+      /'components\.ingester\.autoscaling' is only offered for distributors and queriers/],
+    ['replicas together with autoscaling', { components: { querier: { replicas: 3, autoscaling: { minReplicas: 2, maxReplicas: 4 } } } },
+      /'components\.querier\.replicas' cannot be set together with autoscaling/],
+    ['an autoscaler whose maximum is under its minimum', { components: { distributor: { autoscaling: { minReplicas: 4, maxReplicas: 2 } } } },
+      /'components\.distributor\.autoscaling\.maxReplicas' must be a whole number from 4 to 999, got 2/],
     ['local storage', { storage: { backend: 'local' } }, /'storage\.backend' must be object storage \(s3, gcs or azure\) in distributed mode/],
     ['the local rate strategy', { rateStrategy: 'local' }, /'rateStrategy' must be 'global' in distributed mode/],
     ['one replica count for all', { replicas: 3 }, /'replicas' does not apply in distributed mode/],

@@ -35,7 +35,8 @@ describe('tenants: ids and limits', () => {
   });
 
   test('a tenant\'s own rate raises its live-trace limit in proportion, and its memory with it', () => {
-    const s = settings({ ...cluster, tenants: [{ id: 'small', ingestionRateLimitBytes: 1_000_000 }, { id: 'big', ingestionRateLimitBytes: 4_000_000 }] });
+    const tenants = [{ id: 'small', ingestionRateLimitBytes: 1_000_000 }, { id: 'big', ingestionRateLimitBytes: 4_000_000 }];
+    const s = settings({ ...cluster, tenants });
     const [small, big] = s.tenants!;
     expect(big.maxTracesPerUser).toBeGreaterThan(small.maxTracesPerUser);
     // Every admitted byte of the smallest traces fits the live-trace limit.
@@ -71,7 +72,8 @@ describe('tenants: ids and limits', () => {
   });
 
   test('a live-trace limit below what the tenant\'s rate fills is refused (Tempo would drop spans after a 200)', () => {
-    expect(() => settings({ tenants: [{ id: 'a', maxTracesPerUser: 10 }] })).toThrow(/^tempo: 'tenants\[0\]\.maxTracesPerUser' is below the \d+ live traces tenant 'a''s rate limit can fill/);
+    expect(() => settings({ tenants: [{ id: 'a', maxTracesPerUser: 10 }] }))
+      .toThrow(/^tempo: 'tenants\[0\]\.maxTracesPerUser' is below the \d+ live traces tenant 'a''s rate limit can fill/);
   });
 
   test('a processor the stack does not run is refused for a tenant', () => {
@@ -84,18 +86,23 @@ describe('tenants: ids and limits', () => {
       preset: 'single-node',
       tenants: [{ id: 'a', ingestionRateLimitBytes: 1_000_000 }, { id: 'greedy', ingestionRateLimitBytes: 200_000_000 }],
     };
-    expect(() => settings(props)).toThrow(/^tempo: 'tenants\[1\]' does not fit: tenants 'a', 'greedy' together admit .* more than resources\.limits\.memory \(2560Mi\), got 'greedy'; raise resources\.limits\.memory to at least \d+Mi/);
+    expect(() => settings(props))
+      .toThrow(new RegExp("^tempo: 'tenants\\[1\\]' does not fit: tenants 'a', 'greedy' together admit .* "
+        + "more than resources\\.limits\\.memory \\(2560Mi\\), got 'greedy'; raise resources\\.limits\\.memory to at least \\d+Mi"));
   });
 
   test('the memory check sums the tenants: each fits alone, three together do not', () => {
     const one = { id: 'a', ingestionRateLimitBytes: 8_000_000 };
     expect(() => settings({ preset: 'single-node', tenants: [one] })).not.toThrow();
-    expect(() => settings({ preset: 'single-node', tenants: [one, { ...one, id: 'b' }, { ...one, id: 'c' }] })).toThrow(/'tenants\[\d\]' does not fit/);
+    expect(() => settings({ preset: 'single-node', tenants: [one, { ...one, id: 'b' }, { ...one, id: 'c' }] }))
+      .toThrow(/'tenants\[\d\]' does not fit/);
   });
 });
 
 describe('tenants: the runtime overrides file', () => {
-  const s = settings({ ...cluster, tenants: [{ id: 'team-a', blockRetention: '72h' }, { id: 'team-b', metricsGeneratorProcessors: ['span-metrics'] }] });
+  const s = settings({
+    ...cluster, tenants: [{ id: 'team-a', blockRetention: '72h' }, { id: 'team-b', metricsGeneratorProcessors: ['span-metrics'] }],
+  });
   const file = buildTenantOverrides(s.tenants!, s.capacity.rateStrategy, true, s.blockRetention);
 
   test('is in the new overrides format only, every entry a valid overrides.defaults block', () => {
@@ -142,7 +149,8 @@ describe('tenants: the runtime overrides file', () => {
   });
 
   test('configOverrides cannot rewire the tenants\' keys', () => {
-    expect(() => settings({ configOverrides: { multitenancy_enabled: false } })).toThrow(/^tempo: 'configOverrides\.multitenancy_enabled' cannot be overridden/);
+    expect(() => settings({ configOverrides: { multitenancy_enabled: false } }))
+      .toThrow(/^tempo: 'configOverrides\.multitenancy_enabled' cannot be overridden/);
     expect(() => settings({ configOverrides: { overrides: { per_tenant_override_config: '/x.yaml' } } }))
       .toThrow(/^tempo: 'configOverrides\.overrides\.per_tenant_override_config' cannot be overridden/);
   });
