@@ -238,9 +238,13 @@ export class TempoStack extends Construct {
             otlpGrpc: t.otlpGrpcEndpoint,
             otlpHttp: t.otlpHttpEndpoint.replace(/^https?:\/\//, ''),
             query: t.httpUrl.replace(/^https?:\/\//, ''),
-            // The distributor's token bucket never admits a request larger than its burst, nor its gRPC server one above 16 MiB.
-            maxRequestBytes: Math.min(t.settings.capacity.burstSizeBytes, TEMPO_GRPC_MAX_RECV_BYTES),
+            // The distributor's token bucket never admits a request larger than its burst (each tenant's own),
+            // nor its gRPC server one above 16 MiB.
+            maxRequestBytes: Math.min(...(t.settings.tenants ?? [t.settings.capacity]).map((c) => c.burstSizeBytes),
+              TEMPO_GRPC_MAX_RECV_BYTES),
           },
+          // With tenants, every credential must map to one Tempo admits (the others are refused with 429).
+          ...(t.tenants.length > 0 ? { knownTenants: t.tenants } : {}),
         },
       });
       this.gatewayChart.addDependency(this.tempoChart);

@@ -27,4 +27,18 @@ describe('the stack wires Tempo\'s tenants into Grafana and Prometheus', () => {
     const plain = stack({ minio: {}, tempo: cluster });
     expect(plain.prometheusChart!.prometheus.settings.generatorActiveSeries).toBe(10_000 * 3);
   });
+
+  test('the gateway may only map credentials to tenants Tempo admits', () => {
+    const gateway = (tenant: string) => ({ auth: { type: 'basic' as const, secretName: 'otlp-htpasswd', tenants: { sender: tenant } } });
+    const tempo = { tenants: [{ id: 'shop' }] };
+    expect(() => stack({ tempo, gateway: gateway('shop') })).not.toThrow();
+    expect(() => stack({ tempo, gateway: gateway('payments') })).toThrow(/names a tenant Tempo does not know \(known: shop\)/);
+  });
+
+  test('the gateway refuses requests larger than the smallest tenant burst', () => {
+    const gateway = { auth: { type: 'basic' as const, secretName: 'otlp-htpasswd', tenants: { a: 'a', b: 'b' } } };
+    const tenants = [{ id: 'a' }, { id: 'b', ingestionRateLimitBytes: 1_000_000, ingestionBurstSizeBytes: 8_000_000 }];
+    const withTenants = stack({ tempo: { tenants }, gateway });
+    expect(withTenants.gatewayChart!.gateway.settings.maxRequestBytes).toBe(8_000_000);
+  });
 });
