@@ -62,6 +62,13 @@ export type {
   GatewayParentRef, GatewayProps, GatewaySettings, GatewayTempoLink, GatewayTls, GatewayTlsSettings, NginxNode,
 } from './gateway';
 
+// Alertmanager (routing, inhibition and receivers for the alerts Prometheus evaluates).
+export { Alertmanager, AlertmanagerChart, alertmanagerPodSelector } from './alertmanager';
+export type {
+  AlertmanagerChartProps, AlertmanagerConfigFile, AlertmanagerProps, AlertmanagerSettings, DiscordReceiver, EmailReceiver, MsTeamsReceiver,
+  OpsgenieReceiver, PagerDutyReceiver, ReceiverProps, ReceiverType, SlackReceiver, TelegramReceiver, WebhookReceiver,
+} from './alertmanager';
+
 // The bundled MinIO (laptop trials only).
 export { Minio, MinioChart, minioPodSelector } from './minio';
 export type { MinioChartProps, MinioProps, MinioResources, MinioSettings } from './minio';

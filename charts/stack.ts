@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { AlertmanagerChart, AlertmanagerProps } from './alertmanager';
 import { GatewayChart, GatewayProps, gatewayPodSelector, TEMPO_GRPC_MAX_RECV_BYTES } from './gateway';
 import { GrafanaChart, GrafanaProps, grafanaPodSelector } from './grafana';
 import { MinioChart, MinioProps } from './minio';
@@ -12,14 +13,17 @@ import { GeneratedSecret, ProvidedSecret } from './shared/secrets';
 import { checkLabelValue, checkQuantity, ConfigError, configError, ConfigErrorDetail, fail } from './shared/validate';
 import { Tempo, TempoChart, TempoDistributed, TempoProps, distributedPodSelector, tempoPodSelector, tempoWarnings } from './tempo';
 
-/** Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo. */
-export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries'>;
+/**
+ * Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo, the
+ * Alertmanager pods from the stack's Alertmanager.
+ */
+export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries' | 'alertmanagers'>;
 
 /** Prometheus Operator settings the stack takes; the Tempo target and the metrics-generator come from Tempo. */
 export type StackPrometheusOperatorProps = Omit<PrometheusOperatorProps, 'tempo' | 'namespace' | 'metricsGenerator'>;
 
-/** Grafana settings the stack takes; the links to Tempo and Prometheus come from those components. */
-export interface StackGrafanaProps extends Omit<GrafanaProps, 'tempo' | 'prometheus' | 'namespace'> {
+/** Grafana settings the stack takes; the links to Tempo, Prometheus and Alertmanager come from those components. */
+export interface StackGrafanaProps extends Omit<GrafanaProps, 'tempo' | 'prometheus' | 'alertmanager' | 'namespace'> {
   /**
    * The Prometheus Grafana queries, when the stack deploys none of its own (with
    * `prometheusOperator`, the operator's Prometheus), e.g.
@@ -28,6 +32,9 @@ export interface StackGrafanaProps extends Omit<GrafanaProps, 'tempo' | 'prometh
    */
   readonly prometheusUrl?: string;
 }
+
+/** Alertmanager settings the stack takes; who may reach it comes from the stack (its Prometheus and Grafana). */
+export type StackAlertmanagerProps = Omit<AlertmanagerProps, 'namespace' | 'clients'>;
 
 /**
  * OTLP gateway settings the stack takes; where it sends traces, the largest request Tempo admits
@@ -74,6 +81,14 @@ export interface TempoStackProps {
    */
   readonly grafana?: StackGrafanaProps | false;
   /**
+   * An Alertmanager that receives the stack's alerts from its Prometheus (every replica sent every
+   * alert), groups, routes and inhibits them, and sends them to the receivers configured here
+   * (Slack, PagerDuty, e-mail, ...; credentials from Secrets you create). Grafana gets an
+   * Alertmanager datasource for it. Needs the stack's own Prometheus.
+   * @default - none: alerts are evaluated in Prometheus and sent nowhere
+   */
+  readonly alertmanager?: StackAlertmanagerProps;
+  /**
    * The authenticating OTLP gateway (nginx) in front of Tempo: senders outside the cluster reach
    * Tempo only through it, and Tempo's NetworkPolicy admits OTLP from the gateway and from
    * `tempo.otlpFromNamespaces` only when that is set.
@@ -90,8 +105,8 @@ export interface TempoStackProps {
  * their pod selectors.
  *
  * Creates the charts `namespace`, then `minio` (when asked for), `tempo`, `prometheus` (or
- * `prometheus-operator`) and `grafana`; their files sort in that order, so `kubectl apply -f`
- * creates the Namespace first.
+ * `prometheus-operator`), `grafana` and `alertmanager` (when asked for); their files sort in that
+ * order, so `kubectl apply -f` creates the Namespace first.
  */
 export class TempoStack extends Construct {
   /** The namespace every object lives in. */
@@ -108,6 +123,7 @@ export class TempoStack extends Construct {
   public readonly prometheusChart?: PrometheusChart;
   public readonly prometheusOperatorChart?: PrometheusOperatorChart;
   public readonly grafanaChart?: GrafanaChart;
+  public readonly alertmanagerChart?: AlertmanagerChart;
   public readonly gatewayChart?: GatewayChart;
 
   constructor(scope: Construct, id: string, props: TempoStackProps) {
@@ -149,6 +165,12 @@ export class TempoStack extends Construct {
     const ownPrometheus = prometheus ? prometheusUrls(prometheus.name, namespace) : undefined;
     const grafana = props.grafana ?? {};
     const grafanaPeers: NetworkPeer[] = grafana ? [{ podSelector: grafanaPodSelector(grafana.name) }] : [];
+    if (props.alertmanager && !prometheus) {
+      fail('stack', 'alertmanager', 'needs the stack\'s own Prometheus to send it alerts', props.prometheusOperator ? 'prometheusOperator' : false,
+        props.prometheusOperator
+          ? 'the Prometheus Operator\'s stack ships its own Alertmanager: route the Tempo alerts there and remove alertmanager'
+          : 'remove prometheus: false, or remove alertmanager');
+    }
     const prometheusPeers: NetworkPeer[] = [
       ...(prometheus ? [{ podSelector: prometheusPodSelector(prometheus.name) }] : []),
       // The operator's Prometheus (kube-prometheus-stack) runs in a namespace of its own; the
@@ -170,6 +192,20 @@ export class TempoStack extends Construct {
     const generatorWrites = t.settings.metricsGeneratorProcessors.some((p) => p !== 'local-blocks');
     const writesToOwn = generatorWrites && t.settings.metricsRemoteWriteUrl === ownPrometheus?.remoteWriteUrl;
 
+    // Built before Prometheus, which sends to its pods; its file still sorts last (see below).
+    if (props.alertmanager) {
+      this.alertmanagerChart = new AlertmanagerChart(this, 'alertmanager', {
+        namespace,
+        labels,
+        alertmanager: {
+          ...props.alertmanager,
+          // Prometheus sends alerts and scrapes; Grafana reads alerts and silences.
+          clients: [...(prometheus ? [{ podSelector: prometheusPodSelector(prometheus.name) }] : []), ...grafanaPeers],
+        },
+      });
+    }
+    const am = this.alertmanagerChart?.alertmanager;
+
     if (prometheus) {
       this.prometheusChart = inStackTerms(() => new PrometheusChart(this, 'prometheus', {
         namespace,
@@ -182,6 +218,7 @@ export class TempoStack extends Construct {
           // Grafana queries; Tempo's metrics-generator remote-writes (admitted even while it is off).
           clients: [...(prometheus.clients ?? []), ...grafanaPeers, { podSelector: t.podSelector }],
           tempo: scrapeTarget(t),
+          ...(am ? { alertmanagers: am.pods } : {}),
           metricsGenerator: writesToOwn,
           // Tempo caps each generator's series (metrics_generator.max_active_series); every
           // replica's generator labels its own series, so Prometheus holds replicas x the cap.
@@ -221,8 +258,8 @@ export class TempoStack extends Construct {
             cpuLimitCores: checkQuantity('tempo', 'resources.limits.cpu', limits.cpu, '2'),
             ...(t.tenants.length > 0 ? { tenants: t.tenants } : {}),
           },
-          // Grafana's Prometheus datasource is told the version it queries (the stack's own, when it is the one queried).
           prometheus: { url: queried, version: prometheusUrl === undefined ? ownPrometheusVersion(this.prometheusChart) : undefined },
+          ...(am ? { alertmanager: { url: am.httpUrl } } : {}),
         },
       });
       this.grafanaChart.addDependency(this.prometheusChart ?? this.prometheusOperatorChart ?? this.tempoChart);
@@ -250,10 +287,14 @@ export class TempoStack extends Construct {
       this.gatewayChart.addDependency(this.tempoChart);
     }
 
+    // Last in the file order: nothing waits for it, and the other components' files keep their names.
+    for (const chart of [this.tempoChart, this.prometheusChart, this.grafanaChart, this.gatewayChart]) if (chart) this.alertmanagerChart?.addDependency(chart);
+
     this.warnings = tempoWarnings(t.settings);
     this.providedSecrets = [
       ...(this.grafanaChart?.grafana.providedSecrets ?? []),
       ...(this.gatewayChart?.gateway.providedSecrets ?? []),
+      ...(am?.providedSecrets ?? []),
     ];
     this.generatedSecrets = [
       ...(this.minioChart?.minio.generatedSecrets ?? []),

@@ -27,6 +27,9 @@ const fileWith = (...environments: unknown[]): string => yaml.dump(JSON.parse(JS
 /** A config file with one environment `e` in namespace `e`, with these props. */
 const fileOf = (props: object): string => fileWith({ name: 'e', namespace: 'e', ...props });
 
+/** An Alertmanager receiver as the config file writes it. */
+const slackReceiver = { name: 'chat', type: 'slack', apiUrl: { name: 'alertmanager-receivers', key: 'slack-url' } };
+
 /** [what, config file text, the one-line message synth must print]. */
 const FILE_CASES: Array<[string, string, string]> = [
   ['YAML syntax: a tab-broken mapping', 'environments:\n  - name: dev\n   namespace: x\n', 'tempo-stack.yaml:3:'],
@@ -75,14 +78,41 @@ const FILE_CASES: Array<[string, string, string]> = [
   ['a Prometheus memory limit below its series',
     fileOf({ prometheus: { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } } } }),
     "tempo-stack.yaml: 'environments[0].prometheus.resources.limits.memory' is too small for"],
-  // The cluster's 40 000 series (docs/prometheus.md, "Capacity model"): the generator's cap is Tempo's prop in the stack.
-  ['a Prometheus memory limit below the metrics-generator\'s series',
-    fileWith(envWith(2, (e) => { e.prometheus = { resources: { limits: { memory: '128Mi' } } }; })),
-    "tempo-stack.yaml: 'environments[0].prometheus.resources.limits.memory' is too small for 40000 active series (Prometheus needs about "
-      + "374Mi), got '128Mi'; raise it to at least 374Mi, or lower the series (tempo.metricsGeneratorMaxActiveSeries, tempo.replicas)"],
-  ['an Alertmanager address without a scheme', fileOf({ prometheus: { alertmanagerUrl: 'alertmanager:9093' } }),
+  // The cluster's 40 000 series (docs/prometheus.md, "Capacity model") plus its two Alertmanagers' 500 each:
+  // the generator's cap is Tempo's prop in the stack.
+  ['a Prometheus memory limit below the metrics-generator\'s series', fileWith(envWith(2, (e) => { e.prometheus = { resources: { limits: { memory: '128Mi' } } }; })),
+    "tempo-stack.yaml: 'environments[0].prometheus.resources.limits.memory' is too small for 41000 active series (Prometheus needs about 377Mi), got '128Mi'; raise it to at least 377Mi, or lower the series (tempo.metricsGeneratorMaxActiveSeries, tempo.replicas)"],
+  ['an Alertmanager address without a scheme', fileWith({ name: 'e', namespace: 'e', prometheus: { alertmanagerUrl: 'alertmanager:9093' } }),
     "tempo-stack.yaml: 'environments[0].prometheus.alertmanagerUrl' must be an http(s) URL without query or fragment, got 'alertmanager:9093'"],
-  ['our own Prometheus and the Prometheus Operator together', fileOf({ prometheus: {}, prometheusOperator: { release: 'kps' } }),
+  ['an Alertmanager receiver of an unknown type', fileWith({ name: 'e', namespace: 'e', alertmanager: { receivers: [{ name: 'x', type: 'sms' }] } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.receivers[0].type' must be one of 'webhook', 'slack', 'pagerduty', 'email', 'msteams', 'opsgenie', 'telegram', 'discord', got 'sms'; pick one of them"],
+  ['an Alertmanager route naming a missing receiver', fileWith({ name: 'e', namespace: 'e', alertmanager: { receivers: [slackReceiver], criticalReceiver: 'pagr' } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.criticalReceiver' names no receiver, got 'pagr'; name one of 'null', 'chat', or add a receiver of that name to receivers"],
+  ['an Alertmanager route naming a receiver when none is configured', fileWith({ name: 'e', namespace: 'e', alertmanager: { deadMansSwitchReceiver: 'healthchecks' } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.deadMansSwitchReceiver' names no receiver, got 'healthchecks'; add a receiver named 'healthchecks' to receivers (none is configured)"],
+  ['two Alertmanager receivers of one name', fileWith({ name: 'e', namespace: 'e', alertmanager: { receivers: [slackReceiver, { ...slackReceiver, type: 'discord', apiUrl: undefined, webhookUrl: slackReceiver.apiUrl }] } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.receivers[1].name' is already the name of receivers[0], got 'chat'; give every receiver its own name"],
+  ['an Alertmanager receiver named null', fileWith({ name: 'e', namespace: 'e', alertmanager: { receivers: [{ ...slackReceiver, name: 'null' }] } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.receivers[0].name' is the built-in receiver that drops alerts, got 'null'"],
+  ['an Alertmanager group wait that is no duration', fileWith({ name: 'e', namespace: 'e', alertmanager: { groupWait: '30sec' } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.groupWait' must be a duration such as '30s', '5m' or '4h', got '30sec'"],
+  ['an Alertmanager repeat interval shorter than its group interval', fileWith({ name: 'e', namespace: 'e', alertmanager: { groupInterval: '10m', repeatInterval: '5m' } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.repeatInterval' must not be shorter than groupInterval (10m), got '5m'"],
+  ['an Alertmanager receiver Secret name Kubernetes refuses', fileWith({ name: 'e', namespace: 'e', alertmanager: { receivers: [{ ...slackReceiver, apiUrl: { name: 'Slack_Secret', key: 'url' } }] } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.receivers[0].apiUrl.name' must be the name of a Secret (lower-case letters, digits, '-' and '.'), got 'Slack_Secret'"],
+  ['an Alertmanager receiver Secret key with a slash', fileWith({ name: 'e', namespace: 'e', alertmanager: { receivers: [{ ...slackReceiver, apiUrl: { name: 'slack', key: 'a/b' } }] } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.receivers[0].apiUrl.key' must be a Secret key (letters, digits, '-', '_', '.'), got 'a/b'"],
+  ['a misspelt Alertmanager receiver key', fileWith({ name: 'e', namespace: 'e', alertmanager: { receivers: [{ ...slackReceiver, chanel: '#ops' }] } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.receivers[0].chanel' is not a known key, got '#ops'; did you mean 'channel'?"],
+  ['an SMTP server without a port', fileWith({ name: 'e', namespace: 'e', alertmanager: { receivers: [{ name: 'mail', type: 'email', to: 'oncall@example.com', from: 'am@example.com', smarthost: 'smtp.example.com' }] } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.receivers[0].smarthost' must be host:port, got 'smtp.example.com'; write e.g. 'smtp.example.com:587'"],
+  ['no Alertmanager replicas', fileWith({ name: 'e', namespace: 'e', alertmanager: { replicas: 0 } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.replicas' must be a whole number from 1 to 9, got 0"],
+  ['an Alertmanager without the stack\'s Prometheus', fileWith({ name: 'e', namespace: 'e', prometheus: false, grafana: false, alertmanager: {} }),
+    "tempo-stack.yaml: 'environments[0].alertmanager' needs the stack's own Prometheus to send it alerts, got false; remove prometheus: false, or remove alertmanager"],
+  ['the stack\'s Alertmanager and an Alertmanager URL together', fileWith({ name: 'e', namespace: 'e', prometheus: { alertmanagerUrl: 'http://am:9093' }, alertmanager: {} }),
+    "tempo-stack.yaml: 'environments[0].prometheus.alertmanagerUrl' cannot be combined with alertmanagers (the stack's own Alertmanager), got 'http://am:9093'"],
+  ['our own Prometheus and the Prometheus Operator together', fileWith({ name: 'e', namespace: 'e', prometheus: {}, prometheusOperator: { release: 'kps' } }),
     "tempo-stack.yaml: 'environments[0].prometheusOperator' replaces our own Prometheus and cannot be combined with prometheus, got 'kps'"],
   ['no Prometheus for Grafana to query', fileOf({ prometheus: false }),
     "tempo-stack.yaml: 'environments[0].grafana.prometheusUrl' is required when the stack deploys no Prometheus of its own, got undefined"],
@@ -226,6 +256,10 @@ const API_CASES: Array<[string, TempoStackProps, string]> = [
     "grafana: 'fromNamespaces' must be 'all' or a list of namespace names"],
   ['API: a namespace that is not a DNS label', { namespace: 'Bad_NS' }, "stack: 'namespace' must be a DNS label"],
   ['API: replicas in single-node mode', { namespace: 'x', tempo: { replicas: 2 } }, "tempo: 'replicas' must be 1 in single-node mode, got 2"],
+  ['API: an Alertmanager credential written as a value', { namespace: 'x', alertmanager: { receivers: [{ name: 'chat', type: 'slack', apiUrl: 'https://hooks.slack.com/x' as never }] } },
+    "alertmanager: 'receivers[0].apiUrl' must name a Secret and a key, got '<redacted>'"],
+  ['API: an Alertmanager with the Prometheus Operator', { namespace: 'x', prometheus: false, prometheusOperator: { release: 'kps' }, grafana: false, alertmanager: {} },
+    "stack: 'alertmanager' needs the stack's own Prometheus to send it alerts, got 'prometheusOperator'"],
   ['API: a namespace Kubernetes owns', { namespace: 'kube-public' },
     "stack: 'namespace' must be a namespace of the stack's own, not one Kubernetes creates, got 'kube-public'"],
   ['API: an image repository with a digest', { namespace: 'x', prometheus: { image: { repository: 'prom/prometheus@sha256', tag: 'v3.5.5' } } },

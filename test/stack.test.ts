@@ -51,7 +51,7 @@ describe('the stack wires the bundled MinIO into Tempo', () => {
     const env = ENVIRONMENTS.find((e) => e.name === 'cluster')!;
     expect([...renderEnvironment(buildEnvironment(env)).keys()])
       .toEqual(['0000-namespace.k8s.yaml', '0001-minio.k8s.yaml', '0002-tempo.k8s.yaml', '0003-prometheus.k8s.yaml', '0004-grafana.k8s.yaml',
-        '0005-gateway.k8s.yaml', 'Kustomization', 'secrets.txt']);
+        '0005-gateway.k8s.yaml', '0006-alertmanager.k8s.yaml', 'Kustomization', 'secrets.txt']);
   });
 });
 
@@ -81,6 +81,8 @@ describe('the stack deploys Prometheus in every environment', () => {
     expect(prometheus.settings.tempo.replicas).toBe(built.stack.tempoChart.backend.pods);
     const manifests = [...renderEnvironment(built).keys()].filter((f) => f.endsWith('.k8s.yaml')).map((f) => f.replace(/^\d+-|\.k8s\.yaml$/g, ''));
     expect(manifests.filter((m) => ['tempo', 'prometheus', 'grafana'].includes(m))).toEqual(['tempo', 'prometheus', 'grafana']);
+    // An Alertmanager's file comes after all of them.
+    if (env.alertmanager) expect(manifests[manifests.length - 1]).toBe('alertmanager');
   });
 
   test('the cluster\'s metrics-generator writes to the Prometheus construct\'s receiver, which is on', () => {

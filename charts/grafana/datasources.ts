@@ -8,6 +8,8 @@ import { GrafanaSettings } from './settings';
 export const TEMPO_DATASOURCE_UID = 'tempo';
 /** The uid of the provisioned Prometheus datasource. */
 export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
+/** The uid of the provisioned Alertmanager datasource. */
+export const ALERTMANAGER_DATASOURCE_UID = 'alertmanager';
 
 /** One datasource of Grafana's provisioning file (`apiVersion: 1`), in Grafana's own key names. */
 export interface Datasource {
@@ -192,6 +194,19 @@ export function prometheusDatasource(s: GrafanaSettings): Datasource {
   return {
     name: 'Prometheus', type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID, access: 'proxy', url: s.prometheus.url,
     isDefault: false, editable: false, jsonData,
+  };
+}
+
+/**
+ * The Alertmanager datasource: Grafana's Alerting pages show the alerts, groups and silences of
+ * this Alertmanager (implementation `prometheus`: the upstream Alertmanager API). Grafana's own
+ * alert rules are not sent to it (`handleGrafanaManagedAlerts` off): the stack's alerts come from
+ * Prometheus.
+ */
+export function alertmanagerDatasource(url: string): Datasource {
+  return {
+    name: 'Alertmanager', type: 'alertmanager', uid: ALERTMANAGER_DATASOURCE_UID, access: 'proxy', url,
+    isDefault: false, editable: false, jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
   };
 }
 

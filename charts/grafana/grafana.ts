@@ -12,7 +12,7 @@ import { GRAFANA_PATHS, GRAFANA_PORT, buildGrafanaIni } from './config';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, buildDashboards, checkAddedDashboard } from './dashboards';
 import {
-  Datasource, DatasourceList, PROMETHEUS_DATASOURCE_UID, TEMPO_DATASOURCE_UID, prometheusDatasource, tempoDatasources,
+  Datasource, DatasourceList, PROMETHEUS_DATASOURCE_UID, TEMPO_DATASOURCE_UID, alertmanagerDatasource, prometheusDatasource, tempoDatasources,
 } from './datasources';
 import { OAUTH_SECRET_DIR } from './auth';
 import { createGrafanaExposure } from './expose';
@@ -108,7 +108,9 @@ export class Grafana extends Construct {
     const s = resolveGrafanaSettings({ ...props, namespace: props?.namespace ?? Chart.of(this).namespace });
     this.settings = s;
     this.ini = buildGrafanaIni(s);
-    this.datasourceList = new DatasourceList([...tempoDatasources(s), prometheusDatasource(s)]);
+    this.datasourceList = new DatasourceList([
+      ...tempoDatasources(s), prometheusDatasource(s), ...(s.alertmanager ? [alertmanagerDatasource(s.alertmanager.url)] : []),
+    ]);
     this.dashboardProviders = buildDashboardProviders(GRAFANA_PATHS.dashboards);
     this.adminSecretName = s.adminSecretName;
     this.generatedSecrets = [{

@@ -38,6 +38,12 @@ export interface GrafanaPrometheusLink {
   readonly version?: string;
 }
 
+/** What Grafana needs to know about Alertmanager. */
+export interface GrafanaAlertmanagerLink {
+  /** Alertmanager's HTTP API inside the cluster, e.g. `http://alertmanager.tempo.svc.cluster.local:9093`. */
+  readonly url: string;
+}
+
 /** An external PostgreSQL or MySQL database for Grafana's state, so that more than one replica can run. */
 export interface GrafanaDatabase {
   /** `postgres` or `mysql` (Grafana's `[database] type`). */
@@ -73,6 +79,12 @@ export interface GrafanaProps {
    * @default false
    */
   readonly crossTenantDatasource?: boolean;
+  /**
+   * An Alertmanager, as the Alertmanager construct exposes it: provisioned as an Alertmanager
+   * datasource (implementation `prometheus`), so its alerts and silences show beside the traces.
+   * @default - no Alertmanager datasource
+   */
+  readonly alertmanager?: GrafanaAlertmanagerLink;
   /**
    * Name of a Secret in the same namespace with the keys `admin-user` and `admin-password`. It is
    * never synthesized (nothing secret lands in dist/): the user or the deploy script creates it:

@@ -8,7 +8,7 @@ import { ContainerResources } from '../shared/workload';
 import { GrafanaAuth, resolveGrafanaAuth } from './auth';
 import { GrafanaExposeSettings, resolveGrafanaExpose } from './expose';
 import { GrafanaIni, INI_KEY_NAME, INI_SECTION_NAME } from './ini';
-import { GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
+import { GrafanaAlertmanagerLink, GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
 
 const C = 'grafana';
 
@@ -21,6 +21,7 @@ export interface GrafanaSettings {
   readonly prometheus: GrafanaPrometheusLink;
   /** Whether a cross-tenant Tempo datasource is provisioned (two or more tenants). */
   readonly crossTenantDatasource: boolean;
+  readonly alertmanager?: GrafanaAlertmanagerLink;
   readonly adminSecretName: string;
   readonly anonymous: boolean;
   readonly rootUrl?: string;
@@ -71,6 +72,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
   const prometheus = props.prometheus;
   if (!prometheus) fail(C, 'prometheus', 'is required', prometheus, 'pass the Prometheus construct\'s URL');
   checkUrl('prometheus.url', prometheus.url, 'http://prometheus.tempo.svc.cluster.local:9090');
+  if (props.alertmanager !== undefined) checkUrl('alertmanager.url', props.alertmanager?.url, 'http://alertmanager.tempo.svc.cluster.local:9093');
   if (prometheus.version !== undefined && (typeof prometheus.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(prometheus.version))) {
     fail(C, 'prometheus.version', 'must be a release number major.minor.patch', prometheus.version, 'write e.g. \'3.5.5\' (no leading v)');
   }
@@ -159,6 +161,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     tempo,
     prometheus,
     crossTenantDatasource,
+    alertmanager: props.alertmanager,
     adminSecretName,
     anonymous: props.anonymous ?? false,
     rootUrl,

@@ -54,7 +54,8 @@ export function prometheusArgs(s: PrometheusSettings): string[] {
  * Prometheus scraping every Tempo pod and evaluating the Tempo alert and recording rules.
  *
  * Creates: a ServiceAccount (token mounted only in the Prometheus pod), a Role and RoleBinding in
- * Tempo's namespace (get/list/watch on pods, endpoints and services: what pod discovery needs), a
+ * Tempo's namespace (get/list/watch on pods, endpoints and services: what pod discovery needs; a
+ * second pair in the Alertmanagers' namespace when that differs), a
  * ConfigMap `<name>-config` with prometheus.yml, a ConfigMap `<name>-rules` with one rule file per
  * key, a ClusterIP Service `<name>` (`http` 9090), a headless governing Service `<name>-headless`,
  * a NetworkPolicy admitting `clients` to port 9090 (unless turned off), and a StatefulSet of one
@@ -77,6 +78,9 @@ export class Prometheus extends Construct {
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly role: k8s.KubeRole;
   public readonly roleBinding: k8s.KubeRoleBinding;
+  /** Discovery of the Alertmanager pods when they run in a namespace other than Tempo's. */
+  public readonly alertmanagerRole?: k8s.KubeRole;
+  public readonly alertmanagerRoleBinding?: k8s.KubeRoleBinding;
   /** `<name>-config`: prometheus.yml. */
   public readonly configMap: k8s.KubeConfigMap;
   /** `<name>-rules`: one rule file per key (RULE_FILES). */
@@ -123,6 +127,14 @@ export class Prometheus extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.role.name },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: s.namespace }],
     });
+    if (s.alertmanagers && s.alertmanagers.namespace !== s.tempo.namespace) {
+      this.alertmanagerRole = new k8s.KubeRole(this, 'AlertmanagerRole', { metadata: metadata(s.name, s.alertmanagers.namespace), rules: [DISCOVERY_RULE] });
+      this.alertmanagerRoleBinding = new k8s.KubeRoleBinding(this, 'AlertmanagerRoleBinding', {
+        metadata: metadata(s.name, s.alertmanagers.namespace),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.alertmanagerRole.name },
+        subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: s.namespace }],
+      });
+    }
 
     this.configMap = new k8s.KubeConfigMap(this, 'Config', {
       metadata: metadata(`${s.name}-config`),

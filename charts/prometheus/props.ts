@@ -24,6 +24,22 @@ export interface TempoScrapeTarget {
 }
 
 /**
+ * The Alertmanager pods Prometheus sends every alert to (each replica, so they deduplicate; never
+ * one load-balanced Service) and scrapes, as the Alertmanager construct exposes them
+ * (`alertmanager.pods`). Passed in by the stack: the Prometheus component never imports Alertmanager.
+ */
+export interface AlertmanagerTarget {
+  /** The labels that select every Alertmanager pod, and only those. */
+  readonly podSelector: Readonly<Record<string, string>>;
+  /** The container port of Alertmanager's API and /metrics. */
+  readonly portName: string;
+  /** How many replicas run; the alerts check Prometheus finds them all. */
+  readonly replicas: number;
+  /** The namespace the pods run in. @default - Prometheus's namespace */
+  readonly namespace?: string;
+}
+
+/**
  * Remote write of every series to a long-term store (Mimir, Thanos Receive, Cortex, any
  * remote-write endpoint). Credentials only by Secret reference: the Secret is mounted read-only and
  * Prometheus reads the file (`password_file`, `credentials_file`); no credential reaches the
@@ -120,8 +136,19 @@ export interface PrometheusProps {
   readonly generatorActiveSeries?: number;
   /** Series other scrape jobs or rules add (`addScrapeJob`), for the capacity plan. @default 0 */
   readonly additionalActiveSeries?: number;
-  /** The Alertmanager alerts go to, e.g. `http://alertmanager.monitoring.svc:9093`. None is bundled. @default - alerts are evaluated, not sent */
+  /**
+   * An Alertmanager elsewhere that alerts go to, e.g. `http://alertmanager.monitoring.svc:9093`. Adds
+   * the always-firing `Watchdog` alert. Not with `alertmanagers`.
+   * @default - alerts are evaluated, not sent
+   */
   readonly alertmanagerUrl?: string;
+  /**
+   * The stack's own Alertmanager pods: found by Kubernetes pod discovery, every replica sent every
+   * alert and scraped (job `alertmanager`); adds the `Watchdog` and the Alertmanager alerts. Not
+   * with `alertmanagerUrl`.
+   * @default - none
+   */
+  readonly alertmanagers?: AlertmanagerTarget;
   /** Remote write of every series to a long-term store. @default - none */
   readonly remoteWrite?: RemoteWriteTarget;
   /**

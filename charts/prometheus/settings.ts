@@ -4,16 +4,21 @@ import {
   checkDnsLabel, checkDnsSubdomain, checkImageRepository, checkImageTag, checkInteger, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
-import { PrometheusCapacityPlan, RETENTION_SIZE_FRACTION, planPrometheusCapacity } from './capacity';
+import { ALERTMANAGER_SERIES_PER_POD, PrometheusCapacityPlan, RETENTION_SIZE_FRACTION, planPrometheusCapacity } from './capacity';
 import { DEFAULT_PROMETHEUS_NAME } from './config';
 import { prometheusKeysAt, unknownPrometheusKeys } from './keys';
-import { PrometheusProps, PrometheusResources, RemoteWriteTarget, TempoScrapeTarget } from './props';
+import { AlertmanagerTarget, PrometheusProps, PrometheusResources, RemoteWriteTarget, TempoScrapeTarget } from './props';
 import { TempoRulesOptions } from './rules';
 
 const C = 'prometheus';
 
 /** The Tempo target with its namespace resolved. */
 export interface ResolvedTempoTarget extends TempoScrapeTarget {
+  readonly namespace: string;
+}
+
+/** The Alertmanager pods with their namespace resolved. */
+export interface ResolvedAlertmanagerTarget extends AlertmanagerTarget {
   readonly namespace: string;
 }
 
@@ -37,6 +42,7 @@ export interface PrometheusSettings {
   readonly additionalActiveSeries: number;
   readonly capacity: PrometheusCapacityPlan;
   readonly alertmanagerUrl?: string;
+  readonly alertmanagers?: ResolvedAlertmanagerTarget;
   readonly remoteWrite?: RemoteWriteTarget;
   readonly rules: TempoRulesOptions;
   /** prometheus.yml keys merged over the generated config last, checked against Prometheus's keys. */
@@ -118,13 +124,19 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
       'remove it, or set metricsGenerator: true when Tempo\'s metrics-generator writes here');
   }
   const additionalActiveSeries = checkInteger(C, 'additionalActiveSeries', props.additionalActiveSeries ?? 0, 0);
+  const alertmanagers = props.alertmanagers === undefined ? undefined : resolveAlertmanagerTarget(props.alertmanagers, namespace);
+  if (alertmanagers && props.alertmanagerUrl !== undefined) {
+    fail(C, 'alertmanagerUrl', 'cannot be combined with alertmanagers (the stack\'s own Alertmanager)', props.alertmanagerUrl,
+      'remove alertmanagerUrl to send to the stack\'s Alertmanager, or remove the stack\'s Alertmanager to send elsewhere');
+  }
 
   const capacity = planPrometheusCapacity({
     tempoReplicas: tempo.replicas,
     tempoScrapeIntervalSeconds: tempoScrapeSeconds,
     scrapeIntervalSeconds: scrapeSeconds,
     generatorActiveSeries,
-    additionalActiveSeries,
+    // The alertmanager job scrapes every replica at the global interval, like an added job.
+    additionalActiveSeries: additionalActiveSeries + (alertmanagers?.replicas ?? 0) * ALERTMANAGER_SERIES_PER_POD,
     retentionSeconds,
   });
 
@@ -180,12 +192,16 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
     additionalActiveSeries,
     capacity,
     alertmanagerUrl: props.alertmanagerUrl,
+    alertmanagers,
     remoteWrite: props.remoteWrite,
     rules: {
       ...props.rules,
       tempoScrapeInterval,
       metricsGenerator,
       tempoMemoryLimitBytes: props.rules?.tempoMemoryLimitBytes ?? tempo.memoryLimitBytes,
+      // Alerts that reach an Alertmanager get the Watchdog; the stack's own also its alerts.
+      ...(props.alertmanagerUrl !== undefined || alertmanagers !== undefined ? { watchdog: true } : {}),
+      ...(alertmanagers ? { alertmanager: { replicas: alertmanagers.replicas } } : {}),
     },
     configOverrides: checkConfigOverrides(props.configOverrides),
   };
@@ -222,6 +238,27 @@ function resolveTempoTarget(tempo: TempoScrapeTarget | undefined, namespace: str
   checkInteger(C, 'tempo.replicas', tempo.replicas, 1);
   if (tempo.memoryLimitBytes !== undefined) checkInteger(C, 'tempo.memoryLimitBytes', tempo.memoryLimitBytes, 1);
   return { ...tempo, namespace: checkDnsLabel(C, 'tempo.namespace', tempo.namespace ?? namespace, 63, 'tempo') };
+}
+
+function resolveAlertmanagerTarget(target: AlertmanagerTarget, namespace: string): ResolvedAlertmanagerTarget {
+  const selector = target.podSelector ?? {};
+  if (typeof selector !== 'object' || Object.keys(selector).length === 0) {
+    fail(C, 'alertmanagers.podSelector', 'must name at least one label', target.podSelector, 'pass the Alertmanager construct\'s pods.podSelector');
+  }
+  for (const [key, value] of Object.entries(selector)) {
+    if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key)
+      || !/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(value)) {
+      fail(C, `alertmanagers.podSelector['${key}']`, 'must be a Kubernetes label key and value', value,
+        'pass the Alertmanager construct\'s pods.podSelector unchanged');
+    }
+  }
+  // An IANA_SVC_NAME, as Kubernetes checks container port names: it needs a letter.
+  if (typeof target.portName !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(target.portName) || !/[a-z]/.test(target.portName)) {
+    fail(C, 'alertmanagers.portName', 'must be a container port name', target.portName,
+      'pass the Alertmanager construct\'s pods.portName (\'http\')');
+  }
+  checkInteger(C, 'alertmanagers.replicas', target.replicas, 1);
+  return { ...target, namespace: checkDnsLabel(C, 'alertmanagers.namespace', target.namespace ?? namespace, 63, 'tempo') };
 }
 
 function checkLabelValue(prop: string, value: string): string {

@@ -18,6 +18,8 @@ export const IMAGES = {
   // 12.3 still bundles the Tempo and Prometheus datasources (from 13.2 they are plugins installed
   // at start-up, which an air-gapped cluster cannot do).
   grafana: { repository: 'grafana/grafana', tag: '12.3.11' },
+  // The release CI checks every generated alertmanager.yml with (amtool 0.28.1, Debian trixie's build).
+  alertmanager: { repository: 'prom/alertmanager', tag: 'v0.28.1' },
   // The OTLP gateway: nginx built to run as UID 101 on ports above 1024, so it needs no capability.
   gateway: { repository: 'nginxinc/nginx-unprivileged', tag: '1.29.0-alpine' },
 } as const satisfies Record<string, ImageRef>;

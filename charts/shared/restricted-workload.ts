@@ -229,9 +229,12 @@ export class RestrictedWorkload extends Construct {
       const servicePorts = svc.ports.map((name) => namedServicePort(name, ports.get(name)!.port, ports.get(name)!.appProtocol));
       services[svc.name] = new k8s.KubeService(this, `Service-${svc.name}`, {
         metadata: this.metadata(svc.name),
-        spec: svc.headless
-          ? { clusterIp: 'None', ...(svc.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}), selector: this.podSelector, ports: servicePorts }
-          : { type: 'ClusterIP', ...(svc.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}), selector: this.podSelector, ports: servicePorts },
+        spec: {
+          ...(svc.headless ? { clusterIp: 'None' } : { type: 'ClusterIP' }),
+          ...(svc.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
+          selector: this.podSelector,
+          ports: servicePorts,
+        },
       });
     }
     this.services = services;
@@ -272,9 +275,7 @@ export class RestrictedWorkload extends Construct {
           ...(spec.podManagementPolicy ? { podManagementPolicy: spec.podManagementPolicy } : {}),
           updateStrategy: { type: 'RollingUpdate' },
           template,
-          ...(claims.length > 0
-            ? { volumeClaimTemplates: claims.map((c) => ({ ...dataVolumeClaim(this.podSelector, c.size, c.storageClassName), metadata: { name: c.name, labels: this.podSelector } })) }
-            : {}),
+          ...(claims.length > 0 ? { volumeClaimTemplates: claims.map((c) => volumeClaimTemplate(c, this.podSelector)) } : {}),
         },
       });
       this.apiObject = this.statefulSet;
@@ -325,7 +326,8 @@ export class RestrictedWorkload extends Construct {
   }
 
   private metadata(name: string, namespace = this.spec.namespace, annotations?: Readonly<Record<string, string>>): k8s.ObjectMeta {
-    return { name, namespace, labels: this.labels, ...(annotations && Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}) };
+    const annotated = annotations !== undefined && Object.keys(annotations).length > 0;
+    return { name, namespace, labels: this.labels, ...(annotated ? { annotations: { ...annotations } } : {}) };
   }
 
   private templateMetadata(): k8s.ObjectMeta {
@@ -369,7 +371,9 @@ export class RestrictedWorkload extends Construct {
       securityContext: restrictedContainerSecurityContext(),
       volumeMounts: Lazy.any({
         produce: (): k8s.VolumeMount[] => [
-          ...this.mountedConfigMaps.map(({ spec: m }) => ({ name: m.volume, mountPath: m.mountPath, ...(m.subPath ? { subPath: m.subPath } : {}), readOnly: true })),
+          ...this.mountedConfigMaps.map(({ spec: m }) => ({
+            name: m.volume, mountPath: m.mountPath, ...(m.subPath ? { subPath: m.subPath } : {}), readOnly: true,
+          })),
           ...volumes.map(mount),
         ],
       }) as unknown as k8s.VolumeMount[],
@@ -388,7 +392,11 @@ export class RestrictedWorkload extends Construct {
         case 'emptyDir': return { name: v.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(v.sizeLimit) } };
         case 'secret': return {
           name: v.name,
-          secret: { secretName: v.secretName, ...(v.items ? { items: v.items.map((i) => ({ ...i })) } : {}), ...(v.defaultMode !== undefined ? { defaultMode: v.defaultMode } : {}) },
+          secret: {
+            secretName: v.secretName,
+            ...(v.items ? { items: v.items.map((i) => ({ ...i })) } : {}),
+            ...(v.defaultMode !== undefined ? { defaultMode: v.defaultMode } : {}),
+          },
         };
         case 'claim': return pvcs[v.name] ? { name: v.name, persistentVolumeClaim: { claimName: pvcs[v.name].name } } : undefined;
         case 'configMap': return { name: v.name, configMap: { name: v.configMapName } };
@@ -424,20 +432,25 @@ export function checkSpec(spec: WorkloadSpec): void {
   const duplicate = <T>(items: readonly T[]) => items.find((x, i) => items.indexOf(x) !== i);
   if (duplicate(ports) !== undefined) problem(`container port '${duplicate(ports)}' is declared twice`);
   for (const svc of spec.services ?? []) {
-    for (const port of svc.ports) if (!ports.includes(port)) problem(`Service '${svc.name}' names port '${port}', not a container port (${ports.join(', ')})`);
+    for (const port of svc.ports.filter((p) => !ports.includes(p))) {
+      problem(`Service '${svc.name}' names port '${port}', not a container port (${ports.join(', ')})`);
+    }
     if (svc.ports.length === 0) problem(`Service '${svc.name}' has no ports`);
   }
   const serviceNames = (spec.services ?? []).map((s) => s.name);
   if (duplicate(serviceNames) !== undefined) problem(`Service '${duplicate(serviceNames)}' is declared twice`);
   for (const rule of spec.networkPolicy ?? []) {
-    for (const port of rule.ports) if (!ports.includes(port)) problem(`the NetworkPolicy names port '${port}', not a container port (${ports.join(', ')})`);
+    for (const port of rule.ports.filter((p) => !ports.includes(p))) {
+      problem(`the NetworkPolicy names port '${port}', not a container port (${ports.join(', ')})`);
+    }
   }
   const { startup, readiness, liveness } = spec.container.probes;
   for (const p of [startup, readiness, liveness]) if (p && !ports.includes(p.port)) problem(`a probe names port '${p.port}', not a container port`);
   const volumeNames = [...(spec.configMaps ?? []).map((c) => c.volume), ...(spec.volumes ?? []).map((v) => v.name)];
   if (duplicate(volumeNames) !== undefined) problem(`volume '${duplicate(volumeNames)}' is declared twice`);
   for (const init of spec.initContainers ?? []) {
-    for (const v of init.volumes) if (!(spec.volumes ?? []).some((x) => x.name === v)) problem(`init container '${init.name}' mounts '${v}', not a volume`);
+    const unknown = init.volumes.find((v) => !(spec.volumes ?? []).some((x) => x.name === v));
+    if (unknown !== undefined) problem(`init container '${init.name}' mounts '${unknown}', not a volume`);
   }
   if (spec.kind === 'StatefulSet') {
     const governing = spec.governingService ?? spec.services?.find((s) => s.headless)?.name;
@@ -447,6 +460,11 @@ export function checkSpec(spec: WorkloadSpec): void {
   }
   const selector = selectorLabels(spec.identity);
   for (const key of Object.keys(spec.podLabels ?? {})) if (key in selector) problem(`podLabels must not set the selector label '${key}'`);
+}
+
+/** A StatefulSet's claim per replica, labelled with the selector labels (what the claim belongs to). */
+function volumeClaimTemplate(claim: Extract<WorkloadVolume, { kind: 'claim' }>, labels: Record<string, string>): k8s.KubePersistentVolumeClaimProps {
+  return { ...dataVolumeClaim(labels, claim.size, claim.storageClassName), metadata: { name: claim.name, labels } };
 }
 
 /**

@@ -31,6 +31,8 @@ export const SCRAPE_JOBS = {
   tempo: 'tempo',
   /** Prometheus scraping itself. */
   prometheus: 'prometheus',
+  /** Every Alertmanager pod, discovered through Kubernetes service discovery. */
+  alertmanager: 'alertmanager',
 } as const;
 
 /**

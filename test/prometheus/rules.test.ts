@@ -15,7 +15,10 @@ import { alertsByName, promtoolTestFiles, SCENARIOS } from './rule-scenarios';
 const base: TempoRulesOptions = { tempoScrapeInterval: '30s', metricsGenerator: true, tempoMemoryLimitBytes: 2 * 2 ** 30 };
 const withGenerator = tempoRuleGroups(base);
 const withoutGenerator = tempoRuleGroups({ tempoScrapeInterval: '30s', metricsGenerator: false });
-const variants: Array<[string, RuleGroup[]]> = [['with the metrics-generator', withGenerator], ['without it', withoutGenerator]];
+const withAlertmanager = tempoRuleGroups({ ...base, watchdog: true, alertmanager: { replicas: 2 } });
+const variants: Array<[string, RuleGroup[]]> = [
+  ['with the metrics-generator', withGenerator], ['without it', withoutGenerator], ['with the Watchdog and an Alertmanager of two', withAlertmanager],
+];
 
 const rules = (groups: RuleGroup[]) => groups.flatMap((g) => g.rules);
 const alerts = (groups: RuleGroup[]): AlertingRule[] => rules(groups).filter((r): r is AlertingRule => 'alert' in r);
@@ -89,15 +92,16 @@ function seriesLabels(groups: RuleGroup[], metric: string): Set<string> | undefi
 }
 
 describe('Tempo rule groups', () => {
-  it.each(variants)('names are unique, share the Tempo prefix, and carry severity, summary, description and a runbook section (%s)', (_, groups) => {
+  it.each(variants)('names are unique, share the Tempo or Alertmanager prefix, and carry severity, summary, description and a runbook section (%s)', (_, groups) => {
     const groupNames = groups.map((g) => g.name);
     expect(new Set(groupNames).size).toBe(groupNames.length);
     const names = alerts(groups).map((a) => a.alert);
     expect(new Set(names).size).toBe(names.length);
     const anchors = runbookAnchors();
     for (const a of alerts(groups)) {
-      expect(a.alert).toMatch(/^Tempo[A-Z][A-Za-z]+$/);
-      expect(['critical', 'warning', 'info']).toContain(a.labels.severity);
+      expect(a.alert).toMatch(/^(Tempo|Alertmanager)[A-Z][A-Za-z]+$|^Watchdog$/);
+      // Only the always-firing Watchdog has no severity to page on.
+      expect(a.alert === 'Watchdog' ? ['none'] : ['critical', 'warning', 'info']).toContain(a.labels.severity);
       expect(a.annotations.summary.length).toBeGreaterThan(10);
       const [url, anchor] = a.annotations.runbook_url.split('#');
       expect(url).toBe(DEFAULT_RUNBOOK_BASE_URL);

@@ -60,7 +60,8 @@ describe('RestrictedWorkload', () => {
   });
 
   test('the init container is restricted too and runs the pinned image with the same resources', () => {
-    const pod = podOf(synth(spec({ initContainers: [{ name: 'prepare', command: ['mkdir', '-p', '/var/demo/x'], volumes: ['data'] }] })).objects).spec;
+    const initContainers = [{ name: 'prepare', command: ['mkdir', '-p', '/var/demo/x'], volumes: ['data'] }];
+    const pod = podOf(synth(spec({ initContainers })).objects).spec;
     const [init] = pod.initContainers;
     expect(init).toMatchObject({
       name: 'prepare', image: 'example/demo:1.2.3', imagePullPolicy: 'IfNotPresent', command: ['mkdir', '-p', '/var/demo/x'],
@@ -120,7 +121,8 @@ describe('RestrictedWorkload', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'ServiceAccount/demo', 'ConfigMap/demo-config', 'Service/demo', 'Service/demo-headless', 'NetworkPolicy/demo', 'StatefulSet/demo',
     ]);
-    expect(find(objects, 'StatefulSet', 'demo').spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'demo', 'app.kubernetes.io/instance': 'demo' });
+    expect(find(objects, 'StatefulSet', 'demo').spec.selector.matchLabels)
+      .toEqual({ 'app.kubernetes.io/name': 'demo', 'app.kubernetes.io/instance': 'demo' });
     expect(JSON.stringify(objects)).not.toContain('Demo');
   });
 
@@ -157,7 +159,8 @@ describe('RestrictedWorkload', () => {
   });
 
   test('the config hash covers every config file and changes with any of them, and with an added ConfigMap', () => {
-    const hashOf = (s: WorkloadSpec, after?: (w: RestrictedWorkload) => void) => podOf(synth(s, after).objects).metadata.annotations[CONFIG_HASH_ANNOTATION];
+    const hashOf = (s: WorkloadSpec, after?: (w: RestrictedWorkload) => void) => (
+      podOf(synth(s, after).objects).metadata.annotations[CONFIG_HASH_ANNOTATION]);
     const base = hashOf(spec());
     expect(base).toMatch(/^[0-9a-f]{64}$/);
     expect(hashOf(spec())).toBe(base);
@@ -185,7 +188,8 @@ describe('RestrictedWorkload', () => {
   });
 
   test('ConfigMaps mount read-only first (an added one after the others), then the volumes in order', () => {
-    const { objects } = synth(spec(), (w) => w.addConfigMap({ name: 'demo-extra', volume: 'extra', mountPath: '/etc/x.yaml', subPath: 'x.yaml', files: { 'x.yaml': 'x' } }));
+    const extra = { name: 'demo-extra', volume: 'extra', mountPath: '/etc/x.yaml', subPath: 'x.yaml', files: { 'x.yaml': 'x' } };
+    const { objects } = synth(spec(), (w) => w.addConfigMap(extra));
     const pod = podOf(objects).spec;
     expect(pod.containers[0].volumeMounts).toEqual([
       { name: 'config', mountPath: '/conf', readOnly: true },
@@ -202,7 +206,8 @@ describe('RestrictedWorkload', () => {
   });
 
   test('a StatefulSet gets a volumeClaimTemplate per claim; no claim, no template', () => {
-    const sts = find(synth(spec({ volumes: [{ kind: 'claim', name: 'data', mountPath: '/d', size: '5Gi', storageClassName: 'fast' }] })).objects, 'StatefulSet', 'demo');
+    const claim = { kind: 'claim', name: 'data', mountPath: '/d', size: '5Gi', storageClassName: 'fast' } as const;
+    const sts = find(synth(spec({ volumes: [claim] })).objects, 'StatefulSet', 'demo');
     expect(sts.spec.volumeClaimTemplates).toEqual([{
       metadata: { name: 'data', labels: { 'app.kubernetes.io/name': 'demo', 'app.kubernetes.io/instance': 'demo' } },
       spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '5Gi' } } },
@@ -221,7 +226,8 @@ describe('RestrictedWorkload', () => {
     const deployment = find(objects, 'Deployment', 'demo');
     expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
     expect(deployment.spec).not.toHaveProperty('volumeClaimTemplates');
-    expect(find(objects, 'PersistentVolumeClaim', 'demo-data').spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
+    expect(find(objects, 'PersistentVolumeClaim', 'demo-data').spec)
+      .toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
     expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'demo-data' } });
     const rolling = synth({ ...deploymentSpec, volumes: [{ kind: 'emptyDir', name: 'data', mountPath: '/d', sizeLimit: '1Gi' }] }).objects;
     expect(find(rolling, 'Deployment', 'demo').spec.strategy).toEqual({ type: 'RollingUpdate' });
@@ -229,7 +235,9 @@ describe('RestrictedWorkload', () => {
   });
 
   test('a secret volume is read-only with the given items and mode', () => {
-    const { objects } = synth(spec({ volumes: [{ kind: 'secret', name: 'creds', mountPath: '/s', secretName: 'gcs', items: [{ key: 'k', path: 'key.json' }], defaultMode: 0o440 }] }));
+    const items = [{ key: 'k', path: 'key.json' }];
+    const secret = { kind: 'secret', name: 'creds', mountPath: '/s', secretName: 'gcs', items, defaultMode: 0o440 } as const;
+    const { objects } = synth(spec({ volumes: [secret] }));
     const pod = podOf(objects).spec;
     expect(pod.volumes).toContainEqual({ name: 'creds', secret: { secretName: 'gcs', items: [{ key: 'k', path: 'key.json' }], defaultMode: 0o440 } });
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'creds', mountPath: '/s', readOnly: true });
@@ -237,7 +245,8 @@ describe('RestrictedWorkload', () => {
 
   test('a PodDisruptionBudget and spread only when asked', () => {
     const asked = synth(spec({ maxUnavailable: 1, spread: true })).objects;
-    expect(find(asked, 'PodDisruptionBudget', 'demo').spec).toEqual({ maxUnavailable: 1, selector: find(asked, 'StatefulSet', 'demo').spec.selector });
+    const selector = find(asked, 'StatefulSet', 'demo').spec.selector;
+    expect(find(asked, 'PodDisruptionBudget', 'demo').spec).toEqual({ maxUnavailable: 1, selector });
     expect(podOf(asked).spec.topologySpreadConstraints.map((c: any) => c.whenUnsatisfiable)).toEqual(['ScheduleAnyway', 'ScheduleAnyway']);
     expect(podOf(asked).spec.affinity.podAntiAffinity).not.toHaveProperty('requiredDuringSchedulingIgnoredDuringExecution');
     const plain = synth(spec()).objects;
@@ -247,18 +256,25 @@ describe('RestrictedWorkload', () => {
 
   test('every object is on a public field, so addJsonPatch reaches it', () => {
     const { workload, objects } = synth(spec({ maxUnavailable: 1 }));
-    const fields = [workload.serviceAccount, ...workload.configMaps, ...Object.values(workload.services), workload.podDisruptionBudget, workload.networkPolicy, workload.statefulSet];
+    const fields = [
+      workload.serviceAccount, ...workload.configMaps, ...Object.values(workload.services),
+      workload.podDisruptionBudget, workload.networkPolicy, workload.statefulSet,
+    ];
     expect(fields.map((o) => `${o!.kind}/${o!.name}`).sort()).toEqual(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort());
   });
 
   describe('a spec builder mistake is refused', () => {
     test.each<[string, Partial<WorkloadSpec>, RegExp]>([
-      ['a Service port that is not a container port', { services: [{ name: 'demo-headless', ports: ['metrics'], headless: true }] }, /Service 'demo-headless' names port 'metrics'/],
-      ['a NetworkPolicy port that is not a container port', { networkPolicy: [{ ports: ['otlp'], namespaces: 'all' }] }, /NetworkPolicy names port 'otlp'/],
+      ['a Service port that is not a container port', { services: [{ name: 'demo-headless', ports: ['metrics'], headless: true }] },
+        /Service 'demo-headless' names port 'metrics'/],
+      ['a NetworkPolicy port that is not a container port', { networkPolicy: [{ ports: ['otlp'], namespaces: 'all' }] },
+        /NetworkPolicy names port 'otlp'/],
       ['a StatefulSet without a headless Service', { services: [{ name: 'demo', ports: ['http'] }] }, /headless governing Service/],
       ['a governing Service that is not headless', { governingService: 'demo' }, /headless governing Service/],
-      ['pod labels that would change the selector', { podLabels: { 'app.kubernetes.io/instance': 'other' } }, /selector label 'app.kubernetes.io\/instance'/],
-      ['a volume name used twice', { volumes: [{ kind: 'emptyDir', name: 'config', mountPath: '/x', sizeLimit: '1Mi' }] }, /volume 'config' is declared twice/],
+      ['pod labels that would change the selector', { podLabels: { 'app.kubernetes.io/instance': 'other' } },
+        /selector label 'app.kubernetes.io\/instance'/],
+      ['a volume name used twice', { volumes: [{ kind: 'emptyDir', name: 'config', mountPath: '/x', sizeLimit: '1Mi' }] },
+        /volume 'config' is declared twice/],
       ['an init container mounting an unknown volume', { initContainers: [{ name: 'i', command: ['true'], volumes: ['nope'] }] }, /mounts 'nope'/],
     ])('%s', (_, overrides, message) => {
       expect(() => checkSpec(spec(overrides))).toThrow(message);
@@ -266,7 +282,8 @@ describe('RestrictedWorkload', () => {
 
     test('a probe on an undeclared port', () => {
       const s = spec();
-      expect(() => checkSpec({ ...s, container: { ...s.container, probes: { ...s.container.probes, readiness: { ...probe, port: 'metrics' } } } })).toThrow(/probe names port 'metrics'/);
+      const probes = { ...s.container.probes, readiness: { ...probe, port: 'metrics' } };
+      expect(() => checkSpec({ ...s, container: { ...s.container, probes } })).toThrow(/probe names port 'metrics'/);
     });
 
     test('adding a ConfigMap whose volume is taken', () => {

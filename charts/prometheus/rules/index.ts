@@ -5,6 +5,7 @@
 import { toYaml } from '../../shared/render';
 import { ConfigError, configError } from '../../shared/validate';
 import { resolveRulesOptions, TempoRulesOptions } from './options';
+import { alertingRuleGroups } from './alertmanager-rules';
 import { buildRuleGroups } from './tempo-rules';
 import { RuleFile, RuleGroup } from './types';
 
@@ -14,16 +15,19 @@ export {
   DEFAULT_ALERT_FOR, DEFAULT_LATENCY_EXCLUDED_ROUTES, DEFAULT_RUNBOOK_BASE_URL, resolveRulesOptions, promDurationSeconds, formatPromDuration,
 } from './options';
 export { RULE_GROUP_NAMES, runbookAnchor } from './tempo-rules';
+export { alertmanagerAlerts, watchdogAlert } from './alertmanager-rules';
 
 /**
  * The Tempo rule groups: `tempo-recording` (request rate and latency quantiles), `tempo` (Tempo's
- * alerts), `tempo-metrics-generator` (only with the metrics-generator) and `tempo-prometheus`
- * (Prometheus's own rule evaluation, and its remote-write receiver when the generator writes to it).
+ * alerts), `tempo-metrics-generator` (only with the metrics-generator), `tempo-prometheus`
+ * (Prometheus's own rule evaluation, and its remote-write receiver when the generator writes to it),
+ * `watchdog` (with `watchdog`) and `alertmanager` (with `alertmanager`).
  * Pure: the same options give the same groups. Throws a ConfigError naming the option on bad input.
  */
 export function tempoRuleGroups(options: TempoRulesOptions, component = 'prometheus'): RuleGroup[] {
   try {
-    return buildRuleGroups(resolveRulesOptions(options));
+    const resolved = resolveRulesOptions(options);
+    return [...buildRuleGroups(resolved), ...alertingRuleGroups(resolved)];
   } catch (error) {
     // The options a user sets sit under `rules` of the component's props; the scrape interval and
     // the generator switch are the component's own props, passed through.

@@ -8,6 +8,8 @@ export const RULE_GROUP_NAMES = {
   tempo: 'tempo',
   metricsGenerator: 'tempo-metrics-generator',
   prometheus: 'tempo-prometheus',
+  watchdog: 'watchdog',
+  alertmanager: 'alertmanager',
 } as const;
 
 const { namespace: NS, pod: POD, job: JOB } = TARGET_LABELS;
@@ -15,7 +17,7 @@ const { namespace: NS, pod: POD, job: JOB } = TARGET_LABELS;
 const POD_C = `${POD}, ${TARGET_LABELS.component}`;
 
 /** A PromQL selector body: the selector's exact matchers plus extra matchers written as PromQL. */
-function matchers(selector: Readonly<Record<string, string>>, ...extra: string[]): string {
+export function matchers(selector: Readonly<Record<string, string>>, ...extra: string[]): string {
   return `{${[...Object.entries(selector).map(([k, v]) => `${k}=${JSON.stringify(v)}`), ...extra].join(', ')}}`;
 }
 
@@ -26,7 +28,8 @@ export function runbookAnchor(alert: string): string {
 
 const num = (n: number): string => String(n);
 
-const label = (name: string): string => `{{ $labels.${name} }}`;
+/** A label's value in an annotation template. */
+export const label = (name: string): string => `{{ $labels.${name} }}`;
 
 /** Tempo's request-rate and latency recording rules (names from the label contract). */
 export function recordingRules(o: ResolvedTempoRulesOptions): RecordingRule[] {
@@ -45,7 +48,8 @@ export function recordingRules(o: ResolvedTempoRulesOptions): RecordingRule[] {
   ];
 }
 
-interface AlertSpec {
+/** One alert of the built-in groups, before its `for` and runbook link are added. */
+export interface AlertSpec {
   readonly alert: TempoAlertName;
   readonly expr: string;
   readonly severity: AlertSeverity;
@@ -53,7 +57,8 @@ interface AlertSpec {
   readonly description: string;
 }
 
-function alert(o: ResolvedTempoRulesOptions, spec: AlertSpec): AlertingRule {
+/** An alerting rule from its spec: the `for` duration from the options, the runbook link to the alert's section. */
+export function alert(o: ResolvedTempoRulesOptions, spec: AlertSpec): AlertingRule {
   const forDuration = o.alertFor[spec.alert];
   return {
     alert: spec.alert,
