@@ -27,11 +27,13 @@ export { NamespaceChart } from './shared/namespace';
 export type { NamespaceChartProps } from './shared/namespace';
 
 // Tempo.
-export { TEMPO_PRESET_PROPS, Tempo, TempoChart, tempoPodSelector } from './tempo';
+export { TEMPO_PRESET_PROPS, Tempo, TempoChart, TempoDistributed, distributedPodSelector, tempoPodSelector } from './tempo';
 export type {
   AzureStorage, CapacityPlan, ExpectedLoad, GcsStorage, LocalStorage, MetricsGeneratorProcessor, RateStrategy, ResolvedLoad, S3Storage,
   TempoChartProps, TempoConfig, TempoLogLevel, TempoMode, TempoPreset, TempoPresetName, TempoPresetProp, TempoPresetSettings, TempoProps,
   TempoResources, TempoSettings, TempoStorage,
+  TempoTenant, TenantSettings, TempoComponents, TempoComponentProps, TempoAutoscaledComponentProps, TempoAutoscaling, TempoIngesterProps,
+  TempoGeneratorProps, TempoComponent, DistributedSettings, ComponentSettings, DistributedCapacity, ComponentConfig, ComponentWorkload,
 } from './tempo';
 
 // Prometheus, or the Prometheus Operator's resources instead.

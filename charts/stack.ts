@@ -12,7 +12,7 @@ import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
 import { GeneratedSecret, ProvidedSecret } from './shared/secrets';
 import { checkLabelValue, ConfigErrorDetail, fail } from './shared/validate';
-import { Tempo, TempoChart, TempoProps, tempoPodSelector, tempoWarnings } from './tempo';
+import { Tempo, TempoChart, TempoDistributed, TempoProps, distributedPodSelector, tempoPodSelector, tempoWarnings } from './tempo';
 
 /**
  * Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo, the
@@ -140,7 +140,7 @@ export class TempoStack extends Construct {
 
     let tempo: TempoProps = props.tempo ?? {};
     // Each component's NetworkPolicy names the others' pods; the ones built later are known by their names.
-    const tempoPeer: NetworkPeer = { podSelector: tempoPodSelector(tempo.name) };
+    const tempoPeer: NetworkPeer = { podSelector: tempo.mode === 'distributed' ? distributedPodSelector(tempo.name) : tempoPodSelector(tempo.name) };
     if (props.minio) {
       if (tempo.storage) {
         fail('stack', 'minio', 'cannot be combined with tempo.storage', tempo.storage.backend,
@@ -190,8 +190,8 @@ export class TempoStack extends Construct {
 
     this.tempoChart = new TempoChart(this, 'tempo', { namespace, labels, tempo });
     this.tempoChart.addDependency(this.minioChart ?? this.namespaceChart);
-    const t = this.tempoChart.tempo;
-    const generatorWrites = t.metricsGeneratorWrites;
+    const t = this.tempoChart.backend;
+    const generatorWrites = t.settings.metricsGeneratorWrites;
     const writesToOwn = generatorWrites && t.settings.metricsRemoteWriteUrl === ownPrometheus?.remoteWriteUrl;
 
     // Built before Prometheus, which sends to its pods; its file still sorts last (see below).
@@ -222,7 +222,7 @@ export class TempoStack extends Construct {
           tempo: scrapeTarget(t),
           ...(am ? { alertmanagers: am.pods } : {}),
           metricsGenerator: writesToOwn,
-          ...(writesToOwn ? { generatorActiveSeries: t.generatorSeriesBudget } : {}),
+          ...(writesToOwn ? { generatorActiveSeries: t.settings.generatorSeriesBudget } : {}),
           // The stack sets both from Tempo's props: a sizing error names those.
           seriesPropNames: { generatorActiveSeries: 'tempo.metricsGeneratorMaxActiveSeries', tempoReplicas: 'tempo.replicas' },
         },
@@ -254,9 +254,10 @@ export class TempoStack extends Construct {
             url: t.httpUrl,
             // Span metrics and service graphs exist only where the generator writes to the Prometheus Grafana queries.
             metricsGenerator: prometheusUrl === undefined ? writesToOwn : generatorWrites,
-            replicas: t.settings.replicas,
-            memoryLimitBytes: t.memoryLimitBytes,
-            cpuLimitCores: t.cpuLimitCores,
+            replicas: t.pods,
+            memoryLimitBytes: t.settings.parsedResources.limitMemory,
+            cpuLimitCores: t.settings.parsedResources.limitCpu,
+            ...(t.tenants.length > 0 ? { tenants: t.tenants } : {}),
           },
           prometheus: { url: queried, version: prometheusUrl === undefined ? ownPrometheusVersion(this.prometheusChart) : undefined },
           ...(am ? { alertmanager: { url: am.httpUrl } } : {}),
@@ -275,8 +276,10 @@ export class TempoStack extends Construct {
             otlpGrpc: t.otlpGrpcEndpoint,
             otlpHttp: t.otlpHttpAddress,
             query: t.httpAddress,
-            maxRequestBytes: t.maxRequestBytes,
+            maxRequestBytes: t.settings.maxRequestBytes,
           },
+          // With tenants, every credential must map to one Tempo admits (the others are refused with 429).
+          ...(t.tenants.length > 0 ? { knownTenants: t.tenants } : {}),
         },
       });
       this.gatewayChart.addDependency(this.tempoChart);
@@ -304,13 +307,13 @@ function ownPrometheusVersion(chart: PrometheusChart | undefined): string | unde
 }
 
 /** What Prometheus needs to know about Tempo's pods, from the Tempo construct. */
-function scrapeTarget(tempo: Tempo): TempoScrapeTarget {
+function scrapeTarget(tempo: Tempo | TempoDistributed): TempoScrapeTarget {
   return {
     podSelector: tempo.podSelector,
     metricsPortName: tempo.metricsPortName,
-    replicas: tempo.settings.replicas,
+    replicas: tempo.pods,
     namespace: tempo.settings.namespace,
-    memoryLimitBytes: tempo.memoryLimitBytes,
+    memoryLimitBytes: tempo.settings.parsedResources.limitMemory,
   };
 }
 

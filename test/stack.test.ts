@@ -77,8 +77,8 @@ describe('the stack deploys Prometheus in every environment', () => {
     const built = buildEnvironment(env);
     const prometheus = built.stack.prometheusChart!.prometheus;
     expect(prometheus.serviceName).toBe('prometheus');
-    expect(prometheus.settings.tempo.podSelector).toEqual(built.stack.tempoChart.tempo.podSelector);
-    expect(prometheus.settings.tempo.replicas).toBe(built.stack.tempoChart.tempo.settings.replicas);
+    expect(prometheus.settings.tempo.podSelector).toEqual(built.stack.tempoChart.backend.podSelector);
+    expect(prometheus.settings.tempo.replicas).toBe(built.stack.tempoChart.backend.pods);
     const manifests = [...renderEnvironment(built).keys()].filter((f) => f.endsWith('.k8s.yaml')).map((f) => f.replace(/^\d+-|\.k8s\.yaml$/g, ''));
     expect(manifests.filter((m) => ['tempo', 'prometheus', 'grafana'].includes(m))).toEqual(['tempo', 'prometheus', 'grafana']);
     // An Alertmanager's file comes after all of them.
@@ -88,7 +88,7 @@ describe('the stack deploys Prometheus in every environment', () => {
   test('the cluster\'s metrics-generator writes to the Prometheus construct\'s receiver, which is on', () => {
     const built = buildEnvironment(ENVIRONMENTS.find((e) => e.name === 'cluster')!);
     const prometheus = built.stack.prometheusChart!.prometheus;
-    expect(built.stack.tempoChart.tempo.settings.metricsRemoteWriteUrl).toBe(prometheus.remoteWriteUrl);
+    expect(built.stack.tempoChart.backend.settings.metricsRemoteWriteUrl).toBe(prometheus.remoteWriteUrl);
     expect(prometheus.settings.metricsGenerator).toBe(true);
     expect(ENVIRONMENTS.find((e) => e.name === 'cluster')!.tempo?.metricsRemoteWriteUrl).toBeUndefined();
   });

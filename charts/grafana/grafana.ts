@@ -10,7 +10,7 @@ import { GRAFANA_PATHS, GRAFANA_PORT, buildGrafanaIni } from './config';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, buildDashboards, checkAddedDashboard } from './dashboards';
 import {
-  Datasource, DatasourceList, PROMETHEUS_DATASOURCE_UID, TEMPO_DATASOURCE_UID, alertmanagerDatasource, prometheusDatasource, tempoDatasource,
+  Datasource, DatasourceList, PROMETHEUS_DATASOURCE_UID, TEMPO_DATASOURCE_UID, alertmanagerDatasource, prometheusDatasource, tempoDatasources,
 } from './datasources';
 import { createGrafanaExposure } from './expose';
 import { GrafanaIni, serializeIni } from './ini';
@@ -86,7 +86,7 @@ export class Grafana extends Construct {
     this.settings = s;
     this.ini = buildGrafanaIni(s);
     this.datasourceList = new DatasourceList([
-      tempoDatasource(s), prometheusDatasource(s), ...(s.alertmanager ? [alertmanagerDatasource(s.alertmanager.url)] : []),
+      ...tempoDatasources(s), prometheusDatasource(s), ...(s.alertmanager ? [alertmanagerDatasource(s.alertmanager.url)] : []),
     ]);
     this.dashboardProviders = buildDashboardProviders(GRAFANA_PATHS.dashboards);
     this.adminSecretName = s.adminSecretName;

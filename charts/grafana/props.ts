@@ -19,6 +19,12 @@ export interface GrafanaTempoLink {
   readonly memoryLimitBytes?: number;
   /** Each Tempo container's CPU limit in cores, drawn as a threshold on the CPU panel. @default - no threshold */
   readonly cpuLimitCores?: number;
+  /**
+   * Tempo's tenants (the Tempo construct's `tenants`): one Tempo datasource each, sending the
+   * tenant in `X-Scope-OrgID`; the first is the default (uid `tempo`).
+   * @default - one tenant, no header
+   */
+  readonly tenants?: readonly string[];
 }
 
 /** What Grafana needs to know about Prometheus. */
@@ -67,6 +73,13 @@ export interface GrafanaProps extends WorkloadIdentityProps {
   readonly tempo: GrafanaTempoLink;
   /** Prometheus, as the Prometheus construct exposes it. */
   readonly prometheus: GrafanaPrometheusLink;
+  /**
+   * With two or more Tempo tenants, one more Tempo datasource (`Tempo (all tenants)`) whose header
+   * names them all (`a|b`): search, tags and trace by id across tenants. Exemplar links then open
+   * traces through it, whichever tenant they belong to.
+   * @default false
+   */
+  readonly crossTenantDatasource?: boolean;
   /**
    * An Alertmanager, as the Alertmanager construct exposes it: provisioned as an Alertmanager
    * datasource (implementation `prometheus`), so its alerts and silences show beside the traces.

@@ -3,6 +3,7 @@ import {
   checkDnsLabel, checkDnsSubdomain, checkImageRepository, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
 } from '../shared/validate';
 import { resolveResources, secretOverridePaths } from '../shared/merge';
+import { TENANT_ID } from '../shared/tenancy';
 import { ContainerResources } from '../shared/workload';
 import { checkNamespaceSelection } from '../shared/network';
 import { GrafanaAuth, resolveGrafanaAuth } from './auth';
@@ -21,6 +22,8 @@ const C = 'grafana';
 export interface GrafanaSettings extends WorkloadIdentity, Required<Pick<GrafanaProps,
   'name' | 'namespace' | 'image' | 'tempo' | 'prometheus' | 'adminSecretName' | 'anonymous' | 'persistence' | 'storageSize' | 'replicas'
   | 'iniOverrides' | 'networkPolicy' | 'fromNamespaces'>>, Pick<GrafanaProps, 'rootUrl' | 'storageClassName' | 'database' | 'alertmanager'> {
+  /** Whether a cross-tenant Tempo datasource is provisioned (two or more tenants). */
+  readonly crossTenantDatasource: boolean;
   readonly resources: ContainerResources;
   /** How Grafana is reached from outside, resolved. */
   readonly expose?: GrafanaExposeSettings;
@@ -126,12 +129,31 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
       'reference it instead: $__file{<path>} of a file mounted from a Secret, or $__env{<VAR>} of a variable filled from a Secret');
   }
 
+  const tenants = tempo.tenants ?? [];
+  if (!Array.isArray(tenants)) fail(C, 'tempo.tenants', 'must be a list of tenant ids', tenants, 'pass the Tempo construct\'s tenants');
+  tenants.forEach((t, i) => {
+    if (typeof t !== 'string' || !TENANT_ID.test(t) || t === '.' || t === '..' || t === '*') {
+      fail(C, `tempo.tenants[${i}]`, 'must be a Tempo tenant id (1 to 150 letters, digits or !-_.*\'(), not \'.\', \'..\' or \'*\')', t,
+        'pass the Tempo construct\'s tenants');
+    }
+    if (tenants.indexOf(t) !== i) fail(C, `tempo.tenants[${i}]`, 'is listed twice', t, 'list each tenant once');
+  });
+  const crossTenantDatasource = props.crossTenantDatasource ?? false;
+  if (typeof crossTenantDatasource !== 'boolean') {
+    fail(C, 'crossTenantDatasource', 'must be true or false', crossTenantDatasource, 'write true or false');
+  }
+  if (crossTenantDatasource && (tempo.tenants?.length ?? 0) < 2) {
+    fail(C, 'crossTenantDatasource', 'needs at least two Tempo tenants', tempo.tenants ?? [],
+      'list two or more tempo.tenants, or leave crossTenantDatasource out');
+  }
+
   return {
     name,
     namespace,
     image,
     tempo,
     prometheus,
+    crossTenantDatasource,
     alertmanager: props.alertmanager,
     adminSecretName,
     anonymous: props.anonymous ?? false,

@@ -1,5 +1,5 @@
 import { deepMerge } from '../shared/merge';
-import { SCRAPE_JOBS, TARGET_LABELS } from '../shared/telemetry';
+import { COMPONENT_POD_LABEL, SCRAPE_JOBS, TARGET_LABELS } from '../shared/telemetry';
 import { serviceFqdn } from '../shared/workload';
 import { DEFAULT_PROMETHEUS_NAME, PrometheusSettings } from './settings';
 
@@ -168,6 +168,10 @@ export function tempoTargetRelabelings(): RelabelConfig[] {
     { action: 'replace', source_labels: ['__meta_kubernetes_namespace'], target_label: TARGET_LABELS.namespace },
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_name'], target_label: TARGET_LABELS.pod },
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_container_name'], target_label: TARGET_LABELS.container },
+    // Which Tempo component (distributor, ingester, ...) the pod runs: alerts and dashboards per component.
+    {
+      action: 'replace', source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(COMPONENT_POD_LABEL)}`], target_label: TARGET_LABELS.component,
+    },
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_name'], target_label: 'instance' },
   ];
 }

@@ -15,7 +15,15 @@ export const TARGET_LABELS = {
   pod: 'pod',
   /** The container's name. */
   container: 'container',
+  /**
+   * The Tempo component the pod runs (its `app.kubernetes.io/component` label): `distributor`,
+   * `ingester`, `querier`, ... in distributed mode; `tracing-backend` for a pod running them all.
+   */
+  component: 'component',
 } as const;
+
+/** The pod label the `component` target label is read from. */
+export const COMPONENT_POD_LABEL = 'app.kubernetes.io/component';
 
 /** The `job` label of each scraped component. */
 export const SCRAPE_JOBS = {

@@ -182,14 +182,11 @@ export function planCapacity(load: ResolvedLoad, topology: Topology): CapacityPl
   const global = topology.rateStrategy === 'global';
   const rateLimitBytes = Math.ceil(plannedBytesPerSecond);
   const distributorBytesPerSecond = global ? rateLimitBytes / replicas : rateLimitBytes;
-  const burstSizeBytes = Math.max(MIN_BURST_BYTES, Math.ceil(distributorBytesPerSecond * BURST_SECONDS));
+  const burstSizeBytes = burstFor(distributorBytesPerSecond);
   const liveWindowSeconds = load.traceDurationSeconds + topology.traceIdlePeriodSeconds + topology.flushCheckPeriodSeconds;
 
-  // What all distributors together admit in one live window, and the part of it one ingester holds.
-  const clusterBytesPerSecond = global ? rateLimitBytes : rateLimitBytes * replicas;
-  const clusterWindowBytes = clusterBytesPerSecond * liveWindowSeconds + burstSizeBytes * replicas;
-  const share = ingesterShare(replicas, rf);
-  const admittedBytesPerIngester = Math.ceil(clusterWindowBytes * share);
+  const admittedBytesPerIngester = admittedBytesPerIngesterFor(rateLimitBytes, burstSizeBytes,
+    { distributors: replicas, ingesters: replicas, replicationFactor: rf, rateStrategy: topology.rateStrategy }, liveWindowSeconds);
 
   const smallestTraceBytes = load.spansPerTrace * load.minBytesPerSpan;
   const maxTracesPerUser = Math.ceil(admittedBytesPerIngester / smallestTraceBytes);
@@ -214,6 +211,33 @@ export function planCapacity(load: ResolvedLoad, topology: Topology): CapacityPl
     memoryBytesPerReplica: BASELINE_MEMORY_BYTES + (topology.metricsGenerator ? GENERATOR_MEMORY_BYTES : 0) + GC_HEADROOM * liveBytes,
     cpuCoresPerReplica: spansPerSecondPerReplica / SPANS_PER_CORE,
   };
+}
+
+/**
+ * The most bytes one ingester can be handed within one live window by one tenant's limiter: what
+ * all distributors together admit (`local`: the rate in each; `global`: the rate shared; the burst
+ * per distributor in both), times the part of it one ingester holds.
+ */
+export function admittedBytesPerIngesterFor(
+  rateLimitBytes: number, burstSizeBytes: number, ring: IngestRing, liveWindowSeconds: number,
+): number {
+  const { distributors, ingesters, replicationFactor } = ring;
+  const clusterBytesPerSecond = ring.rateStrategy === 'global' ? rateLimitBytes : rateLimitBytes * distributors;
+  const clusterWindowBytes = clusterBytesPerSecond * liveWindowSeconds + burstSizeBytes * distributors;
+  return Math.ceil(clusterWindowBytes * ingesterShare(ingesters, replicationFactor));
+}
+
+/** The write path one tenant's limiter feeds: how many distributors admit, how many ingesters hold. */
+export interface IngestRing {
+  readonly distributors: number;
+  readonly ingesters: number;
+  readonly replicationFactor: number;
+  readonly rateStrategy: RateStrategy;
+}
+
+/** The burst a distributor needs for a rate: a batch flush of BURST_SECONDS, never under MIN_BURST_BYTES. */
+export function burstFor(distributorBytesPerSecond: number): number {
+  return Math.max(MIN_BURST_BYTES, Math.ceil(distributorBytesPerSecond * BURST_SECONDS));
 }
 
 /** The fraction of all traces one ingester may hold: every trace when replicas equal the replication factor. */

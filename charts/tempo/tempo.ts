@@ -6,9 +6,9 @@ import { RestrictedWorkload } from '../shared/restricted-workload';
 import { serviceFqdn } from '../shared/workload';
 import { NamespaceSelection, NetworkPeer } from '../shared/network';
 import { TEMPO_PORTS, TempoConfig, buildTempoConfig, tempoAddresses } from './config';
-import { GRPC_MAX_RECV_BYTES } from './capacity';
 import { TempoProps } from './props';
 import { TempoSettings, resolveTempoSettings } from './settings';
+import { buildTenantOverrides, tenantsActiveSeries } from './tenants';
 import { tempoWorkloadSpec } from './workload';
 
 /**
@@ -17,8 +17,8 @@ import { tempoWorkloadSpec } from './workload';
  * Creates: a ServiceAccount (no API token), a ConfigMap with tempo.yaml, a ClusterIP Service
  * (`<name>`: http, grpc, otlp-grpc, otlp-http), a headless governing Service (`<name>-headless`,
  * every pod, ready or not), the StatefulSet with a PVC per replica at /var/tempo, a NetworkPolicy
- * (unless turned off), and in cluster mode a headless gossip Service (`<name>-gossip`) and a
- * PodDisruptionBudget.
+ * (unless turned off), with tenants a ConfigMap of their runtime overrides (`<name>-overrides`), and
+ * in cluster mode a headless gossip Service (`<name>-gossip`) and a PodDisruptionBudget.
  */
 export class Tempo extends Construct {
   /** The resolved settings, defaults applied. */
@@ -39,23 +39,8 @@ export class Tempo extends Construct {
   public readonly otlpHttpAddress: string;
   /** The HTTP API as `host:3200`, without a scheme (for a proxy's upstream). */
   public readonly httpAddress: string;
-  /**
-   * The largest OTLP request Tempo admits, in bytes: the distributor's token bucket never admits
-   * one above its burst, nor its gRPC server one above 16 MiB.
-   */
-  public readonly maxRequestBytes: number;
   /** Labels that select Tempo's pods (for scraping and network policies). */
   public readonly podSelector: Record<string, string>;
-  /** The memory limit of each Tempo container, in bytes (what Prometheus's memory alert compares with). */
-  public readonly memoryLimitBytes: number;
-  /** The CPU limit of each Tempo container, in cores. */
-  public readonly cpuLimitCores: number;
-  /** The metrics-generator remote-writes series (service-graphs or span-metrics run) to `settings.metricsRemoteWriteUrl`. */
-  public readonly metricsGeneratorWrites: boolean;
-  /** The local-blocks processor runs. */
-  public readonly localBlocks: boolean;
-  /** The most series the generators remote-write together (replicas x the per-generator cap); 0 when none. */
-  public readonly generatorSeriesBudget: number;
   /** The name of the container port serving /metrics. */
   public readonly metricsPortName = 'http';
   /** The namespaces admitted to the OTLP ports (`otlpFromNamespaces`, validated); undefined admits none (with `otlpClients`). */
@@ -64,9 +49,24 @@ export class Tempo extends Construct {
   public readonly otlpClients?: readonly NetworkPeer[];
   /** The pods admitted to the API port besides Tempo's own; undefined admits every pod (`apiClients`, validated). */
   public readonly apiClients?: readonly NetworkPeer[];
+  /** The tenant ids senders and readers name in `X-Scope-OrgID`; empty with one implicit tenant. */
+  public readonly tenants: readonly string[];
+  /** The metrics-generator instances: every replica's, when it runs. */
+  public readonly generatorInstances: number;
+  /** Every Tempo pod (what Prometheus scrapes). */
+  public readonly pods: number;
+  /**
+   * The most active series each metrics-generator instance writes: `metricsGeneratorMaxActiveSeries`,
+   * or with tenants the sum of theirs (each tenant has a registry of its own).
+   */
+  public readonly generatorActiveSeriesPerInstance: number;
+  /** The tenants' runtime overrides file as written into its ConfigMap (undefined without tenants). */
+  public readonly overridesYaml?: string;
 
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly configMap: k8s.KubeConfigMap;
+  /** The tenants' runtime overrides (`<name>-overrides`), outside the config hash: Tempo reloads it without a restart. */
+  public readonly overridesConfigMap?: k8s.KubeConfigMap;
   public readonly service: k8s.KubeService;
   public readonly headlessService: k8s.KubeService;
   public readonly gossipService?: k8s.KubeService;
@@ -79,17 +79,21 @@ export class Tempo extends Construct {
   constructor(scope: Construct, id: string, props: TempoProps = {}) {
     super(scope, id);
     const s = resolveTempoSettings({ ...props, namespace: props.namespace ?? Chart.of(this).namespace });
+    if (s.mode === 'distributed') throw new Error('Tempo: use TempoDistributed (or TempoChart) for mode \'distributed\'');
     this.settings = s;
     this.config = buildTempoConfig(s);
     this.configYaml = toYaml(this.config);
     this.otlpFromNamespaces = s.otlpFromNamespaces;
     this.otlpClients = s.otlpClients;
     this.apiClients = s.apiClients;
-    this.memoryLimitBytes = s.parsedResources.limitMemory;
-    this.cpuLimitCores = s.parsedResources.limitCpu;
-    this.metricsGeneratorWrites = s.metricsGeneratorWrites;
-    this.localBlocks = s.localBlocks;
-    this.generatorSeriesBudget = s.generatorSeriesBudget;
+    this.tenants = (s.tenants ?? []).map((t) => t.id);
+    this.generatorInstances = s.metricsGeneratorProcessors.length > 0 ? s.replicas : 0;
+    this.pods = s.replicas;
+    this.generatorActiveSeriesPerInstance = s.tenants ? tenantsActiveSeries(s.tenants) : s.metricsGeneratorMaxActiveSeries;
+    if (s.tenants) {
+      const generator = s.metricsGeneratorProcessors.length > 0;
+      this.overridesYaml = toYaml(buildTenantOverrides(s.tenants, s.capacity.rateStrategy, generator, s.blockRetention));
+    }
 
     this.serviceName = s.name;
     const fqdn = serviceFqdn(s.name, s.namespace);
@@ -98,14 +102,13 @@ export class Tempo extends Construct {
     this.otlpHttpEndpoint = `http://${fqdn}:${TEMPO_PORTS.otlpHttp}`;
     this.otlpHttpAddress = `${fqdn}:${TEMPO_PORTS.otlpHttp}`;
     this.httpAddress = `${fqdn}:${TEMPO_PORTS.http}`;
-    this.maxRequestBytes = Math.min(s.capacity.burstSizeBytes, GRPC_MAX_RECV_BYTES);
 
-    this.workload = new RestrictedWorkload(this, 'Workload', tempoWorkloadSpec(s, this.config, this.configYaml));
+    this.workload = new RestrictedWorkload(this, 'Workload', tempoWorkloadSpec(s, this.config, this.configYaml, this.overridesYaml));
     const w = this.workload;
     const addresses = tempoAddresses(s);
     this.podSelector = w.podSelector;
     this.serviceAccount = w.serviceAccount;
-    this.configMap = w.configMaps[0];
+    [this.configMap, this.overridesConfigMap] = w.configMaps;
     this.service = w.services[s.name];
     this.headlessService = w.services[addresses.headlessService];
     this.gossipService = w.services[addresses.gossipService];

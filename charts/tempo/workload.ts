@@ -3,7 +3,9 @@ import { selectorLabels } from '../shared/labels';
 import { IngressRule, NamespaceSelection, NetworkPeer } from '../shared/network';
 import { HttpProbe, WorkloadSpec, WorkloadVolume } from '../shared/restricted-workload';
 import { envFromSecret } from '../shared/workload';
-import { TEMPO_DATA_DIR, TEMPO_ENV, TEMPO_PORTS, TempoConfig, needsEnvExpansion, tempoAddresses } from './config';
+import {
+  TEMPO_DATA_DIR, TEMPO_ENV, TEMPO_OVERRIDES_DIR, TEMPO_OVERRIDES_FILE, TEMPO_PORTS, TempoConfig, needsEnvExpansion, tempoAddresses,
+} from './config';
 import { TempoSettings } from './settings';
 
 /** The UID and GID the grafana/tempo image runs as. */
@@ -12,7 +14,8 @@ export const TEMPO_UID = 10001;
 /** The ConfigMap's file and where it is mounted. */
 export const TEMPO_CONFIG = { dir: '/conf', file: 'tempo.yaml' } as const;
 
-const GCS_CREDENTIALS_DIR = '/var/secrets/gcs';
+/** Where a GCS service-account key is mounted (GOOGLE_APPLICATION_CREDENTIALS points into it). */
+export const GCS_CREDENTIALS_DIR = '/var/secrets/gcs';
 
 /**
  * The labels that select the pods of the Tempo named `name` (what `Tempo.podSelector` holds), for
@@ -45,7 +48,7 @@ export function tempoIngressRules(
 }
 
 /** Tempo's StatefulSet and what surrounds it, from its settings and its rendered tempo.yaml. */
-export function tempoWorkloadSpec(s: TempoSettings, config: TempoConfig, configYaml: string): WorkloadSpec {
+export function tempoWorkloadSpec(s: TempoSettings, config: TempoConfig, configYaml: string, overridesYaml?: string): WorkloadSpec {
   const cluster = s.mode === 'cluster';
   const addresses = tempoAddresses(s);
   const gcsCredentials = s.storage.backend === 'gcs' ? s.storage.credentials : undefined;
@@ -78,7 +81,7 @@ export function tempoWorkloadSpec(s: TempoSettings, config: TempoConfig, configY
         `-target=${config.target}`,
         ...(needsEnvExpansion(s) ? ['-config.expand-env=true'] : []),
       ],
-      env: containerEnv(s),
+      env: tempoContainerEnv(s),
       ports: [
         { name: 'http', port: TEMPO_PORTS.http },
         { name: 'grpc', port: TEMPO_PORTS.grpc, appProtocol: 'grpc' },
@@ -95,7 +98,13 @@ export function tempoWorkloadSpec(s: TempoSettings, config: TempoConfig, configY
         liveness: ready(30, 10),
       },
     },
-    configMaps: [{ name: `${s.name}-config`, volume: 'config', mountPath: TEMPO_CONFIG.dir, files: { [TEMPO_CONFIG.file]: configYaml } }],
+    configMaps: [
+      { name: `${s.name}-config`, volume: 'config', mountPath: TEMPO_CONFIG.dir, files: { [TEMPO_CONFIG.file]: configYaml } },
+      // The tenants' runtime overrides: Tempo reloads them itself, so they leave the pods running.
+      ...(overridesYaml === undefined ? [] : [{
+        name: `${s.name}-overrides`, volume: 'overrides', mountPath: TEMPO_OVERRIDES_DIR, files: { [TEMPO_OVERRIDES_FILE]: overridesYaml }, inConfigHash: false,
+      }]),
+    ],
     volumes,
     services: [
       { name: s.name, ports: ['http', 'grpc', 'otlp-grpc', 'otlp-http'] },
@@ -117,9 +126,9 @@ export function tempoWorkloadSpec(s: TempoSettings, config: TempoConfig, configY
 }
 
 /** Environment variables: the pod's identity for the ring, and object-storage credentials from Secrets. */
-function containerEnv(s: TempoSettings): k8s.EnvVar[] {
+export function tempoContainerEnv(s: TempoSettings): k8s.EnvVar[] {
   const env: k8s.EnvVar[] = [];
-  if (s.mode === 'cluster') {
+  if (s.mode !== 'single-node') {
     env.push({ name: TEMPO_ENV.podName, valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
     env.push({ name: TEMPO_ENV.podIp, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
   }

@@ -85,7 +85,7 @@ describe('npm run synth', () => {
     fs.writeFileSync(bad, 'environments: [{name: a, namespace: a, tempo: {mode: clustr}}]\n');
     const run = synth(['--config', bad, '--outdir', out]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^synth failed, .*out\/ left as it was:\n {2}.*bad\.yaml: 'environments\[0\]\.tempo\.mode' must be one of 'single-node', 'cluster', got 'clustr'; pick one of them\n$/);
+    expect(run.stderr).toMatch(/^synth failed, .*out\/ left as it was:\n {2}.*bad\.yaml: 'environments\[0\]\.tempo\.mode' must be one of 'single-node', 'cluster', 'distributed', got 'clustr'; pick one of them\n$/);
     expect(tree(out)).toEqual(before);
   });
 

@@ -57,7 +57,7 @@ describe.each(stacks)('Prometheus in the stack (%s)', (label, props) => {
       .filter(Boolean);
     const replicas = cluster ? 3 : 1;
     expect(targets).toEqual(Array.from({ length: replicas }, (_, i) => ({
-      job: 'tempo', namespace: 'tempo', pod: `tempo-${i}`, container: 'tempo', instance: `tempo-${i}`,
+      job: 'tempo', namespace: 'tempo', pod: `tempo-${i}`, container: 'tempo', instance: `tempo-${i}`, component: 'tracing-backend',
     })));
     const http = tempoSts.spec.template.spec.containers[0].ports.find((p: any) => p.name === stack.tempoChart.tempo.metricsPortName);
     expect(http.containerPort).toBe(3200);

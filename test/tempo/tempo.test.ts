@@ -271,7 +271,7 @@ describe('bad input throws at construction with the prop, the value and the fix'
   test.each<[string, TempoProps, string]>([
     ['replicas in single-node mode', { replicas: 3 }, "tempo: 'replicas' must be 1 in single-node mode, got 3; use mode 'cluster' for more replicas"],
     ['an unknown preset', { preset: 'huge' as any }, "tempo: 'preset' must be one of 'basic', 'single-node', 'with-metrics', got 'huge'; pick one of basic, single-node, with-metrics"],
-    ['an unknown mode', { mode: 'ha' as any }, "tempo: 'mode' must be one of 'single-node', 'cluster', got 'ha'; pick one of single-node, cluster"],
+    ['an unknown mode', { mode: 'ha' as any }, "tempo: 'mode' must be one of 'single-node', 'cluster', 'distributed', got 'ha'; pick one of single-node, cluster, distributed"],
     ['a name that is not a DNS label', { name: 'Tempo_1' }, "tempo: 'name' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 40 characters), got 'Tempo_1'; pick a name such as 'tempo'"],
     ['a duration Tempo cannot parse', { blockRetention: '7d' }, "tempo: 'blockRetention' must be a Go duration such as '30s', '5m' or '336h', got '7d'"],
     ['a negative size', { ingesterMaxBlockBytes: -1 }, "tempo: 'ingesterMaxBlockBytes' must be a whole number >= 1, got -1; use a whole number >= 1"],
