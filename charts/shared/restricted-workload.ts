@@ -355,7 +355,9 @@ export class RestrictedWorkload extends Construct {
       labels,
       // Resolved at synth, so ConfigMaps added (or files that change) after construction count.
       annotations: Lazy.any({
-        produce: () => (this.mountedConfigMaps.length > 0 ? { [CONFIG_HASH_ANNOTATION]: this.configHash } : undefined),
+        produce: () => (this.mountedConfigMaps.some(({ spec: c }) => c.inConfigHash ?? true)
+          ? { [CONFIG_HASH_ANNOTATION]: this.configHash }
+          : undefined),
       }) as unknown as Record<string, string>,
     };
   }

@@ -1,7 +1,7 @@
 import { IMAGES } from '../shared/images';
 import {
-  checkDnsLabel, checkDnsSubdomain, checkDuration, checkImageRepository, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
-  formatMiB,
+  checkDnsLabel, checkDnsSubdomain, checkDuration, checkImageRepository, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber,
+  checkQuantity, fail, formatMiB,
 } from '../shared/validate';
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
 import { checkNamespaceSelection, checkNetworkPeers } from '../shared/network';

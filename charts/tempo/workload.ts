@@ -102,7 +102,8 @@ export function tempoWorkloadSpec(s: TempoSettings, config: TempoConfig, configY
       { name: `${s.name}-config`, volume: 'config', mountPath: TEMPO_CONFIG.dir, files: { [TEMPO_CONFIG.file]: configYaml } },
       // The tenants' runtime overrides: Tempo reloads them itself, so they leave the pods running.
       ...(overridesYaml === undefined ? [] : [{
-        name: `${s.name}-overrides`, volume: 'overrides', mountPath: TEMPO_OVERRIDES_DIR, files: { [TEMPO_OVERRIDES_FILE]: overridesYaml }, inConfigHash: false,
+        name: `${s.name}-overrides`, volume: 'overrides', mountPath: TEMPO_OVERRIDES_DIR,
+        files: { [TEMPO_OVERRIDES_FILE]: overridesYaml }, inConfigHash: false,
       }]),
     ],
     volumes,
