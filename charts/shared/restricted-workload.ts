@@ -62,6 +62,11 @@ export interface WorkloadConfigMap {
    * varies, so moving content between files rolls the pods too. @default - contents only, in order
    */
   readonly hashFileNames?: boolean;
+  /**
+   * Count the files in the config hash. Off for files the program reloads by itself (Tempo's
+   * runtime overrides), so a change does not roll the pods. @default true
+   */
+  readonly inConfigHash?: boolean;
 }
 
 /** A volume other than a config ConfigMap, with its mount in the container. */
@@ -73,6 +78,11 @@ export type WorkloadVolume =
    * StatefulSet, a PersistentVolumeClaim `<workload>-<name>` in a Deployment.
    */
   | { readonly kind: 'claim'; readonly name: string; readonly mountPath: string; readonly size: string; readonly storageClassName?: string }
+  /**
+   * A ConfigMap made elsewhere (shared by several workloads), read-only, left out of the config
+   * hash: for files the program reloads by itself (Tempo's runtime overrides), so a change does not roll the pods.
+   */
+  | { readonly kind: 'configMap'; readonly name: string; readonly mountPath: string; readonly configMapName: string }
   /** Keys of a user-created Secret, read-only. */
   | {
     readonly kind: 'secret'; readonly name: string; readonly mountPath: string; readonly secretName: string;
@@ -328,7 +338,7 @@ export class RestrictedWorkload extends Construct {
 
   /** sha256 over every config file, in mount order; what `checksum/config` holds. */
   public get configHash(): string {
-    return contentHash(...this.mountedConfigMaps.flatMap(({ spec }) => {
+    return contentHash(...this.mountedConfigMaps.filter(({ spec }) => spec.inConfigHash ?? true).flatMap(({ spec }) => {
       const files = typeof spec.files === 'function' ? spec.files() : spec.files;
       return spec.hashFileNames ? Object.keys(files).sort().flatMap((name) => [name, files[name]]) : Object.values(files);
     }));
@@ -345,7 +355,9 @@ export class RestrictedWorkload extends Construct {
       labels,
       // Resolved at synth, so ConfigMaps added (or files that change) after construction count.
       annotations: Lazy.any({
-        produce: () => (this.mountedConfigMaps.length > 0 ? { [CONFIG_HASH_ANNOTATION]: this.configHash } : undefined),
+        produce: () => (this.mountedConfigMaps.some(({ spec: c }) => c.inConfigHash ?? true)
+          ? { [CONFIG_HASH_ANNOTATION]: this.configHash }
+          : undefined),
       }) as unknown as Record<string, string>,
     };
   }
@@ -355,7 +367,7 @@ export class RestrictedWorkload extends Construct {
     const c = spec.container;
     const volumes = spec.volumes ?? [];
     const mount = (v: WorkloadVolume): k8s.VolumeMount => ({
-      name: v.name, mountPath: v.mountPath, ...(v.kind === 'secret' ? { readOnly: true } : {}),
+      name: v.name, mountPath: v.mountPath, ...(v.kind === 'secret' || v.kind === 'configMap' ? { readOnly: true } : {}),
     });
     const probe = (p: HttpProbe): k8s.Probe => ({
       httpGet: { path: p.path, port: k8s.IntOrString.fromString(p.port) },
@@ -408,6 +420,7 @@ export class RestrictedWorkload extends Construct {
           },
         };
         case 'claim': return pvcs[v.name] ? { name: v.name, persistentVolumeClaim: { claimName: pvcs[v.name].name } } : undefined;
+        case 'configMap': return { name: v.name, configMap: { name: v.configMapName } };
       }
     };
     return {

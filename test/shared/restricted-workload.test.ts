@@ -184,6 +184,19 @@ describe('RestrictedWorkload', () => {
     expect(hashOf({ 'a.yaml': 'x' }, false)).toBe(hashOf({ 'b.yaml': 'x' }, false));
   });
 
+  test('a ConfigMap kept out of the hash (files the program reloads itself) is mounted but never rolls the pods', () => {
+    const hashOf = (content: string) => podOf(synth(spec({ configMaps: [
+      { name: 'demo-config', volume: 'config', mountPath: '/conf', files: { 'demo.yaml': 'a: 1\n' } },
+      { name: 'demo-runtime', volume: 'runtime', mountPath: '/runtime', files: { 'overrides.yaml': content }, inConfigHash: false },
+    ] })).objects).metadata.annotations[CONFIG_HASH_ANNOTATION];
+    expect(hashOf('x: 1')).toBe(hashOf('x: 2'));
+    expect(hashOf('x: 1')).toBe(podOf(synth(spec()).objects).metadata.annotations[CONFIG_HASH_ANNOTATION]);
+    const runtimeOnly = { name: 'demo-runtime', volume: 'runtime', mountPath: '/runtime', files: { f: 'x' }, inConfigHash: false };
+    const { objects } = synth(spec({ configMaps: [runtimeOnly] }));
+    expect(podOf(objects).spec.containers[0].volumeMounts).toContainEqual({ name: 'runtime', mountPath: '/runtime', readOnly: true });
+    expect(podOf(objects).metadata).not.toHaveProperty('annotations');
+  });
+
   test('no ConfigMap, no hash annotation', () => {
     expect(podOf(synth(spec({ configMaps: [] })).objects).metadata).not.toHaveProperty('annotations');
   });
