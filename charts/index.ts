@@ -27,15 +27,18 @@ export { NamespaceChart } from './shared/namespace';
 export type { NamespaceChartProps } from './shared/namespace';
 
 // Tempo.
-export { Tempo, TempoChart, tempoPodSelector } from './tempo';
+export { TEMPO_PRESET_PROPS, Tempo, TempoChart, TempoDistributed, distributedPodSelector, tempoPodSelector } from './tempo';
 export type {
   AzureStorage, CapacityPlan, ExpectedLoad, GcsStorage, LocalStorage, MetricsGeneratorProcessor, RateStrategy, ResolvedLoad, S3Storage,
-  TempoChartProps, TempoConfig, TempoLogLevel, TempoMode, TempoPresetName, TempoProps, TempoResources, TempoSettings, TempoStorage,
+  TempoChartProps, TempoConfig, TempoLogLevel, TempoMode, TempoPreset, TempoPresetName, TempoPresetProp, TempoPresetSettings, TempoProps,
+  TempoResources, TempoSettings, TempoStorage,
+  TempoTenant, TenantSettings, TempoComponents, TempoComponentProps, TempoAutoscaledComponentProps, TempoAutoscaling, TempoIngesterProps,
+  TempoGeneratorProps, TempoComponent, DistributedSettings, ComponentSettings, DistributedCapacity, ComponentConfig, ComponentWorkload,
 } from './tempo';
 
 // Prometheus, or the Prometheus Operator's resources instead.
 export {
-  DEFAULT_ALERT_FOR, Prometheus, PrometheusChart, PrometheusOperatorChart, PrometheusOperatorResources, prometheusPodSelector,
+  DEFAULT_ALERT_FOR, Prometheus, PrometheusChart, PrometheusOperatorChart, PrometheusOperatorMonitoring, prometheusPodSelector,
   tempoRuleGroups,
 } from './prometheus';
 export type {
@@ -70,6 +73,18 @@ export type {
 // The bundled MinIO (laptop trials only).
 export { Minio, MinioChart, minioPodSelector } from './minio';
 export type { MinioChartProps, MinioProps, MinioResources, MinioSettings } from './minio';
+
+// The restricted workload every component above is assembled from (each exposes it as `workload`):
+// a platform team's own component gets the same pod, Services, policy and config hash from a spec.
+export { CONFIG_HASH_ANNOTATION, RestrictedWorkload } from './shared/restricted-workload';
+export type {
+  HttpProbe, RestrictedWorkloadHooks, WorkloadConfigMap, WorkloadInitContainer, WorkloadPort, WorkloadRole, WorkloadService, WorkloadSpec,
+  WorkloadVolume,
+} from './shared/restricted-workload';
+export type { WorkloadIdentity, WorkloadIdentityProps } from './shared/workload-identity';
+export type { LabelIdentity } from './shared/labels';
+export type { IngressRule } from './shared/network';
+export type { ParsedResources } from './shared/workload';
 
 // Types the props above are made of, and the constants a user's own rules and objects refer to.
 export { IMAGES } from './shared/images';

@@ -1,23 +1,25 @@
 import { Construct } from 'constructs';
 import { AlertmanagerChart, AlertmanagerProps } from './alertmanager';
-import { GatewayChart, GatewayProps, gatewayPodSelector, TEMPO_GRPC_MAX_RECV_BYTES } from './gateway';
+import { GatewayChart, GatewayProps, gatewayPodSelector } from './gateway';
 import { GrafanaChart, GrafanaProps, grafanaPodSelector } from './grafana';
 import { MinioChart, MinioProps } from './minio';
 import {
   PrometheusChart, PrometheusOperatorChart, PrometheusOperatorProps, PrometheusProps, TempoScrapeTarget, prometheusPodSelector, prometheusUrls,
 } from './prometheus';
 import { imageVersion } from './shared/images';
+import { checkExtraLabels } from './shared/labels';
 import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
 import { GeneratedSecret, ProvidedSecret } from './shared/secrets';
-import { checkLabelValue, checkQuantity, ConfigError, configError, ConfigErrorDetail, fail } from './shared/validate';
-import { Tempo, TempoChart, TempoProps, tempoPodSelector, tempoWarnings } from './tempo';
+import { checkLabelValue, ConfigErrorDetail, fail } from './shared/validate';
+import { Tempo, TempoChart, TempoDistributed, TempoProps, distributedPodSelector, tempoPodSelector, tempoWarnings } from './tempo';
 
 /**
  * Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo, the
  * Alertmanager pods from the stack's Alertmanager.
  */
-export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries' | 'alertmanagers'>;
+export type StackPrometheusProps = Omit<PrometheusProps, 'tempo' | 'namespace' | 'metricsGenerator' | 'generatorActiveSeries' | 'alertmanagers'
+  | 'seriesPropNames'>;
 
 /** Prometheus Operator settings the stack takes; the Tempo target and the metrics-generator come from Tempo. */
 export type StackPrometheusOperatorProps = Omit<PrometheusOperatorProps, 'tempo' | 'namespace' | 'metricsGenerator'>;
@@ -133,12 +135,12 @@ export class TempoStack extends Construct {
     const { namespace } = props;
     this.namespace = namespace;
     // The instance label tells deploy.sh which environment owns the namespace.
-    const labels = checkExtraLabels(props.labels);
+    const labels = checkExtraLabels('stack', 'labels', props.labels);
     this.namespaceChart = new NamespaceChart(this, 'namespace', { namespace, instance: id, labels });
 
     let tempo: TempoProps = props.tempo ?? {};
     // Each component's NetworkPolicy names the others' pods; the ones built later are known by their names.
-    const tempoPeer: NetworkPeer = { podSelector: tempoPodSelector(tempo.name) };
+    const tempoPeer: NetworkPeer = { podSelector: tempo.mode === 'distributed' ? distributedPodSelector(tempo.name) : tempoPodSelector(tempo.name) };
     if (props.minio) {
       if (tempo.storage) {
         fail('stack', 'minio', 'cannot be combined with tempo.storage', tempo.storage.backend,
@@ -188,8 +190,8 @@ export class TempoStack extends Construct {
 
     this.tempoChart = new TempoChart(this, 'tempo', { namespace, labels, tempo });
     this.tempoChart.addDependency(this.minioChart ?? this.namespaceChart);
-    const t = this.tempoChart.tempo;
-    const generatorWrites = t.settings.metricsGeneratorProcessors.some((p) => p !== 'local-blocks');
+    const t = this.tempoChart.backend;
+    const generatorWrites = t.settings.metricsGeneratorWrites;
     const writesToOwn = generatorWrites && t.settings.metricsRemoteWriteUrl === ownPrometheus?.remoteWriteUrl;
 
     // Built before Prometheus, which sends to its pods; its file still sorts last (see below).
@@ -207,7 +209,7 @@ export class TempoStack extends Construct {
     const am = this.alertmanagerChart?.alertmanager;
 
     if (prometheus) {
-      this.prometheusChart = inStackTerms(() => new PrometheusChart(this, 'prometheus', {
+      this.prometheusChart = new PrometheusChart(this, 'prometheus', {
         namespace,
         labels,
         prometheus: {
@@ -220,11 +222,11 @@ export class TempoStack extends Construct {
           tempo: scrapeTarget(t),
           ...(am ? { alertmanagers: am.pods } : {}),
           metricsGenerator: writesToOwn,
-          // Tempo caps each generator's series (metrics_generator.max_active_series); every
-          // replica's generator labels its own series, so Prometheus holds replicas x the cap.
-          ...(writesToOwn ? { generatorActiveSeries: t.settings.metricsGeneratorMaxActiveSeries * t.settings.replicas } : {}),
+          ...(writesToOwn ? { generatorActiveSeries: t.settings.generatorSeriesBudget } : {}),
+          // The stack sets both from Tempo's props: a sizing error names those.
+          seriesPropNames: { generatorActiveSeries: 'tempo.metricsGeneratorMaxActiveSeries', tempoReplicas: 'tempo.replicas' },
         },
-      }));
+      });
       this.prometheusChart.addDependency(this.tempoChart);
     }
     if (props.prometheusOperator) {
@@ -243,7 +245,6 @@ export class TempoStack extends Construct {
         fail('stack', 'grafana.prometheusUrl', 'is required when the stack deploys no Prometheus of its own', prometheusUrl,
           'name the Prometheus Grafana should query (e.g. the Prometheus Operator\'s), or set grafana: false');
       }
-      const limits = t.settings.resources.limits;
       this.grafanaChart = new GrafanaChart(this, 'grafana', {
         namespace,
         labels,
@@ -253,9 +254,10 @@ export class TempoStack extends Construct {
             url: t.httpUrl,
             // Span metrics and service graphs exist only where the generator writes to the Prometheus Grafana queries.
             metricsGenerator: prometheusUrl === undefined ? writesToOwn : generatorWrites,
-            replicas: t.settings.replicas,
-            memoryLimitBytes: checkQuantity('tempo', 'resources.limits.memory', limits.memory, '2Gi'),
-            cpuLimitCores: checkQuantity('tempo', 'resources.limits.cpu', limits.cpu, '2'),
+            replicas: t.pods,
+            memoryLimitBytes: t.settings.parsedResources.limitMemory,
+            cpuLimitCores: t.settings.parsedResources.limitCpu,
+            ...(t.tenants.length > 0 ? { tenants: t.tenants } : {}),
           },
           prometheus: { url: queried, version: prometheusUrl === undefined ? ownPrometheusVersion(this.prometheusChart) : undefined },
           ...(am ? { alertmanager: { url: am.httpUrl } } : {}),
@@ -272,11 +274,12 @@ export class TempoStack extends Construct {
           ...props.gateway,
           tempo: {
             otlpGrpc: t.otlpGrpcEndpoint,
-            otlpHttp: t.otlpHttpEndpoint.replace(/^https?:\/\//, ''),
-            query: t.httpUrl.replace(/^https?:\/\//, ''),
-            // The distributor's token bucket never admits a request larger than its burst, nor its gRPC server one above 16 MiB.
-            maxRequestBytes: Math.min(t.settings.capacity.burstSizeBytes, TEMPO_GRPC_MAX_RECV_BYTES),
+            otlpHttp: t.otlpHttpAddress,
+            query: t.httpAddress,
+            maxRequestBytes: t.settings.maxRequestBytes,
           },
+          // With tenants, every credential must map to one Tempo admits (the others are refused with 429).
+          ...(t.tenants.length > 0 ? { knownTenants: t.tenants } : {}),
         },
       });
       this.gatewayChart.addDependency(this.tempoChart);
@@ -304,47 +307,13 @@ function ownPrometheusVersion(chart: PrometheusChart | undefined): string | unde
 }
 
 /** What Prometheus needs to know about Tempo's pods, from the Tempo construct. */
-function scrapeTarget(tempo: Tempo): TempoScrapeTarget {
+function scrapeTarget(tempo: Tempo | TempoDistributed): TempoScrapeTarget {
   return {
     podSelector: tempo.podSelector,
     metricsPortName: tempo.metricsPortName,
-    replicas: tempo.settings.replicas,
+    replicas: tempo.pods,
     namespace: tempo.settings.namespace,
-    memoryLimitBytes: checkQuantity('tempo', 'resources.limits.memory', tempo.settings.resources.limits.memory, '2Gi'),
+    memoryLimitBytes: tempo.settings.parsedResources.limitMemory,
   };
 }
 
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-
-/** Checks the stack's extra labels: valid Kubernetes label keys and values, none of the recommended ones. */
-function checkExtraLabels(labels: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
-  if (labels === undefined) return undefined;
-  for (const [key, value] of Object.entries(labels)) {
-    if (!QUALIFIED_NAME.test(key) || key.length > 316) {
-      fail('stack', `labels.${key}`, 'is not a valid label key', key, 'use an optional DNS-subdomain prefix and a name of at most 63 letters, digits, \'-\', \'_\' or \'.\', e.g. \'acme.com/team\'');
-    }
-    if (key.startsWith('app.kubernetes.io/')) {
-      fail('stack', `labels.${key}`, 'would replace a label the stack sets itself (selectors and tools rely on them)', value, 'use a key of your own, e.g. \'acme.com/team\'');
-    }
-    if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
-      fail('stack', `labels.${key}`, 'must be a label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending alphanumeric)', value, 'shorten or simplify the value');
-    }
-  }
-  return { ...labels };
-}
-
-/**
- * Runs `build`, naming Prometheus's `generatorActiveSeries` in a fix by the stack's own prop: the
- * stack sets it from Tempo's `metricsGeneratorMaxActiveSeries` (x the replicas), so that is what
- * a stack user lowers. (Prometheus's `tempo.replicas` is already the stack's `tempo.replicas`.)
- */
-function inStackTerms<T>(build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    const d = error instanceof ConfigError ? error.detail : undefined;
-    if (!d || !/\bgeneratorActiveSeries\b/.test(d.fix)) throw error;
-    throw configError({ ...d, fix: d.fix.replace(/\bgeneratorActiveSeries\b/g, 'tempo.metricsGeneratorMaxActiveSeries') });
-  }
-}

@@ -137,7 +137,8 @@ const app = (namespace: string): Pod => ({ namespace, labels: { 'app.kubernetes.
 describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('network policies of %s', (_name, env) => {
   const objects = objectsOf(env);
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
-  const tempo = podOf(objects, 'tempo');
+  // In distributed mode the distributors carry every port (OTLP, API, gRPC, gossip).
+  const tempo = podOf(objects, env.tempo?.mode === 'distributed' ? 'tempo-distributor' : 'tempo');
   const prometheus = podOf(objects, 'prometheus');
   const grafana = podOf(objects, 'grafana');
   const can = (from: Pod, to: Pod, port: string) => allowed(policies, from, to, port);
@@ -192,7 +193,7 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('network policies o
 
   test('grpc and gossip stay between Tempo\'s pods', () => {
     const internal = tempo.ports!.some((p) => p.name === 'gossip-ring') ? ['grpc', 'gossip-ring'] : ['grpc'];
-    expect(internal).toEqual(env.tempo?.mode === 'cluster' ? ['grpc', 'gossip-ring'] : ['grpc']);
+    expect(internal).toEqual(env.tempo?.mode === 'cluster' || env.tempo?.mode === 'distributed' ? ['grpc', 'gossip-ring'] : ['grpc']);
     for (const port of internal) {
       expect(can(tempo, tempo, port)).toBe(true);
       expect(can(app('shop'), tempo, port)).toBe(false);
@@ -233,7 +234,7 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('network policies o
         : { ...(env.grafana || {}), fromNamespaces: ['ingress-nginx'] },
     });
     const narrowedPolicies = narrowed.filter((o) => o.kind === 'NetworkPolicy');
-    const t = podOf(narrowed, 'tempo');
+    const t = podOf(narrowed, env.tempo?.mode === 'distributed' ? 'tempo-distributor' : 'tempo');
     const g = podOf(narrowed, 'grafana');
     expect(allowed(narrowedPolicies, app('shop'), t, 'otlp-grpc')).toBe(true);
     expect(allowed(narrowedPolicies, app('payments'), t, 'otlp-grpc')).toBe(false);
@@ -249,7 +250,7 @@ describe('network policy wiring', () => {
   test('the pod selectors the stack passes before building a component equal the component\'s own', () => {
     for (const env of ENVIRONMENTS) {
       const { stack } = buildEnvironment(env);
-      const t = stack.tempoChart.tempo;
+      const t = stack.tempoChart.backend;
       const p = stack.prometheusChart!.prometheus;
       const g = stack.grafanaChart!.grafana;
       expect(t.apiClients).toEqual([{ podSelector: g.podSelector }, { podSelector: p.podSelector }]);

@@ -95,7 +95,7 @@ describe('synthesis', () => {
     const before = tree(out);
     const broken: Environment = { name: 'broken', description: 'bad', namespace: 'x', tempo: { replicas: 3 } };
     expect(() => synthesizeAll({ environments: [...ENVIRONMENTS, broken] }, out))
-      .toThrow("tempo-stack.yaml: 'environments[3].tempo.replicas' must be 1 in single-node mode, got 3; use mode 'cluster' for more replicas");
+      .toThrow(`tempo-stack.yaml: 'environments[${ENVIRONMENTS.length}].tempo.replicas' must be 1 in single-node mode, got 3; use mode 'cluster' for more replicas`);
     expect(tree(out)).toEqual(before);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });

@@ -1,6 +1,12 @@
 import { serviceFqdn } from '../shared/workload';
 import { ReceiverProps } from './props';
+import { ALERTMANAGER_PORTS, DEFAULT_ALERTMANAGER_NAME, NULL_RECEIVER, POD_DOWN_ALERT, WATCHDOG_ALERT, secretFilePath } from './constants';
 import type { AlertmanagerSettings } from './settings';
+
+// The names and paths settings need too live in ./constants, so settings never imports this builder.
+export {
+  ALERTMANAGER_PATHS, ALERTMANAGER_PORTS, DEFAULT_ALERTMANAGER_NAME, NULL_RECEIVER, POD_DOWN_ALERT, WATCHDOG_ALERT, secretFilePath,
+} from './constants';
 
 /**
  * alertmanager.yml as typed data, in Alertmanager 0.28's own key names (its configuration
@@ -80,37 +86,6 @@ export interface AlertmanagerConfigFile {
   readonly route: RouteConfig;
   readonly receivers: readonly ReceiverConfig[];
   readonly inhibit_rules: readonly InhibitRuleConfig[];
-}
-
-/** The receiver without integrations every config has: alerts routed to it are kept in Alertmanager and sent nowhere. */
-export const NULL_RECEIVER = 'null';
-
-/** The always-firing alert of the dead man's switch (its rule is in the Prometheus rules). */
-export const WATCHDOG_ALERT = 'Watchdog';
-
-/** The Tempo alert that says a pod is down: it mutes the pod's other Tempo alerts. */
-export const POD_DOWN_ALERT = 'TempoDown';
-
-/** Where the pod finds its files. */
-export const ALERTMANAGER_PATHS = {
-  /** The ConfigMap `<name>-config`, read-only. */
-  configDir: '/etc/alertmanager/config',
-  configFile: 'alertmanager.yml',
-  /** The PVC: silences and the notification log. */
-  dataDir: '/alertmanager',
-  /** One folder per receiver Secret, `<secretsDir>/<secret name>/<key>`, read-only. */
-  secretsDir: '/etc/alertmanager/secrets',
-} as const;
-
-/** The ports: the API and UI, and the gossip mesh between replicas (TCP and UDP). */
-export const ALERTMANAGER_PORTS = { http: 9093, mesh: 9094 } as const;
-
-/** The default name of the StatefulSet and its Services. */
-export const DEFAULT_ALERTMANAGER_NAME = 'alertmanager';
-
-/** The file an Alertmanager pod reads a Secret's key from. */
-export function secretFilePath(ref: { readonly name: string; readonly key: string }): string {
-  return `${ALERTMANAGER_PATHS.secretsDir}/${ref.name}/${ref.key}`;
 }
 
 /** The API and UI of the Alertmanager named `name` in `namespace`, through its ClusterIP Service. */

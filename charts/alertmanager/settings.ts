@@ -6,7 +6,7 @@ import {
   checkDnsLabel, checkDuration, checkImageTag, checkInteger, checkQuantity, describe, fail,
 } from '../shared/validate';
 import { ContainerResources } from '../shared/workload';
-import { DEFAULT_ALERTMANAGER_NAME, NULL_RECEIVER, secretFilePath } from './config';
+import { DEFAULT_ALERTMANAGER_NAME, NULL_RECEIVER, secretFilePath } from './constants';
 import { AlertmanagerProps, ReceiverProps, ReceiverType } from './props';
 
 const C = 'alertmanager';

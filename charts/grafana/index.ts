@@ -8,3 +8,4 @@ export * from './datasources';
 export * from './dashboards';
 export * from './grafana';
 export * from './chart';
+export * from './workload';

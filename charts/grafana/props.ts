@@ -5,6 +5,7 @@ import { SecretKeyRef } from '../shared/secrets';
 import { GrafanaAuth } from './auth';
 import { GrafanaExpose } from './expose';
 import { GrafanaIni } from './ini';
+import { WorkloadIdentityProps } from '../shared/workload-identity';
 
 /** What Grafana needs to know about Tempo: taken from what the Tempo construct exposes, never typed twice. */
 export interface GrafanaTempoLink {
@@ -18,6 +19,12 @@ export interface GrafanaTempoLink {
   readonly memoryLimitBytes?: number;
   /** Each Tempo container's CPU limit in cores, drawn as a threshold on the CPU panel. @default - no threshold */
   readonly cpuLimitCores?: number;
+  /**
+   * Tempo's tenants (the Tempo construct's `tenants`): one Tempo datasource each, sending the
+   * tenant in `X-Scope-OrgID`; the first is the default (uid `tempo`).
+   * @default - one tenant, no header
+   */
+  readonly tenants?: readonly string[];
 }
 
 /** What Grafana needs to know about Prometheus. */
@@ -55,7 +62,7 @@ export interface GrafanaDatabase {
 }
 
 /** Settings of a Grafana deployment with provisioned Tempo and Prometheus datasources and Tempo dashboards. */
-export interface GrafanaProps {
+export interface GrafanaProps extends WorkloadIdentityProps {
   /** Name of the Deployment, its Service (other pods reach Grafana by it) and ConfigMaps. A DNS label. @default 'grafana' */
   readonly name?: string;
   /** Namespace the objects live in. @default - the chart's namespace, else 'default' */
@@ -66,6 +73,13 @@ export interface GrafanaProps {
   readonly tempo: GrafanaTempoLink;
   /** Prometheus, as the Prometheus construct exposes it. */
   readonly prometheus: GrafanaPrometheusLink;
+  /**
+   * With two or more Tempo tenants, one more Tempo datasource (`Tempo (all tenants)`) whose header
+   * names them all (`a|b`): search, tags and trace by id across tenants. Exemplar links then open
+   * traces through it, whichever tenant they belong to.
+   * @default false
+   */
+  readonly crossTenantDatasource?: boolean;
   /**
    * An Alertmanager, as the Alertmanager construct exposes it: provisioned as an Alertmanager
    * datasource (implementation `prometheus`), so its alerts and silences show beside the traces.

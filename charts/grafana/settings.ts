@@ -1,34 +1,30 @@
-import { IMAGES, ImageRef } from '../shared/images';
+import { IMAGES } from '../shared/images';
 import {
   checkDnsLabel, checkDnsSubdomain, checkImageRepository, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
 } from '../shared/validate';
 import { resolveResources, secretOverridePaths } from '../shared/merge';
+import { TENANT_ID } from '../shared/tenancy';
 import { ContainerResources } from '../shared/workload';
+import { checkNamespaceSelection } from '../shared/network';
 import { GrafanaAuth, resolveGrafanaAuth } from './auth';
 import { GrafanaExposeSettings, resolveGrafanaExpose } from './expose';
 import { GrafanaIni, INI_KEY_NAME, INI_SECTION_NAME } from './ini';
-import { GrafanaAlertmanagerLink, GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
+import { GrafanaDatabase, GrafanaProps } from './props';
+import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'grafana';
 
-/** Every Grafana setting with defaults applied and validated: the input of the builders and the construct. */
-export interface GrafanaSettings {
-  readonly name: string;
-  readonly namespace: string;
-  readonly image: ImageRef;
-  readonly tempo: GrafanaTempoLink;
-  readonly prometheus: GrafanaPrometheusLink;
-  readonly alertmanager?: GrafanaAlertmanagerLink;
-  readonly adminSecretName: string;
-  readonly anonymous: boolean;
-  readonly rootUrl?: string;
-  readonly persistence: boolean;
-  readonly storageSize: string;
-  readonly storageClassName?: string;
+/**
+ * Every Grafana setting with defaults applied and validated: the input of the builders and the
+ * construct. Each field is the prop of the same name (documented on GrafanaProps), resolved;
+ * `resources` in full.
+ */
+export interface GrafanaSettings extends WorkloadIdentity, Required<Pick<GrafanaProps,
+  'name' | 'namespace' | 'image' | 'tempo' | 'prometheus' | 'adminSecretName' | 'anonymous' | 'persistence' | 'storageSize' | 'replicas'
+  | 'iniOverrides' | 'networkPolicy' | 'fromNamespaces'>>, Pick<GrafanaProps, 'rootUrl' | 'storageClassName' | 'database' | 'alertmanager'> {
+  /** Whether a cross-tenant Tempo datasource is provisioned (two or more tenants). */
+  readonly crossTenantDatasource: boolean;
   readonly resources: ContainerResources;
-  readonly replicas: number;
-  readonly database?: GrafanaDatabase;
-  readonly iniOverrides: GrafanaIni;
   /** How Grafana is reached from outside, resolved. */
   readonly expose?: GrafanaExposeSettings;
   /** Single sign-on, checked. */
@@ -133,12 +129,31 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
       'reference it instead: $__file{<path>} of a file mounted from a Secret, or $__env{<VAR>} of a variable filled from a Secret');
   }
 
+  const tenants = tempo.tenants ?? [];
+  if (!Array.isArray(tenants)) fail(C, 'tempo.tenants', 'must be a list of tenant ids', tenants, 'pass the Tempo construct\'s tenants');
+  tenants.forEach((t, i) => {
+    if (typeof t !== 'string' || !TENANT_ID.test(t) || t === '.' || t === '..' || t === '*') {
+      fail(C, `tempo.tenants[${i}]`, 'must be a Tempo tenant id (1 to 150 letters, digits or !-_.*\'(), not \'.\', \'..\' or \'*\')', t,
+        'pass the Tempo construct\'s tenants');
+    }
+    if (tenants.indexOf(t) !== i) fail(C, `tempo.tenants[${i}]`, 'is listed twice', t, 'list each tenant once');
+  });
+  const crossTenantDatasource = props.crossTenantDatasource ?? false;
+  if (typeof crossTenantDatasource !== 'boolean') {
+    fail(C, 'crossTenantDatasource', 'must be true or false', crossTenantDatasource, 'write true or false');
+  }
+  if (crossTenantDatasource && (tempo.tenants?.length ?? 0) < 2) {
+    fail(C, 'crossTenantDatasource', 'needs at least two Tempo tenants', tempo.tenants ?? [],
+      'list two or more tempo.tenants, or leave crossTenantDatasource out');
+  }
+
   return {
     name,
     namespace,
     image,
     tempo,
     prometheus,
+    crossTenantDatasource,
     alertmanager: props.alertmanager,
     adminSecretName,
     anonymous: props.anonymous ?? false,
@@ -152,6 +167,10 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     iniOverrides,
     expose,
     auth,
+    networkPolicy: props.networkPolicy ?? true,
+    // Exposed, only the ingress controller's or Gateway's namespaces reach port 3000.
+    fromNamespaces: checkNamespaceSelection(C, 'fromNamespaces', props.fromNamespaces ?? expose?.fromNamespaces ?? 'all'),
+    ...resolveWorkloadIdentity(C, props),
   };
 }
 

@@ -1,21 +1,21 @@
-import { IMAGES, ImageRef } from '../shared/images';
+import { IMAGES } from '../shared/images';
 import { checkDnsLabel, checkDnsSubdomain, checkImageRepository, checkImageTag, checkQuantity, fail } from '../shared/validate';
 import { resolveResources } from '../shared/merge';
+import { checkNetworkPeers } from '../shared/network';
 import { MinioProps, MinioResources } from './props';
+import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'minio';
 
-/** Every MinIO setting with defaults applied and validated: the input of the construct. */
-export interface MinioSettings {
-  readonly name: string;
-  readonly namespace: string;
-  readonly bucket: string;
-  readonly credentialsSecret: string;
-  readonly storageSize: string;
-  readonly storageClassName?: string;
-  readonly image: ImageRef;
+/**
+ * Every MinIO setting with defaults applied and validated: the input of the workload spec. Each
+ * field is the prop of the same name (documented on MinioProps), resolved; `resources` in full.
+ */
+export interface MinioSettings extends WorkloadIdentity,
+  Required<Pick<MinioProps, 'name' | 'namespace' | 'bucket' | 'credentialsSecret' | 'storageSize' | 'image' | 'console' | 'networkPolicy'
+    | 'clients'>>,
+  Pick<MinioProps, 'storageClassName'> {
   readonly resources: MinioResources;
-  readonly console: boolean;
 }
 
 /** Small enough for a laptop cluster, enough for Tempo's block writes and compaction reads. */
@@ -59,6 +59,10 @@ export function resolveMinioSettings(props: MinioProps = {}): MinioSettings {
     image,
     resources,
     console: props.console ?? false,
+    networkPolicy: props.networkPolicy ?? true,
+    // Only Tempo reaches the store: it holds traces and root credentials.
+    clients: checkNetworkPeers(C, 'clients', props.clients ?? [{ podSelector: {} }]),
+    ...resolveWorkloadIdentity(C, props),
   };
 }
 

@@ -1,12 +1,13 @@
 import { deepMerge } from '../shared/merge';
-import { SCRAPE_JOBS, TARGET_LABELS } from '../shared/telemetry';
+import { COMPONENT_POD_LABEL, SCRAPE_JOBS, TARGET_LABELS } from '../shared/telemetry';
 import { serviceFqdn } from '../shared/workload';
-import type { PrometheusSettings } from './settings';
+import { DEFAULT_PROMETHEUS_NAME, PrometheusSettings } from './settings';
 
 /**
- * prometheus.yml as typed data, in Prometheus's own key names (configuration reference,
- * docs/configuration/configuration.md). Only keys that Prometheus 2.53 and 3.5 both accept: CI
- * checks the output with promtool 2.53.3, and the image runs 3.5.
+ * prometheus.yml as typed data, in Prometheus's own key names (the configuration reference,
+ * docs/configuration/configuration.md in the prometheus/prometheus repository). Only keys that
+ * Prometheus 2.53 and 3.5 both accept: CI checks the output with promtool 2.53.3, and the image
+ * runs 3.5.
  */
 
 /** `<relabel_config>`. */
@@ -132,9 +133,6 @@ export const RULE_FILES_GLOB = `${PROMETHEUS_PATHS.rulesDir}/*.rules.yaml`;
 /** The port Prometheus serves its UI, API and /metrics on. */
 export const PROMETHEUS_PORT = 9090;
 
-/** The default name of the StatefulSet and its Service. */
-export const DEFAULT_PROMETHEUS_NAME = 'prometheus';
-
 /**
  * The URLs of a Prometheus named `name` in `namespace`: its API and UI, and the remote-write
  * receiver. The construct's `httpUrl` and `remoteWriteUrl` come from here; the stack uses it to
@@ -170,6 +168,10 @@ export function tempoTargetRelabelings(): RelabelConfig[] {
     { action: 'replace', source_labels: ['__meta_kubernetes_namespace'], target_label: TARGET_LABELS.namespace },
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_name'], target_label: TARGET_LABELS.pod },
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_container_name'], target_label: TARGET_LABELS.container },
+    // Which Tempo component (distributor, ingester, ...) the pod runs: alerts and dashboards per component.
+    {
+      action: 'replace', source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(COMPONENT_POD_LABEL)}`], target_label: TARGET_LABELS.component,
+    },
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_name'], target_label: 'instance' },
   ];
 }

@@ -4,6 +4,7 @@ import { NetworkPeer } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
 import { ContainerResources } from '../shared/workload';
 import { TempoRulesOptions } from './rules';
+import { WorkloadIdentityProps } from '../shared/workload-identity';
 
 /**
  * The Tempo pods Prometheus scrapes, as the Tempo construct exposes them (`tempo.podSelector`,
@@ -69,7 +70,7 @@ export type PrometheusResources = ContainerResources;
  * required; everything else has a default, and storage and memory are derived from the capacity
  * plan (see docs/prometheus.md, "Capacity model").
  */
-export interface PrometheusProps {
+export interface PrometheusProps extends WorkloadIdentityProps {
   /** The Tempo pods to scrape. */
   readonly tempo: TempoScrapeTarget;
   /** Name of the StatefulSet, its Service, ServiceAccount and Role. A DNS label. @default 'prometheus' */
@@ -136,6 +137,13 @@ export interface PrometheusProps {
   readonly generatorActiveSeries?: number;
   /** Series other scrape jobs or rules add (`addScrapeJob`), for the capacity plan. @default 0 */
   readonly additionalActiveSeries?: number;
+  /**
+   * The names a sizing error gives `generatorActiveSeries` and `tempo.replicas` in its fix, for a
+   * wrapper that sets them from props of its own (the stack names Tempo's
+   * `metricsGeneratorMaxActiveSeries` and `replicas`): the fix names what its user can change.
+   * @default - these props' own names
+   */
+  readonly seriesPropNames?: { readonly generatorActiveSeries?: string; readonly tempoReplicas?: string };
   /**
    * An Alertmanager elsewhere that alerts go to, e.g. `http://alertmanager.monitoring.svc:9093`. Adds
    * the always-firing `Watchdog` alert. Not with `alertmanagers`.

@@ -1,16 +1,20 @@
-import { IMAGES, ImageRef } from '../shared/images';
+import { IMAGES } from '../shared/images';
 import { SecretKeyRef } from '../shared/secrets';
+import { checkNetworkPeers } from '../shared/network';
 import {
   checkDnsLabel, checkDnsSubdomain, checkImageRepository, checkImageTag, checkInteger, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
 import { ALERTMANAGER_SERIES_PER_POD, PrometheusCapacityPlan, RETENTION_SIZE_FRACTION, planPrometheusCapacity } from './capacity';
-import { DEFAULT_PROMETHEUS_NAME } from './config';
 import { prometheusKeysAt, unknownPrometheusKeys } from './keys';
 import { AlertmanagerTarget, PrometheusProps, PrometheusResources, RemoteWriteTarget, TempoScrapeTarget } from './props';
 import { TempoRulesOptions } from './rules';
+import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'prometheus';
+
+/** The default name of the StatefulSet and its Service. */
+export const DEFAULT_PROMETHEUS_NAME = 'prometheus';
 
 /** The Tempo target with its namespace resolved. */
 export interface ResolvedTempoTarget extends TempoScrapeTarget {
@@ -22,31 +26,24 @@ export interface ResolvedAlertmanagerTarget extends AlertmanagerTarget {
   readonly namespace: string;
 }
 
-/** Every Prometheus setting with defaults applied and validated: the input of the config builder and the construct. */
-export interface PrometheusSettings {
-  readonly name: string;
-  readonly namespace: string;
-  readonly image: ImageRef;
+/**
+ * Every Prometheus setting with defaults applied and validated: the input of the config builder
+ * and the construct. Fields named like a prop have that prop's type and meaning (documented on
+ * PrometheusProps), resolved; the others are derived once here.
+ */
+export interface PrometheusSettings extends WorkloadIdentity, Required<Pick<PrometheusProps,
+  'name' | 'namespace' | 'image' | 'scrapeInterval' | 'evaluationInterval' | 'tempoScrapeInterval' | 'retentionTime' | 'retentionSize' | 'storageSize'
+  | 'metricsGenerator' | 'generatorActiveSeries' | 'additionalActiveSeries' | 'networkPolicy' | 'clients'>>,
+  Pick<PrometheusProps, 'storageClassName' | 'alertmanagerUrl' | 'remoteWrite' | 'configOverrides'> {
   readonly tempo: ResolvedTempoTarget;
-  readonly scrapeInterval: string;
-  readonly evaluationInterval: string;
-  readonly tempoScrapeInterval: string;
+  /** The `cluster` and `environment` props, as prometheus.yml's external labels. */
   readonly externalLabels: { readonly cluster: string; readonly environment: string };
-  readonly retentionTime: string;
-  readonly retentionSize: string;
-  readonly storageSize: string;
-  readonly storageClassName?: string;
   readonly resources: PrometheusResources;
-  readonly metricsGenerator: boolean;
-  readonly generatorActiveSeries: number;
-  readonly additionalActiveSeries: number;
   readonly capacity: PrometheusCapacityPlan;
-  readonly alertmanagerUrl?: string;
+  /** The `alertmanagers` prop, its namespace resolved. */
   readonly alertmanagers?: ResolvedAlertmanagerTarget;
-  readonly remoteWrite?: RemoteWriteTarget;
+  /** The `rules` options, with what the settings above decide for them. */
   readonly rules: TempoRulesOptions;
-  /** prometheus.yml keys merged over the generated config last, checked against Prometheus's keys. */
-  readonly configOverrides?: ConfigOverrides;
 }
 
 const PROM_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -162,7 +159,12 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
   const { resources, parsed: { limitMemory } } = resolveResources(C, defaultResources(capacity.memoryBytes, props.resources?.limits?.memory),
     props.resources, 'the capacity plan\'s default');
   if (limitMemory < capacity.memoryBytes) {
-    const sources = [...(generatorActiveSeries > 0 ? ['generatorActiveSeries'] : []), ...(additionalActiveSeries > 0 ? ['additionalActiveSeries'] : []), 'tempo.replicas'];
+    const names = props.seriesPropNames;
+    const sources = [
+      ...(generatorActiveSeries > 0 ? [names?.generatorActiveSeries ?? 'generatorActiveSeries'] : []),
+      ...(additionalActiveSeries > 0 ? ['additionalActiveSeries'] : []),
+      names?.tempoReplicas ?? 'tempo.replicas',
+    ];
     fail(C, 'resources.limits.memory', `is too small for ${Math.round(capacity.activeSeries)} active series (Prometheus needs about ${formatMiB(capacity.memoryBytes)})`,
       resources.limits.memory, `raise it to at least ${formatMiB(capacity.memoryBytes)}, or lower the series (${sources.join(', ')})`);
   }
@@ -204,6 +206,9 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
       ...(alertmanagers ? { alertmanager: { replicas: alertmanagers.replicas } } : {}),
     },
     configOverrides: checkConfigOverrides(props.configOverrides),
+    networkPolicy: props.networkPolicy ?? true,
+    clients: checkNetworkPeers(C, 'clients', props.clients ?? [{ podSelector: {} }]),
+    ...resolveWorkloadIdentity(C, props),
   };
 }
 

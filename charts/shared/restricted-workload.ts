@@ -62,6 +62,11 @@ export interface WorkloadConfigMap {
    * varies, so moving content between files rolls the pods too. @default - contents only, in order
    */
   readonly hashFileNames?: boolean;
+  /**
+   * Count the files in the config hash. Off for files the program reloads by itself (Tempo's
+   * runtime overrides), so a change does not roll the pods. @default true
+   */
+  readonly inConfigHash?: boolean;
 }
 
 /** A volume other than a config ConfigMap, with its mount in the container. */
@@ -73,6 +78,11 @@ export type WorkloadVolume =
    * StatefulSet, a PersistentVolumeClaim `<workload>-<name>` in a Deployment.
    */
   | { readonly kind: 'claim'; readonly name: string; readonly mountPath: string; readonly size: string; readonly storageClassName?: string }
+  /**
+   * A ConfigMap made elsewhere (shared by several workloads), read-only, left out of the config
+   * hash: for files the program reloads by itself (Tempo's runtime overrides), so a change does not roll the pods.
+   */
+  | { readonly kind: 'configMap'; readonly name: string; readonly mountPath: string; readonly configMapName: string }
   /** Keys of a user-created Secret, read-only. */
   | {
     readonly kind: 'secret'; readonly name: string; readonly mountPath: string; readonly secretName: string;
@@ -156,12 +166,22 @@ export interface WorkloadSpec {
   readonly terminationGracePeriodSeconds?: number;
 }
 
+/** Objects a component adds among the workload's own, where they belong in the output. */
+export interface RestrictedWorkloadHooks {
+  /**
+   * Creates objects that route to the Services (an Ingress, an HTTPRoute and its Certificate), with
+   * the workload as their scope, right after the Services: the output keeps a route beside what it
+   * routes to. The workload's labels, pod selector and Services are set by then.
+   */
+  readonly afterServices?: (workload: RestrictedWorkload) => void;
+}
+
 /**
  * One workload under the "restricted" Pod Security Standard, with what it needs around it.
  *
  * Creates, in this order: a ServiceAccount `<name>` (token not mounted unless asked), a Role and
- * RoleBinding `<name>` per `roles` namespace, one ConfigMap per `configMaps`, the `services`, a
- * PodDisruptionBudget `<name>` (with `maxUnavailable`), a NetworkPolicy `<name>` (with
+ * its RoleBinding `<name>` per `roles` namespace, one ConfigMap per `configMaps`, the `services` (and
+ * what `hooks.afterServices` adds), a PodDisruptionBudget `<name>` (with `maxUnavailable`), a NetworkPolicy `<name>` (with
  * `networkPolicy`), a PersistentVolumeClaim `<name>-<volume>` per claim of a Deployment, and the
  * StatefulSet or Deployment `<name>`. Names and selector labels are explicit, never derived from
  * the construct path. The pod runs as a numeric non-root UID with fsGroup, RuntimeDefault seccomp,
@@ -193,7 +213,7 @@ export class RestrictedWorkload extends Construct {
 
   private readonly mountedConfigMaps: Array<{ spec: WorkloadConfigMap; object: k8s.KubeConfigMap }> = [];
 
-  constructor(scope: Construct, id: string, spec: WorkloadSpec) {
+  constructor(scope: Construct, id: string, spec: WorkloadSpec, hooks: RestrictedWorkloadHooks = {}) {
     super(scope, id);
     this.spec = spec;
     checkSpec(spec);
@@ -206,15 +226,18 @@ export class RestrictedWorkload extends Construct {
       // The pod opts in on its own spec; other pods using this account never get the token.
       automountServiceAccountToken: false,
     });
-    this.roles = (sa.roles ?? []).map((role) => new k8s.KubeRole(this, `Role-${role.namespace}`, {
-      metadata: this.metadata(spec.name, role.namespace),
-      rules: [...role.rules],
-    }));
-    this.roleBindings = this.roles.map((role, i) => new k8s.KubeRoleBinding(this, `RoleBinding-${sa.roles![i].namespace}`, {
-      metadata: this.metadata(spec.name, sa.roles![i].namespace),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: spec.namespace }],
-    }));
+    // Each Role followed by its binding.
+    const rbac = (sa.roles ?? []).map((r) => {
+      const role = new k8s.KubeRole(this, `Role-${r.namespace}`, { metadata: this.metadata(spec.name, r.namespace), rules: [...r.rules] });
+      const binding = new k8s.KubeRoleBinding(this, `RoleBinding-${r.namespace}`, {
+        metadata: this.metadata(spec.name, r.namespace),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+        subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: spec.namespace }],
+      });
+      return { role, binding };
+    });
+    this.roles = rbac.map((r) => r.role);
+    this.roleBindings = rbac.map((r) => r.binding);
 
     for (const configMap of spec.configMaps ?? []) this.addConfigMap(configMap);
 
@@ -233,6 +256,7 @@ export class RestrictedWorkload extends Construct {
       });
     }
     this.services = services;
+    hooks.afterServices?.(this);
 
     if (spec.maxUnavailable !== undefined) {
       this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
@@ -314,7 +338,7 @@ export class RestrictedWorkload extends Construct {
 
   /** sha256 over every config file, in mount order; what `checksum/config` holds. */
   public get configHash(): string {
-    return contentHash(...this.mountedConfigMaps.flatMap(({ spec }) => {
+    return contentHash(...this.mountedConfigMaps.filter(({ spec }) => spec.inConfigHash ?? true).flatMap(({ spec }) => {
       const files = typeof spec.files === 'function' ? spec.files() : spec.files;
       return spec.hashFileNames ? Object.keys(files).sort().flatMap((name) => [name, files[name]]) : Object.values(files);
     }));
@@ -331,7 +355,9 @@ export class RestrictedWorkload extends Construct {
       labels,
       // Resolved at synth, so ConfigMaps added (or files that change) after construction count.
       annotations: Lazy.any({
-        produce: () => (this.mountedConfigMaps.length > 0 ? { [CONFIG_HASH_ANNOTATION]: this.configHash } : undefined),
+        produce: () => (this.mountedConfigMaps.some(({ spec: c }) => c.inConfigHash ?? true)
+          ? { [CONFIG_HASH_ANNOTATION]: this.configHash }
+          : undefined),
       }) as unknown as Record<string, string>,
     };
   }
@@ -341,7 +367,7 @@ export class RestrictedWorkload extends Construct {
     const c = spec.container;
     const volumes = spec.volumes ?? [];
     const mount = (v: WorkloadVolume): k8s.VolumeMount => ({
-      name: v.name, mountPath: v.mountPath, ...(v.kind === 'secret' ? { readOnly: true } : {}),
+      name: v.name, mountPath: v.mountPath, ...(v.kind === 'secret' || v.kind === 'configMap' ? { readOnly: true } : {}),
     });
     const probe = (p: HttpProbe): k8s.Probe => ({
       httpGet: { path: p.path, port: k8s.IntOrString.fromString(p.port) },
@@ -394,6 +420,7 @@ export class RestrictedWorkload extends Construct {
           },
         };
         case 'claim': return pvcs[v.name] ? { name: v.name, persistentVolumeClaim: { claimName: pvcs[v.name].name } } : undefined;
+        case 'configMap': return { name: v.name, configMap: { name: v.configMapName } };
       }
     };
     return {

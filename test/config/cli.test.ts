@@ -113,7 +113,7 @@ describe('tempo-stack synth', () => {
       status: 1,
       stdout: '',
       stderr: 'synth failed, out/ left as it was:\n'
-        + "  bad.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', got 'clustr'; pick one of them\n",
+        + "  bad.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', 'distributed', got 'clustr'; pick one of them\n",
     });
     expect(tree(path.join(tmp, 'out'))).toEqual(before);
   });
@@ -138,7 +138,7 @@ describe('tempo-stack validate', () => {
 
   test.each([
     ['a schema error', 'environments: [{name: a, namespace: a, tempo: {mode: clustr}}]\n',
-      "my.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', got 'clustr'; pick one of them"],
+      "my.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', 'distributed', got 'clustr'; pick one of them"],
     ['a rule only the component checks', 'environments: [{name: a, namespace: a, tempo: {replicas: 3}}]\n',
       "my.yaml: 'environments[0].tempo.replicas' must be 1 in single-node mode, got 3; use mode 'cluster' for more replicas"],
   ])('%s: exit 1 with the one-line error, nothing written', async (_what, text, message) => {

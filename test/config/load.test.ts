@@ -19,9 +19,9 @@ const errorOf = (fn: () => unknown): ConfigError => {
 const parse = (text: string) => parseStackConfig(yaml.load(text));
 
 describe('the repository config file', () => {
-  test('lists the three environments the README describes, each in its own namespace', () => {
+  test('lists the shipped environments, each in its own namespace', () => {
     expect(CONFIG.environments.map((e) => [e.name, e.namespace])).toEqual([
-      ['dev', 'tempo-dev'], ['single-node', 'tempo'], ['cluster', 'tempo-cluster'],
+      ['dev', 'tempo-dev'], ['single-node', 'tempo'], ['cluster', 'tempo-cluster'], ['distributed', 'tempo-distributed'],
     ]);
   });
 
@@ -45,7 +45,7 @@ describe('schema errors name the path inside the file, the value, what is allowe
 
   test('a value outside an enumeration lists the allowed values', () => {
     expect(errorOf(() => parse('environments: [{name: a, namespace: a, tempo: {mode: clustr}}]')).message)
-      .toBe("tempo-stack.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', got 'clustr'; pick one of them");
+      .toBe("tempo-stack.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', 'distributed', got 'clustr'; pick one of them");
   });
 
   test('a missing required key', () => {

@@ -209,7 +209,7 @@ describe('Tempo rule groups', () => {
   });
 
   it('TempoHighMemory fires at 85 % of the memory limit, or above 1.5e9 bytes without one', () => {
-    expect(alert(withGenerator, 'TempoHighMemory').expr).toBe('max by (namespace, pod) (process_resident_memory_bytes{job="tempo"}) > 1825361101');
+    expect(alert(withGenerator, 'TempoHighMemory').expr).toBe('max by (namespace, pod, component) (process_resident_memory_bytes{job="tempo"}) > 1825361101');
     expect(alert(withoutGenerator, 'TempoHighMemory').expr).toMatch(/ > 1500000000$/);
     expect(alert(tempoRuleGroups({ ...base, memoryLimitFraction: 0.5 }), 'TempoHighMemory').expr).toMatch(/ > 1073741824$/);
     expect(alert(tempoRuleGroups({ ...base, tempoMemoryLimitBytes: undefined, memoryThresholdBytes: 1e9 }), 'TempoHighMemory').expr).toMatch(/ > 1000000000$/);

@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { KubeConfigMap } from '../../imports/k8s';
 import { CONFIG_HASH_ANNOTATION, RestrictedWorkload, WorkloadSpec, checkSpec } from '../../charts/shared/restricted-workload';
 import { K8sObject, find, selects } from '../helpers';
 
@@ -183,6 +184,19 @@ describe('RestrictedWorkload', () => {
     expect(hashOf({ 'a.yaml': 'x' }, false)).toBe(hashOf({ 'b.yaml': 'x' }, false));
   });
 
+  test('a ConfigMap kept out of the hash (files the program reloads itself) is mounted but never rolls the pods', () => {
+    const hashOf = (content: string) => podOf(synth(spec({ configMaps: [
+      { name: 'demo-config', volume: 'config', mountPath: '/conf', files: { 'demo.yaml': 'a: 1\n' } },
+      { name: 'demo-runtime', volume: 'runtime', mountPath: '/runtime', files: { 'overrides.yaml': content }, inConfigHash: false },
+    ] })).objects).metadata.annotations[CONFIG_HASH_ANNOTATION];
+    expect(hashOf('x: 1')).toBe(hashOf('x: 2'));
+    expect(hashOf('x: 1')).toBe(podOf(synth(spec()).objects).metadata.annotations[CONFIG_HASH_ANNOTATION]);
+    const runtimeOnly = { name: 'demo-runtime', volume: 'runtime', mountPath: '/runtime', files: { f: 'x' }, inConfigHash: false };
+    const { objects } = synth(spec({ configMaps: [runtimeOnly] }));
+    expect(podOf(objects).spec.containers[0].volumeMounts).toContainEqual({ name: 'runtime', mountPath: '/runtime', readOnly: true });
+    expect(podOf(objects).metadata).not.toHaveProperty('annotations');
+  });
+
   test('no ConfigMap, no hash annotation', () => {
     expect(podOf(synth(spec({ configMaps: [] })).objects).metadata).not.toHaveProperty('annotations');
   });
@@ -252,6 +266,20 @@ describe('RestrictedWorkload', () => {
     const plain = synth(spec()).objects;
     expect(plain.some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
     expect(podOf(plain).spec).not.toHaveProperty('affinity');
+  });
+
+  test('objects a component adds after the Services sit right after them, before the policy and the workload', () => {
+    const chart = new Chart(new App(), 'test', { disableResourceNameHashes: true });
+    new RestrictedWorkload(chart, 'Demo', spec(), {
+      afterServices: (w) => new KubeConfigMap(w, 'Route', { metadata: { name: 'demo-route', labels: w.labels }, data: { to: w.services.demo.name } }),
+    });
+    const objects = chart.toJson() as K8sObject[];
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/demo', 'ConfigMap/demo-config', 'Service/demo', 'Service/demo-headless', 'ConfigMap/demo-route',
+      'NetworkPolicy/demo', 'StatefulSet/demo',
+    ]);
+    expect(find(objects, 'ConfigMap', 'demo-route').metadata.labels).toEqual(find(objects, 'StatefulSet', 'demo').metadata.labels);
+    expect(find(objects, 'ConfigMap', 'demo-route').data).toEqual({ to: 'demo' });
   });
 
   test('every object is on a public field, so addJsonPatch reaches it', () => {

@@ -10,7 +10,7 @@ export * from './services';
 
 /** The dashboards to provision: Tempo / Operations always, Tempo / Services where the metrics-generator runs. */
 export function buildDashboards(tempo: GrafanaTempoLink): ProvisionedDashboard[] {
-  return [operationsDashboard(tempo), ...(tempo.metricsGenerator ? [servicesDashboard()] : [])];
+  return [operationsDashboard(tempo), ...(tempo.metricsGenerator ? [servicesDashboard((tempo.tenants?.length ?? 0) > 0)] : [])];
 }
 
 /** Grafana's dashboard provider file (`apiVersion: 1`). */
