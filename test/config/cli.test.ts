@@ -20,8 +20,8 @@ async function cli(argv: string[], cwd: string, env: Record<string, string> = {}
   return { status, stdout, stderr };
 }
 
-const PLACEHOLDER_WARNING = "tempo-stack.yaml: 'argocd.repoURL' is still the example repository, got 'https://github.com/tempo-stack/tempo-stack.git'; "
-  + "point it at the repository (your fork) that holds this dist/, or Argo CD deploys that repository's manifests instead of yours";
+const PLACEHOLDER_WARNING = "tempo-stack.yaml: 'argocd.repoURL' is still the example repository, "
+  + "got 'https://github.com/tempo-stack/tempo-stack.git'; point it at the repository (your fork) that holds this dist/, or Argo CD deploys that repository's manifests instead of yours";
 
 const tree = (dir: string): Record<string, string> => Object.fromEntries(
   fs.readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -131,7 +131,10 @@ describe('tempo-stack validate', () => {
     fs.copyFileSync(path.join(root, 'tempo-stack.yaml'), path.join(tmp, 'tempo-stack.yaml'));
     const run = await cli(['validate'], tmp);
     const warning = `warning: ${PLACEHOLDER_WARNING}\n`;
-    expect(run).toEqual({ status: 0, stdout: 'tempo-stack.yaml is valid: 4 folders (dev, single-node, cluster, argocd)\n', stderr: warning });
+    // One folder per environment of the file, then Argo CD's.
+    const names = parseStackConfig(yaml.load(fs.readFileSync(path.join(tmp, 'tempo-stack.yaml'), 'utf8'))).environments.map((e) => e.name);
+    const folders = [...names, 'argocd'];
+    expect(run).toEqual({ status: 0, stdout: `tempo-stack.yaml is valid: ${folders.length} folders (${folders.join(', ')})\n`, stderr: warning });
     expect(fs.readdirSync(tmp)).toEqual(['tempo-stack.yaml']);
     expect(await cli(['validate', '--quiet'], tmp)).toEqual({ status: 0, stdout: '', stderr: warning });
   });
