@@ -21,7 +21,8 @@ async function cli(argv: string[], cwd: string, env: Record<string, string> = {}
 }
 
 const PLACEHOLDER_WARNING = "tempo-stack.yaml: 'argocd.repoURL' is still the example repository, "
-  + "got 'https://github.com/tempo-stack/tempo-stack.git'; point it at the repository (your fork) that holds this dist/, or Argo CD deploys that repository's manifests instead of yours";
+  + "got 'https://github.com/tempo-stack/tempo-stack.git'; point it at the repository (your fork) that holds this dist/, "
+  + "or Argo CD deploys that repository's manifests instead of yours";
 
 const tree = (dir: string): Record<string, string> => Object.fromEntries(
   fs.readdirSync(dir, { recursive: true, withFileTypes: true })
