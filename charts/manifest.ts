@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import type { AlertmanagerRouting } from './alertmanager/settings';
 import { GRAFANA_ADMIN_SECRET_KEYS } from './grafana';
 import { INSTANCE_LABEL, NAME_LABEL, PART_OF } from './shared/labels';
 import { SCRAPE_JOBS } from './shared/telemetry';
@@ -11,9 +12,12 @@ export { ENVIRONMENT_FILE, ENVIRONMENT_MANIFEST_VERSION } from './shared/environ
 /**
  * What a Service port is for, so that tools find it without knowing Service or port names:
  * `tempo-http` (Tempo's HTTP API: /ready, traces by id, search), `otlp-http` and `otlp-grpc` (where
- * traces go in), `prometheus-http` (Prometheus's API and UI), `grafana-http` (Grafana).
+ * traces go in; in distributed mode the distributors' Service), `prometheus-http` (Prometheus's API and UI),
+ * `grafana-http` (Grafana), `alertmanager-http` (Alertmanager's API), `gateway-otlp-http` and
+ * `gateway-otlp-grpc` (the authenticating OTLP gateway, where senders outside the cluster go).
  */
-export type PortRole = 'tempo-http' | 'otlp-http' | 'otlp-grpc' | 'prometheus-http' | 'grafana-http';
+export type PortRole = 'tempo-http' | 'otlp-http' | 'otlp-grpc' | 'prometheus-http' | 'grafana-http' | 'alertmanager-http'
+  | 'gateway-otlp-http' | 'gateway-otlp-grpc';
 
 /** One port of a Service. */
 export interface ManifestPort {
@@ -69,6 +73,10 @@ export interface ManifestComponent {
   readonly datasources?: readonly string[];
   /** Grafana: the Secret holding the admin login, and its keys. */
   readonly adminSecret?: { readonly name: string; readonly userKey: string; readonly passwordKey: string };
+  /** Tempo: the tenant ids it admits (`X-Scope-OrgID`); absent without tenants. `--verify` writes and reads as each. */
+  readonly tenants?: readonly string[];
+  /** Alertmanager: its route tree's receivers and the configured receivers, for `--verify`'s Watchdog check. */
+  readonly alerting?: { readonly routing: AlertmanagerRouting; readonly receivers: readonly string[] };
 }
 
 /**
@@ -85,8 +93,11 @@ export type ManifestSecretKey =
 /** A Secret the environment references. Nothing secret is ever synthesized; these are created at deploy time. */
 export interface ManifestSecret {
   readonly name: string;
-  /** `deploy`: the deploy creates it when missing (every key random or literal); `user`: you create it first. */
-  readonly createdBy: 'deploy' | 'user';
+  /**
+   * `deploy`: the deploy creates it when missing (every key random or literal); `user`: you create it first
+   * (the deploy stops, naming it, while it is missing); `cert-manager`: issued from a Certificate of the stack.
+   */
+  readonly createdBy: 'deploy' | 'user' | 'cert-manager';
   /** The components whose pods read it. */
   readonly usedBy: readonly string[];
   /** Its keys; empty when a pod reads the whole Secret (envFrom, a volume without items). */
@@ -146,9 +157,12 @@ interface SecretReference {
  * port role or a verification field needs a line.
  */
 export function environmentManifest(stack: TempoStack, environment: string, namespaceFile: string): EnvironmentManifest {
-  const tempo = stack.tempoChart.tempo;
+  // Single node and cluster: one Tempo; distributed: its components, each a workload of the Tempo chart.
+  const tempo = stack.tempoChart.backend;
   const prometheus = stack.prometheusChart?.prometheus;
   const grafana = stack.grafanaChart?.grafana;
+  const alertmanager = stack.alertmanagerChart?.alertmanager;
+  const gateway = stack.gatewayChart?.gateway;
   const roles = new Map<string, PortRole>();
   const role = (endpoint: string | undefined, r: PortRole) => {
     if (endpoint) roles.set(endpoint.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, ''), r);
@@ -157,11 +171,14 @@ export function environmentManifest(stack: TempoStack, environment: string, name
   role(tempo.otlpHttpEndpoint, 'otlp-http');
   role(tempo.otlpGrpcEndpoint, 'otlp-grpc');
   role(prometheus?.httpUrl, 'prometheus-http');
-  role(grafana?.url, 'grafana-http');
+  role(grafana?.httpUrl, 'grafana-http');
+  role(alertmanager?.httpUrl, 'alertmanager-http');
+  role(gateway?.otlpHttpUrl, 'gateway-otlp-http');
+  role(gateway?.otlpGrpcAddress, 'gateway-otlp-grpc');
   // The job label Tempo's series carry, wherever they are scraped: our Prometheus or the operator's PodMonitor.
   const tempoJob = prometheus?.config.scrape_configs.some((j) => j.job_name === SCRAPE_JOBS.tempo) || stack.prometheusOperatorChart
     ? SCRAPE_JOBS.tempo : undefined;
-  const scrapeJobs = new Map<string, string>(tempoJob ? [[tempo.statefulSet.name, tempoJob]] : []);
+  const alertmanagerJob = prometheus?.config.scrape_configs.some((j) => j.job_name === SCRAPE_JOBS.alertmanager) ? SCRAPE_JOBS.alertmanager : undefined;
 
   const charts = stack.node.children.filter((c): c is Chart => c instanceof Chart && c !== stack.namespaceChart);
   const components: ManifestComponent[] = [];
@@ -179,7 +196,7 @@ export function environmentManifest(stack: TempoStack, environment: string, name
       if (!WORKLOAD_KINDS.includes(object.kind)) continue;
       const json = object.toJson();
       const resource = `${kubectlResource(object)}/${object.name}`;
-      const job = scrapeJobs.get(object.name);
+      const job = chart === stack.tempoChart ? tempoJob : chart === stack.alertmanagerChart ? alertmanagerJob : undefined;
       workloads.push({
         kind: object.kind,
         name: object.name,
@@ -202,6 +219,10 @@ export function environmentManifest(stack: TempoStack, environment: string, name
         datasources: [grafana.tempoDatasourceUid, grafana.prometheusDatasourceUid],
         adminSecret: { name: grafana.adminSecretName, userKey: GRAFANA_ADMIN_SECRET_KEYS.user, passwordKey: GRAFANA_ADMIN_SECRET_KEYS.password },
       });
+    } else if (alertmanager && chart === stack.alertmanagerChart) {
+      components.push({ ...component, alerting: { routing: alertmanager.settings.routing, receivers: [...alertmanager.receiverNames] } });
+    } else if (chart === stack.tempoChart && tempo.tenants.length > 0) {
+      components.push({ ...component, tenants: [...tempo.tenants] });
     } else {
       components.push(component);
     }
@@ -246,8 +267,8 @@ function describeService(json: any, namespace: string, roles: ReadonlyMap<string
   const ports = (json.spec.ports ?? []).map((p: any): ManifestPort => {
     const address = `${serviceFqdn(name, namespace)}:${p.port}`;
     const role = json.spec.clusterIP === 'None' ? undefined : roles.get(address);
-    // Ports without an application protocol are HTTP here, except memberlist's gossip.
-    const http = (p.appProtocol === undefined || p.appProtocol === 'http') && !/gossip|memberlist/.test(p.name ?? '');
+    // Ports without an application protocol are HTTP here, except memberlist's and Alertmanager's gossip.
+    const http = (p.appProtocol === undefined || p.appProtocol === 'http') && !/gossip|memberlist|mesh/.test(p.name ?? '');
     return { name: p.name ?? String(p.port), port: p.port, address, ...(http ? { url: `http://${address}` } : {}), ...(role ? { role } : {}) };
   });
   return { name, headless: json.spec.clusterIP === 'None', ports };
@@ -289,7 +310,8 @@ function secretReferences(pod: any): Array<{ name: string; key?: string; usedAs:
 
 /**
  * The Secrets: those a component generates (its `generatedSecrets`, created by the deploy), then
- * every other Secret its pods reference, which only the user can create.
+ * every other Secret its pods reference: the user's, or cert-manager's where the stack's
+ * `providedSecrets` says so (that list also gives the keys a whole-Secret mount reads).
  */
 function manifestSecrets(stack: TempoStack, referenced: readonly SecretReference[]): ManifestSecret[] {
   const usedBy = (name: string) => [...new Set(referenced.filter((r) => r.name === name).map((r) => r.component))];
@@ -312,7 +334,7 @@ function manifestSecrets(stack: TempoStack, referenced: readonly SecretReference
     ...generated,
     ...[...provided].map(([name, e]): ManifestSecret => ({
       name,
-      createdBy: 'user',
+      createdBy: stack.providedSecrets.find((p) => p.name === name)?.by ?? 'user',
       usedBy: [...e.usedBy],
       keys: [...e.keys].map(([key, usedAs]) => ({ key, source: 'provided', usedAs })),
     })),

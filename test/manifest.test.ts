@@ -72,7 +72,8 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
     const listed = manifest.components.flatMap((c) => c.services.map((s) => [s.name, s.headless, s.ports.map((p) => `${p.name}:${p.port}`)]));
     const services = objects.filter((o) => o.kind === 'Service')
       .map((o) => [o.metadata.name, o.spec.clusterIP === 'None', o.spec.ports.map((p: any) => `${p.name}:${p.port}`)]);
-    expect(listed).toEqual(services);
+    // Files sort by chart dependency, components by construction: the same set, each Service once.
+    expect(listed.map((l) => JSON.stringify(l)).sort()).toEqual(services.map((l) => JSON.stringify(l)).sort());
     for (const s of manifest.components.flatMap((c) => c.services)) {
       for (const p of s.ports) expect(p.address).toBe(`${s.name}.${env.namespace}.svc.cluster.local:${p.port}`);
     }
@@ -81,7 +82,7 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
   test('every workload to wait for, with the selector of its pods', () => {
     const workloads = manifest.components.flatMap((c) => c.workloads);
     const objectsListed = objects.filter((o) => ['StatefulSet', 'Deployment'].includes(o.kind));
-    expect(workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(objectsListed.map((o) => `${o.kind}/${o.metadata.name}`));
+    expect(workloads.map((w) => `${w.kind}/${w.name}`).sort()).toEqual(objectsListed.map((o) => `${o.kind}/${o.metadata.name}`).sort());
     for (const w of workloads) {
       const o = objectsListed.find((x) => x.kind === w.kind && x.metadata.name === w.name)!;
       expect(w.selector).toEqual(o.spec.selector.matchLabels);
@@ -91,13 +92,25 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
   });
 
   test('the roles point at the Services Grafana and the generator use, and Tempo is scraped as job tempo', () => {
+    // In distributed mode OTLP goes to the distributors' Service, queries to the query-frontends' (named like Tempo).
+    const otlpService = name === 'distributed' ? 'tempo-distributor' : 'tempo';
     expect(roleAt(manifest, 'tempo-http')).toBe('tempo:3200');
-    expect(roleAt(manifest, 'otlp-http')).toBe('tempo:4318');
-    expect(roleAt(manifest, 'otlp-grpc')).toBe('tempo:4317');
+    expect(roleAt(manifest, 'otlp-http')).toBe(`${otlpService}:4318`);
+    expect(roleAt(manifest, 'otlp-grpc')).toBe(`${otlpService}:4317`);
     expect(roleAt(manifest, 'prometheus-http')).toBe('prometheus:9090');
     expect(roleAt(manifest, 'grafana-http')).toBe('grafana:3000');
     const tempo = manifest.components.find((c) => c.name === 'tempo')!;
-    expect(tempo.workloads.map((w) => w.scrapeJob)).toEqual(['tempo']);
+    const tempoWorkloads = objects.filter((o) => ['StatefulSet', 'Deployment'].includes(o.kind) && o.metadata.labels?.['app.kubernetes.io/name']
+      ?.startsWith('tempo'));
+    expect(tempo.workloads.map((w) => w.scrapeJob)).toEqual(tempoWorkloads.map(() => 'tempo'));
+    if (name === 'distributed') {
+      const otlp = objects.find((o) => o.kind === 'Service' && o.metadata.name === otlpService)!;
+      const query = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'tempo')!;
+      const podsOf = (svc: K8sObject) => tempoWorkloads.filter((o) => selects(svc.spec.selector, o.spec.template.metadata.labels))
+        .map((o) => o.metadata.name);
+      expect(podsOf(otlp)).toEqual(['tempo-distributor']);
+      expect(podsOf(query)).toEqual(['tempo-query-frontend']);
+    }
     const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-config')!;
     const promConfig = yaml.load(configMap.data['prometheus.yml']) as any;
     expect(promConfig.scrape_configs.map((j: any) => j.job_name)).toContain(tempo.workloads[0].scrapeJob);
@@ -123,8 +136,12 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
     for (const secret of manifest.secrets.filter((s) => s.createdBy === 'user')) {
       expect(secret.keys.map((k) => k.key).sort()).toEqual([...refs.get(secret.name)!].sort());
     }
-    expect(manifest.secrets.map((s) => [s.name, s.createdBy]))
-      .toEqual(name === 'cluster' ? [['minio-credentials', 'deploy'], ['grafana-admin', 'deploy']] : [['grafana-admin', 'deploy']]);
+    const minio = objects.some((o) => o.kind === 'StatefulSet' && o.metadata.name === 'minio');
+    expect(manifest.secrets.map((s) => [s.name, s.createdBy])).toEqual([
+      ...(minio ? [['minio-credentials', 'deploy']] : []), ['grafana-admin', 'deploy'],
+      // The gateway's htpasswd: only its owner knows the senders' passwords.
+      ...(name === 'cluster' ? [['otlp-htpasswd', 'user']] : []),
+    ]);
   });
 
   test('the alert rules Prometheus loads are counted from its rule files', () => {
@@ -136,12 +153,36 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
   });
 
   test('says whether the metrics-generator runs and writes to the stack\'s Prometheus', () => {
-    const generator = name === 'cluster';
+    const generator = name === 'cluster' || name === 'distributed';
     expect(manifest.metricsGenerator).toEqual({
       runs: generator,
       processors: generator ? ['service-graphs', 'span-metrics', 'local-blocks'] : [],
       writesToStackPrometheus: generator,
     });
+  });
+
+  test('Alertmanager: its API has a role, its pods are scraped, and the routing verify checks the Watchdog against is there', () => {
+    const am = manifest.components.find((c) => c.name === 'alertmanager');
+    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'alertmanager-config');
+    expect(Boolean(am)).toBe(Boolean(configMap));
+    if (!am || !configMap) return;
+    expect(roleAt(manifest, 'alertmanager-http')).toBe('alertmanager:9093');
+    expect(am.workloads.map((w) => [w.resource, w.scrapeJob])).toEqual([['statefulset.apps/alertmanager', 'alertmanager']]);
+    const config = yaml.load(configMap.data['alertmanager.yml']) as any;
+    const watchdogRoute = config.route.routes.find((r: any) => JSON.stringify(r.matchers ?? []).includes('Watchdog'));
+    expect(am.alerting!.routing.deadMansSwitchReceiver).toBe(watchdogRoute.receiver);
+    expect(am.alerting!.routing.defaultReceiver).toBe(config.route.receiver);
+    expect(am.alerting!.receivers).toEqual(config.receivers.map((r: any) => r.name).filter((n: string) => n !== 'null'));
+  });
+
+  test('the gateway\'s OTLP ports have roles of their own; Tempo lists its tenants', () => {
+    const gateway = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'otlp-gateway');
+    expect(roleAt(manifest, 'gateway-otlp-http')).toBe(gateway ? 'otlp-gateway:4318' : undefined);
+    expect(roleAt(manifest, 'gateway-otlp-grpc')).toBe(gateway ? 'otlp-gateway:4317' : undefined);
+    const overrides = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'tempo-overrides');
+    const tenants = overrides ? Object.keys((yaml.load(Object.values(overrides.data as Record<string, string>)[0]) as any).overrides)
+      .filter((t) => t !== '*') : undefined;
+    expect(manifest.components.find((c) => c.name === 'tempo')!.tenants).toEqual(tenants);
   });
 });
 
@@ -150,7 +191,7 @@ describe('renamed components', () => {
     name: 'renamed',
     namespace: 'obs',
     tempo: { name: 'traces', mode: 'cluster', replicas: 3, metricsGeneratorProcessors: ['span-metrics'],
-      storage: { backend: 's3', bucket: 'b', endpoint: 's3.example.com', credentials: {
+      storage: { backend: 's3', bucket: 'traces', endpoint: 's3.example.com', credentials: {
         accessKeyId: { name: 'object-store', key: 'id' }, secretAccessKey: { name: 'object-store', key: 'secret' } } } },
     prometheus: { name: 'metrics' },
     grafana: { name: 'ui', adminSecretName: 'ui-login' },
@@ -182,7 +223,7 @@ describe('renamed components', () => {
   test('a key mounted as a file (GCS) is provided as a file; with the Prometheus Operator, Tempo is still scraped as job tempo', () => {
     const { manifest: gcs } = manifestOf({
       name: 'gcs', namespace: 'obs', prometheus: false, prometheusOperator: { release: 'kps' }, grafana: false,
-      tempo: { mode: 'cluster', replicas: 3, metricsGeneratorProcessors: [], storage: { backend: 'gcs', bucket: 'b', credentials: { name: 'gcs-key',
+      tempo: { mode: 'cluster', replicas: 3, metricsGeneratorProcessors: [], storage: { backend: 'gcs', bucket: 'traces', credentials: { name: 'gcs-key',
         key: 'key.json' } } },
     });
     expect(gcs.secrets).toEqual([{ name: 'gcs-key', createdBy: 'user', usedBy: ['tempo'], keys: [{ key: 'key.json', source: 'provided',

@@ -264,8 +264,25 @@ describe('deploy', () => {
     expect(run.stdout).toContain('Secret grafana-admin exists: kept as it is\n');
   });
 
-  test('against the repository\'s own dist/cluster: its namespace, both of its Secrets (different random values), one apply -k', async () => {
+  test('against the repository\'s own dist/cluster: stops before applying while the gateway\'s htpasswd Secret is missing', async () => {
+    w = world();
+    const run = await w.run(['--env', 'cluster', '--no-verify']);
+    expect(run.status).toBe(1);
+    expect(run.kubectl).toEqual([
+      ...COMMON_CHECKS,
+      `get namespace tempo-cluster --ignore-not-found ${JSONPATH}`,
+      `${APPLY} -f $ROOT/dist/cluster/0000-namespace.k8s.yaml`,
+      '--namespace tempo-cluster get secret otlp-htpasswd --ignore-not-found -o name',
+    ]);
+    expect(run.stderr).toContain('Secret otlp-htpasswd (keys htpasswd; read by gateway):\n');
+    expect(run.stderr).toContain('  kubectl -n tempo-cluster create secret generic otlp-htpasswd --from-file=htpasswd=<file>\n');
+    expect(run.stdin).toEqual([]);
+  });
+
+  test('against the repository\'s own dist/cluster, the htpasswd Secret created: its namespace, both generated Secrets (different random values), '
+    + 'one apply -k, every workload', async () => {
     w = world()
+      .on('kubectl', '--namespace tempo-cluster get secret otlp-htpasswd *', { stdout: 'secret/otlp-htpasswd\n' })
       .on('kubectl', '--namespace tempo-cluster get services *', { stdout: 'service/tempo\n' })
       .on('http', '*/ready', { stdout: 'ready' });
     const run = await w.run(['--env', 'cluster', '--no-verify']);
@@ -274,16 +291,18 @@ describe('deploy', () => {
       ...COMMON_CHECKS,
       `get namespace tempo-cluster --ignore-not-found ${JSONPATH}`,
       `${APPLY} -f $ROOT/dist/cluster/0000-namespace.k8s.yaml`,
+      '--namespace tempo-cluster get secret otlp-htpasswd --ignore-not-found -o name',
       '--namespace tempo-cluster get secret minio-credentials --ignore-not-found -o name',
       '--namespace tempo-cluster create -f -',
       '--namespace tempo-cluster get secret grafana-admin --ignore-not-found -o name',
       '--namespace tempo-cluster create -f -',
       `${APPLY} -k $ROOT/dist/cluster/`,
-      ...['statefulset.apps/minio', 'statefulset.apps/tempo', 'statefulset.apps/prometheus', 'deployment.apps/grafana']
-        .map((x) => `--namespace tempo-cluster rollout status ${x} --timeout=5m`),
+      ...['statefulset.apps/minio', 'statefulset.apps/tempo', 'statefulset.apps/alertmanager', 'statefulset.apps/prometheus', 'deployment.apps/grafana',
+        'deployment.apps/otlp-gateway'].map((x) => `--namespace tempo-cluster rollout status ${x} --timeout=5m`),
       `--namespace tempo-cluster get services -l ${NS_LABELS} -o name`,
       '--namespace tempo-cluster port-forward svc/tempo :3200 :4318 --address 127.0.0.1',
     ]);
+    expect(run.stdout).toContain('Secret otlp-htpasswd exists: kept as it is\n');
     expect(checks(run)).toEqual([HEALTHY_CHECKS[0]]);
     const values = [...run.stdin[0].matchAll(/^ {2}MINIO_ROOT_(?:USER|PASSWORD): (\S+)$/gm)].map((m) => Buffer.from(m[1], 'base64').toString());
     expect(values).toHaveLength(2);
@@ -500,7 +519,7 @@ describe('deploy', () => {
 
 describe('Secrets only the user can create', () => {
   const withStore: Environment = {
-    name: 's3', namespace: 'tempo-s3', tempo: { mode: 'single-node', preset: 'basic', storage: { backend: 's3', bucket: 'b',
+    name: 's3', namespace: 'tempo-s3', tempo: { mode: 'single-node', preset: 'basic', storage: { backend: 's3', bucket: 'traces',
       endpoint: 's3.example.com', credentials: {
       accessKeyId: { name: 'object-store', key: 'AWS_ACCESS_KEY_ID' }, secretAccessKey: { name: 'object-store', key: 'AWS_SECRET_ACCESS_KEY' } } } },
     grafana: false,
@@ -663,7 +682,11 @@ describe('--verify', () => {
     w = world();
     deployed(w, 'tempo-cluster', 'cluster');
     w.on('kubectl', '--namespace tempo-cluster get services *', { stdout: 'service/tempo\nservice/prometheus\n' })
+      .on('kubectl', '--namespace tempo-cluster get pods -l *alertmanager*', { stdout: 'alertmanager-0 ' })
       .on('kubectl', '--namespace tempo-cluster get pods *', { stdout: 'tempo-0 ' })
+      .on('http', 'GET http://127.0.0.1:49090/api/v1/query?query=up{job="alertmanager"}', {
+        stdout: '{"status":"success","data":{"result":[{"metric":{"job":"alertmanager","pod":"alertmanager-0"},"value":[1764110000.1,"1"]}]}}',
+      })
       .on('http', 'GET http://127.0.0.1:49090/api/v1/query?query=sum(traces_spanmetrics_calls_total{service="tempo-stack-verify"})',
         { stdout: '{"status":"success","data":{"resultType":"vector","result":[]}}', once: true })
       .on('http', 'GET http://127.0.0.1:49090/api/v1/query?query=sum(traces_spanmetrics_calls_total{service="tempo-stack-verify"})',
@@ -674,12 +697,14 @@ describe('--verify', () => {
     expect(checks(run)).toEqual([
       HEALTHY_CHECKS[0], HEALTHY_CHECKS[1], HEALTHY_CHECKS[3], HEALTHY_CHECKS[4], HEALTHY_CHECKS[5],
       ['ok', 'prometheus: scrapes every tempo pod', 'up{job="tempo"} is 1 for tempo-0'],
+      // Alertmanager's pods are scraped as a job of their own.
+      ['ok', 'prometheus: scrapes every alertmanager pod', 'up{job="alertmanager"} is 1 for alertmanager-0'],
       ['ok', 'prometheus: alert rules', `${CLUSTER_ALERTS} alert rules loaded in 2 group(s) (dist/cluster declares ${CLUSTER_ALERTS})`],
       ['skip', 'grafana', 'environment cluster has no Grafana'],
       // The first answer had no series yet: polled once more.
       ['ok', 'prometheus: span metrics', 'sum(traces_spanmetrics_calls_total{service="tempo-stack-verify"}) = 1'],
     ]);
-    expect(run.stdout).toContain('all 8 checks passed\n');
+    expect(run.stdout).toContain('all 9 checks passed\n');
     expect(run.sleep).toEqual([5]);
   });
 

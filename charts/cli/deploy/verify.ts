@@ -52,7 +52,8 @@ export class Verification {
   private line(status: 'ok' | 'FAIL' | 'skip', label: string, detail: string): void {
     if (status !== 'skip') this.checks++;
     if (status === 'FAIL') this.failed++;
-    say(this.c, `${status.padEnd(4)}  ${label.padEnd(36)} ${detail}`);
+    // At least two spaces before the detail, so a long label still reads as a column.
+    say(this.c, `${status.padEnd(4)}  ${label.padEnd(Math.max(36, label.length + 1))} ${detail}`);
   }
 
   /** Runs a probe until it passes, every 5 s within --timeout (at least once). */
