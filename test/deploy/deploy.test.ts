@@ -46,6 +46,12 @@ function runningStack(w: World, ns = 'tempo-dev'): World {
     .on('kubectl', `*--namespace ${ns} get secret grafana-admin -o go-template=*`, { stdout: 'admin\nPW-FROM-THE-SECRET' });
 }
 
+/** Alertmanager's /api/v2/alerts holding the Watchdog, routed to the null receiver (no dead man's switch configured). */
+const WATCHDOG_ALERTS = JSON.stringify([{ labels: { alertname: 'Watchdog', severity: 'none' }, startsAt: '2026-12-04T22:00:00Z',
+  receivers: [{ name: 'null' }], status: { state: 'active' } }]);
+const WATCHDOG_OK = 'Watchdog received from Prometheus (firing since 2026-12-04T22:00:00Z), kept in Alertmanager (no dead man\'s switch configured); '
+  + 'no receiver configured: alerts are kept in Alertmanager and shown in Grafana (docs/alertmanager.md adds one)';
+
 function alertRulesAnswer(count: number): string {
   const rules = Array.from({ length: count }, (_, i) => ({ state: 'inactive', name: `Alert${i}`, type: 'alerting' }));
   return JSON.stringify({ status: 'success', data: { groups: [
@@ -681,8 +687,10 @@ describe('--verify', () => {
   test('with the metrics-generator on (dist/cluster), span metrics of the verification service must reach Prometheus', async () => {
     w = world();
     deployed(w, 'tempo-cluster', 'cluster');
-    w.on('kubectl', '--namespace tempo-cluster get services *', { stdout: 'service/tempo\nservice/prometheus\n' })
+    w.on('kubectl', '--namespace tempo-cluster get services *', { stdout: 'service/tempo\nservice/prometheus\nservice/alertmanager\n' })
       .on('kubectl', '--namespace tempo-cluster get pods -l *alertmanager*', { stdout: 'alertmanager-0 ' })
+      .on('http', 'GET http://127.0.0.1:49093/-/ready', { stdout: 'OK' })
+      .on('http', 'GET http://127.0.0.1:49093/api/v2/alerts', { stdout: WATCHDOG_ALERTS })
       .on('kubectl', '--namespace tempo-cluster get pods *', { stdout: 'tempo-0 ' })
       .on('http', 'GET http://127.0.0.1:49090/api/v1/query?query=up{job="alertmanager"}', {
         stdout: '{"status":"success","data":{"result":[{"metric":{"job":"alertmanager","pod":"alertmanager-0"},"value":[1764110000.1,"1"]}]}}',
@@ -695,17 +703,57 @@ describe('--verify', () => {
     const run = await w.run(['--verify', '--env', 'cluster']);
     expect(run.status).toBe(0);
     expect(checks(run)).toEqual([
-      HEALTHY_CHECKS[0], HEALTHY_CHECKS[1], HEALTHY_CHECKS[3], HEALTHY_CHECKS[4], HEALTHY_CHECKS[5],
+      HEALTHY_CHECKS[0], HEALTHY_CHECKS[1], ['ok', 'alertmanager /-/ready', 'HTTP 200: OK'], HEALTHY_CHECKS[3], HEALTHY_CHECKS[4], HEALTHY_CHECKS[5],
       ['ok', 'prometheus: scrapes every tempo pod', 'up{job="tempo"} is 1 for tempo-0'],
       // Alertmanager's pods are scraped as a job of their own.
       ['ok', 'prometheus: scrapes every alertmanager pod', 'up{job="alertmanager"} is 1 for alertmanager-0'],
       ['ok', 'prometheus: alert rules', `${CLUSTER_ALERTS} alert rules loaded in 2 group(s) (dist/cluster declares ${CLUSTER_ALERTS})`],
       ['skip', 'grafana', 'environment cluster has no Grafana'],
+      ['ok', 'alertmanager: Watchdog from Prometheus', WATCHDOG_OK],
       // The first answer had no series yet: polled once more.
       ['ok', 'prometheus: span metrics', 'sum(traces_spanmetrics_calls_total{service="tempo-stack-verify"}) = 1'],
     ]);
-    expect(run.stdout).toContain('all 9 checks passed\n');
+    expect(run.kubectl).toContain('--namespace tempo-cluster port-forward svc/alertmanager :9093 --address 127.0.0.1');
+    expect(run.stdout).toContain('all 11 checks passed\n');
     expect(run.sleep).toEqual([5]);
+  });
+
+  test('dist/cluster: no Watchdog in Alertmanager fails verify, polled within --timeout, naming the receivers configured', async () => {
+    w = world();
+    deployed(w, 'tempo-cluster', 'cluster');
+    w.on('kubectl', '--namespace tempo-cluster get services *', { stdout: 'service/tempo\nservice/alertmanager\n' })
+      .on('http', 'GET http://127.0.0.1:49093/-/ready', { stdout: 'OK' })
+      .on('http', 'GET http://127.0.0.1:49093/api/v2/alerts', { stdout: '[]' });
+    healthyServices(w);
+    const run = await w.run(['--verify', '--env', 'cluster', '--timeout', '10s']);
+    expect(run.status).toBe(1);
+    const watchdog = checks(run).find((c) => c[1] === 'alertmanager: Watchdog from Prometheus')!;
+    expect(watchdog[0]).toBe('FAIL');
+    expect(watchdog[2]).toMatch(/^Alertmanager has no Watchdog alert from Prometheus/);
+    expect(watchdog[2]).toContain('no receiver configured');
+    expect(run.http.filter((c) => c.endsWith('/api/v2/alerts'))).toHaveLength(2);
+  });
+
+  test('dist/distributed: waits for every component, sends to each tenant through the distributors, reads back through the query-frontends', async () => {
+    w = world().dist('distributed', repoDist('distributed'));
+    deployed(w, 'tempo-distributed', 'distributed');
+    w.on('kubectl', '--namespace tempo-distributed get services *', { stdout: 'service/tempo\nservice/tempo-distributor\n' });
+    healthyServices(w);
+    const run = await w.run(['--env', 'distributed']);
+    expect(run.status).toBe(0);
+    const components = ['distributor', 'ingester', 'metrics-generator', 'querier', 'query-frontend', 'compactor'];
+    for (const c of components) expect(run.kubectl.some((k) => k.includes(' rollout status ') && k.endsWith(`/tempo-${c} --timeout=5m`))).toBe(true);
+    expect(run.kubectl).toContain('--namespace tempo-distributed port-forward svc/tempo :3200 --address 127.0.0.1');
+    expect(run.kubectl).toContain('--namespace tempo-distributed port-forward svc/tempo-distributor :4318 --address 127.0.0.1');
+    const tenants = ['shop', 'payments'];
+    expect(checks(run).filter((c) => c[1].startsWith('otlp') || c[1].startsWith('tempo:')).map((c) => [c[0], c[1]])).toEqual(tenants.flatMap((t) => [
+      ['ok', `otlp: send a trace (tenant ${t})`], ['ok', `tempo: trace by id (tenant ${t})`], ['ok', `tempo: TraceQL search (tenant ${t})`],
+    ]));
+    const asTenant = (method: string, path: string) => run.requests.filter((r) => r.method === method && r.url.includes(path))
+      .map((r) => r.headers?.['X-Scope-OrgID']);
+    expect(asTenant('POST', '/v1/traces')).toEqual(tenants);
+    expect(asTenant('GET', `/api/traces/${TRACE_ID}`)).toEqual(tenants);
+    expect(asTenant('GET', '/api/search?')).toEqual(tenants);
   });
 
   test('--verify of an environment that is not deployed says so', async () => {
