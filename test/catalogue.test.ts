@@ -77,8 +77,9 @@ const FILE_CASES: Array<[string, string, string]> = [
     "tempo-stack.yaml: 'environments[0].prometheus.resources.limits.memory' is too small for"],
   // The cluster's 40 000 series (docs/prometheus.md, "Capacity model") plus its two Alertmanagers' 500 each:
   // the generator's cap is Tempo's prop in the stack.
+  // The cluster environment: 2 tenants x 3 generators x 10000 series each, plus Prometheus's own scrape series.
   ['a Prometheus memory limit below the metrics-generator\'s series', fileWith(envWith(2, (e) => { e.prometheus = { resources: { limits: { memory: '128Mi' } } }; })),
-    "tempo-stack.yaml: 'environments[0].prometheus.resources.limits.memory' is too small for 41000 active series (Prometheus needs about 377Mi), got '128Mi'; raise it to at least 377Mi, or lower the series (tempo.metricsGeneratorMaxActiveSeries, tempo.replicas)"],
+    "tempo-stack.yaml: 'environments[0].prometheus.resources.limits.memory' is too small for 71000 active series (Prometheus needs about 465Mi), got '128Mi'; raise it to at least 465Mi, or lower the series (tempo.metricsGeneratorMaxActiveSeries, tempo.replicas)"],
   ['an Alertmanager address without a scheme', fileWith({ name: 'e', namespace: 'e', prometheus: { alertmanagerUrl: 'alertmanager:9093' } }),
     "tempo-stack.yaml: 'environments[0].prometheus.alertmanagerUrl' must be an http(s) URL without query or fragment, got 'alertmanager:9093'"],
   ['an Alertmanager receiver of an unknown type', fileWith({ name: 'e', namespace: 'e', alertmanager: { receivers: [{ name: 'x', type: 'sms' }] } }),
@@ -150,6 +151,11 @@ const FILE_CASES: Array<[string, string, string]> = [
   ['a gateway user mapped to a tenant id Tempo refuses', fileWith({ name: 'e', namespace: 'e', gateway: { auth: { type: 'basic', secretName: 'h',
     tenants: { alice: 'team a' } } } }),
     "tempo-stack.yaml: 'environments[0].gateway.auth.tenants.alice' must be a Tempo tenant id"],
+  // The stack passes Tempo's tenants to the gateway: a credential writing as any other tenant would be refused by Tempo at run time.
+  ['a gateway credential mapped to a tenant Tempo does not know', fileWith({ name: 'e', namespace: 'e', tempo: { tenants: [{ id: 'team-a' }] },
+    gateway: { auth: { type: 'basic', secretName: 'h', tenants: { alice: 'team-a', bob: 'team-c' } } } }),
+    "tempo-stack.yaml: 'environments[0].gateway.auth.tenants.bob' names a tenant Tempo does not know (known: team-a), got 'team-c'; "
+      + 'add the tenant to tempo.tenants, or map the credential to a known tenant'],
   ['a gateway Ingress host that is not a DNS name', fileWith({ name: 'e', namespace: 'e', gateway: { auth: { type: 'basic', secretName: 'h' },
     expose: { ingress: { host: 'otlp.example.com/v1' } } } }),
     "tempo-stack.yaml: 'environments[0].gateway.expose.ingress.host' must be a DNS name"],
