@@ -111,3 +111,30 @@ describe('what lands in dist/', () => {
     }
   });
 });
+
+describe('the cluster environment\'s placeholders', () => {
+  const dist = section(readme, 'What lands in `dist/`');
+  const text = dist.slice(dist.indexOf('\n### The cluster environment\'s placeholders\n'));
+  const cluster = (yaml.load(readDoc('tempo-stack.yaml')) as { environments: any[] }).environments.find((e) => e.name === 'cluster');
+  const manifests = fs.readdirSync(path.join(ROOT, 'dist/cluster')).filter((f) => f.endsWith('.yaml'))
+    .map((f) => fs.readFileSync(path.join(ROOT, 'dist/cluster', f), 'utf8')).join('\n');
+
+  test('names every host and the issuer the shipped cluster environment uses, and they are in dist/cluster/', () => {
+    const hosts = [...manifests.matchAll(/^ +- host: (\S+)$/gm)].map((m) => m[1]);
+    expect(new Set(hosts)).toEqual(new Set(['grafana.example.com', 'otlp.example.com', 'otlp-grpc.example.com']));
+    for (const host of hosts) expect(text).toContain(`\`${host}\``);
+    const issuers = new Set([...manifests.matchAll(/cert-manager\.io\/cluster-issuer: (\S+)$/gm)].map((m) => m[1]));
+    expect([...issuers]).toEqual([cluster.grafana.expose.ingress.tls.issuer.name]);
+    expect(text).toContain(`\`${[...issuers][0]}\``);
+  });
+
+  test('the Secret to create is the one the gateway mounts, in the environment\'s namespace, with the users and tenants it maps', () => {
+    expect(manifests).toMatch(new RegExp(`secretName: ${cluster.gateway.auth.secretName}$`, 'm'));
+    expect(text).toContain(`\`${cluster.gateway.auth.secretName}\` in \`${cluster.namespace}\``);
+    for (const [user, tenant] of Object.entries(cluster.gateway.auth.tenants as Record<string, string>)) {
+      expect(text).toContain(`\`${user}\``);
+      expect(text).toContain(`\`${tenant}\``);
+    }
+    expect(manifests).not.toMatch(/^kind: Secret$/m);
+  });
+});
