@@ -13,7 +13,7 @@ const stack = new TempoStack(app, 'prod', {
     mode: 'cluster',
     replicas: 5,
     storage: { backend: 's3', bucket: 'acme-traces', region: 'eu-west-1' },
-    // Every component takes serviceAccountAnnotations and podLabels: IRSA here, GKE or Azure
+    // Tempo, Prometheus, Grafana and MinIO take serviceAccountAnnotations and podLabels: IRSA here, GKE or Azure
     // workload identity the same way (iam.gke.io/gcp-service-account, azure.workload.identity/*).
     serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/tempo' },
     expectedLoad: { tracesPerSecond: 5000, spansPerTrace: 12 },
