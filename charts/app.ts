@@ -1,10 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
-import { IConstruct } from 'constructs';
-import { ArgoCdChart } from './argocd/applications';
+import { App } from 'cdk8s';
+import { argoCdWarnings, ArgoCdChart } from './argocd/applications';
 import { Environment, StackConfigFile } from './config/file';
-import { DEFAULT_CONFIG_FILE, locateConfigError } from './config/load';
+import { checkEnvironments, DEFAULT_CONFIG_FILE, formatLocated, locateConfigError, locateDetail } from './config/load';
 import { toYaml } from './shared/render';
 import { ENVIRONMENT_FILE, environmentManifest, renderEnvironmentManifest } from './manifest';
 import { ConfigError } from './shared/validate';
@@ -46,7 +45,9 @@ export function renderEnvironment(built: BuiltEnvironment): Map<string, string> 
 function renderApp(built: BuiltEnvironment): { files: Map<string, string>; kinds: Map<string, number> } {
   const files = new Map<string, string>();
   const objects: Array<{ kind: string }> = [];
-  chartsToJson(built.app).forEach(({ chart, json }, index) => {
+  // cdk8s's own rendering: the charts in dependency order, each chart's objects as `cdk8s synth` writes them.
+  built.app.charts.forEach((chart, index) => {
+    const json = chart.toJson();
     const name = `${String(index).padStart(4, '0')}-${chart.node.id}.k8s.yaml`;
     objects.push(...json);
     files.set(name, renderManifests(json));
@@ -55,36 +56,6 @@ function renderApp(built: BuiltEnvironment): { files: Map<string, string>; kinds
   const namespaceFile = [...files.keys()].find((f) => f.endsWith(`-${built.stack.namespaceChart.node.id}.k8s.yaml`))!;
   files.set(ENVIRONMENT_FILE, renderEnvironmentManifest(environmentManifest(built.stack, built.environment.name, namespaceFile)));
   return { files, kinds: countKinds(objects) };
-}
-
-/**
- * Every chart of an app, in dependency order, with its objects exactly as `chart.toJson()` gives
- * them. cdk8s's `chart.toJson()` works on the whole app each time: it turns every construct
- * dependency of the app into object dependencies and runs every validation, once per chart (five
- * times an environment, a tenth of a synth). When the only dependencies are between charts, none
- * of them inside another chart (as in the stack: its charts sit in the TempoStack construct), none
- * of that can change a chart's objects or their order: cdk8s orders a chart's
- * objects by the dependencies inside it, and a chart-to-chart dependency only adds edges between
- * objects of different charts. So the validations run once and each chart is ordered by its own
- * dependency graph. Anything else (a dependency on or between constructs, charts inside charts)
- * takes cdk8s's own path; test/synth.test.ts holds both to `chart.toJson()`.
- */
-export function chartsToJson(app: App): Array<{ chart: Chart; json: any[] }> {
-  const charts = app.charts;
-  const constructs = app.node.findAll();
-  const inChart = (c: IConstruct) => c.node.scopes.slice(0, -1).some((scope) => scope instanceof Chart);
-  const chartLevelOnly = charts.every((chart) => !inChart(chart)) && constructs.every((c) => (
-    c.node.dependencies.length === 0 || (c instanceof Chart && c.node.dependencies.every((d) => d instanceof Chart))
-  ));
-  if (!chartLevelOnly) return charts.map((chart) => ({ chart, json: chart.toJson() }));
-  const errors = constructs.flatMap((c) => c.node.validate().map((error) => `[${c.node.path}] ${error}`));
-  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-  return charts.map((chart) => ({
-    chart,
-    json: new DependencyGraph(chart.node).topology()
-      .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-      .map((o) => o.toJson()),
-  }));
 }
 
 /**
@@ -105,6 +76,12 @@ export interface RenderedOutput {
   readonly folders: Map<string, Map<string, string>>;
   /** Objects per folder, counted by kind, for the summary synth prints. */
   readonly kinds: Map<string, Map<string, number>>;
+  /**
+   * What is allowed but probably not meant, one line each in the error format and located in the
+   * config file (`tempo-stack.yaml: 'argocd.repoURL' is still the example repository, ...`). The
+   * synth command prints each as `warning: <line>` on stderr; warnings never fail synth.
+   */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -112,14 +89,10 @@ export interface RenderedOutput {
  * file and the path inside it (`environments[2].tempo.replicas`).
  */
 export function renderConfig(config: StackConfigFile, file = DEFAULT_CONFIG_FILE): RenderedOutput {
-  const names = config.environments.map((env) => env.name);
-  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate) throw new ConfigError(`${file}: environments: '${duplicate}' is listed twice; give every environment its own name`);
-  if (config.argocd && names.includes('argocd')) {
-    throw new ConfigError(`${file}: 'environments[${names.indexOf('argocd')}].name' collides with the Argo CD folder dist/argocd/, got 'argocd'; rename the environment`);
-  }
+  checkEnvironments(config, file);
   const folders = new Map<string, Map<string, string>>();
   const kinds = new Map<string, Map<string, number>>();
+  const warnings: string[] = [];
   const targets = config.environments.map((env, index) => {
     let built: BuiltEnvironment;
     try {
@@ -130,11 +103,19 @@ export function renderConfig(config: StackConfigFile, file = DEFAULT_CONFIG_FILE
     const { files, kinds: counted } = renderApp(built);
     folders.set(env.name, files);
     kinds.set(env.name, counted);
+    warnings.push(...built.stack.warnings.map((w) => formatLocated(locateDetail(w, index), file)));
     return { name: env.name, namespace: built.stack.namespace };
   });
   if (config.argocd) {
     const app = new App();
-    const chart = new ArgoCdChart(app, 'argocd', { options: config.argocd, environments: targets });
+    let chart: ArgoCdChart;
+    try {
+      chart = new ArgoCdChart(app, 'argocd', { options: config.argocd, environments: targets });
+    } catch (error) {
+      const d = error instanceof ConfigError ? error.detail : undefined;
+      throw d ? new ConfigError(formatLocated(locateDetail(d), file), locateDetail(d)) : error;
+    }
+    warnings.push(...argoCdWarnings(config.argocd).map((w) => formatLocated(locateDetail(w), file)));
     const files = new Map<string, string>();
     const objects = chart.applications.map((application) => application.toJson());
     objects.forEach((object, i) => files.set(`${targets[i].name}.k8s.yaml`, renderManifests([object])));
@@ -142,7 +123,7 @@ export function renderConfig(config: StackConfigFile, file = DEFAULT_CONFIG_FILE
     folders.set('argocd', files);
     kinds.set('argocd', countKinds(objects));
   }
-  return { folders, kinds };
+  return { folders, kinds, warnings };
 }
 
 function countKinds(objects: ReadonlyArray<{ kind: string }>): Map<string, number> {

@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { GRAFANA_ADMIN_SECRET_KEYS } from './grafana';
 import { INSTANCE_LABEL, NAME_LABEL, PART_OF } from './shared/labels';
 import { SCRAPE_JOBS } from './shared/telemetry';
@@ -146,7 +146,8 @@ interface SecretReference {
  * port role or a verification field needs a line.
  */
 export function environmentManifest(stack: TempoStack, environment: string, namespaceFile: string): EnvironmentManifest {
-  const tempo = stack.tempoChart.tempo;
+  // Single node and cluster: one Tempo; distributed: its components, each a workload of the Tempo chart.
+  const tempo = stack.tempoChart.backend;
   const prometheus = stack.prometheusChart?.prometheus;
   const grafana = stack.grafanaChart?.grafana;
   const roles = new Map<string, PortRole>();
@@ -157,13 +158,13 @@ export function environmentManifest(stack: TempoStack, environment: string, name
   role(tempo.otlpHttpEndpoint, 'otlp-http');
   role(tempo.otlpGrpcEndpoint, 'otlp-grpc');
   role(prometheus?.httpUrl, 'prometheus-http');
-  role(grafana?.url, 'grafana-http');
+  role(grafana?.httpUrl, 'grafana-http');
   // The job label Tempo's series carry, wherever they are scraped: our Prometheus or the operator's PodMonitor.
   const tempoJob = prometheus?.config.scrape_configs.some((j) => j.job_name === SCRAPE_JOBS.tempo) || stack.prometheusOperatorChart
     ? SCRAPE_JOBS.tempo : undefined;
-  const scrapeJobs = new Map<string, string>(tempoJob ? [[tempo.statefulSet.name, tempoJob]] : []);
 
-  const charts = stack.node.children.filter((c): c is Chart => c instanceof Chart && c !== stack.namespaceChart);
+  // In the order of the files (the app's dependency order), the Namespace's own chart aside.
+  const charts = App.of(stack).charts.filter((c) => c.node.scope === stack && c !== stack.namespaceChart);
   const components: ManifestComponent[] = [];
   const referenced: SecretReference[] = [];
   const resources = new Set<string>();
@@ -179,7 +180,7 @@ export function environmentManifest(stack: TempoStack, environment: string, name
       if (!WORKLOAD_KINDS.includes(object.kind)) continue;
       const json = object.toJson();
       const resource = `${kubectlResource(object)}/${object.name}`;
-      const job = scrapeJobs.get(object.name);
+      const job = chart === stack.tempoChart ? tempoJob : undefined;
       workloads.push({
         kind: object.kind,
         name: object.name,

@@ -41,7 +41,8 @@ describe('dist/argocd', () => {
   });
 
   test('its Kustomization lists exactly the Applications', () => {
-    expect((yaml.load(files.get(KUSTOMIZATION_FILE)!) as any).resources.sort()).toEqual([...files.keys()].filter((f) => f !== KUSTOMIZATION_FILE).sort());
+    expect((yaml.load(files.get(KUSTOMIZATION_FILE)!) as any).resources.sort())
+      .toEqual([...files.keys()].filter((f) => f !== KUSTOMIZATION_FILE).sort());
   });
 
   test('without an argocd section there is no dist/argocd', () => {

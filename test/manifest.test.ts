@@ -92,12 +92,16 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
 
   test('the roles point at the Services Grafana and the generator use, and Tempo is scraped as job tempo', () => {
     expect(roleAt(manifest, 'tempo-http')).toBe('tempo:3200');
-    expect(roleAt(manifest, 'otlp-http')).toBe('tempo:4318');
-    expect(roleAt(manifest, 'otlp-grpc')).toBe('tempo:4317');
+    // In distributed mode OTLP goes to the distributors' own Service, queries to the query-frontends'.
+    const otlp = env.tempo?.mode === 'distributed' ? 'tempo-distributor' : 'tempo';
+    expect(roleAt(manifest, 'otlp-http')).toBe(`${otlp}:4318`);
+    expect(roleAt(manifest, 'otlp-grpc')).toBe(`${otlp}:4317`);
     expect(roleAt(manifest, 'prometheus-http')).toBe('prometheus:9090');
     expect(roleAt(manifest, 'grafana-http')).toBe('grafana:3000');
     const tempo = manifest.components.find((c) => c.name === 'tempo')!;
-    expect(tempo.workloads.map((w) => w.scrapeJob)).toEqual(['tempo']);
+    const tempoWorkloads = objects.filter((o) => ['StatefulSet', 'Deployment'].includes(o.kind)
+      && o.metadata.labels?.['app.kubernetes.io/name'] === 'tempo');
+    expect(tempo.workloads.map((w) => [w.name, w.scrapeJob])).toEqual(tempoWorkloads.map((o) => [o.metadata.name, 'tempo']));
     const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-config')!;
     const promConfig = yaml.load(configMap.data['prometheus.yml']) as any;
     expect(promConfig.scrape_configs.map((j: any) => j.job_name)).toContain(tempo.workloads[0].scrapeJob);
@@ -123,8 +127,12 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
     for (const secret of manifest.secrets.filter((s) => s.createdBy === 'user')) {
       expect(secret.keys.map((k) => k.key).sort()).toEqual([...refs.get(secret.name)!].sort());
     }
-    expect(manifest.secrets.map((s) => [s.name, s.createdBy]))
-      .toEqual(name === 'cluster' ? [['minio-credentials', 'deploy'], ['grafana-admin', 'deploy']] : [['grafana-admin', 'deploy']]);
+    // MinIO's and Grafana's credentials are generated at deploy time; the gateway's htpasswd only the user can make.
+    expect(manifest.secrets.map((s) => [s.name, s.createdBy])).toEqual([
+      ...(env.minio ? [['minio-credentials', 'deploy']] : []),
+      ['grafana-admin', 'deploy'],
+      ...(env.gateway ? [[(env.gateway.auth as { secretName: string }).secretName, 'user']] : []),
+    ]);
   });
 
   test('the alert rules Prometheus loads are counted from its rule files', () => {
@@ -136,7 +144,8 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
   });
 
   test('says whether the metrics-generator runs and writes to the stack\'s Prometheus', () => {
-    const generator = name === 'cluster';
+    // The shipped cluster and distributed environments run the generator (the with-metrics processors).
+    const generator = name === 'cluster' || name === 'distributed';
     expect(manifest.metricsGenerator).toEqual({
       runs: generator,
       processors: generator ? ['service-graphs', 'span-metrics', 'local-blocks'] : [],
@@ -150,7 +159,7 @@ describe('renamed components', () => {
     name: 'renamed',
     namespace: 'obs',
     tempo: { name: 'traces', mode: 'cluster', replicas: 3, metricsGeneratorProcessors: ['span-metrics'],
-      storage: { backend: 's3', bucket: 'b', endpoint: 's3.example.com', credentials: {
+      storage: { backend: 's3', bucket: 'traces', endpoint: 's3.example.com', credentials: {
         accessKeyId: { name: 'object-store', key: 'id' }, secretAccessKey: { name: 'object-store', key: 'secret' } } } },
     prometheus: { name: 'metrics' },
     grafana: { name: 'ui', adminSecretName: 'ui-login' },
@@ -182,7 +191,7 @@ describe('renamed components', () => {
   test('a key mounted as a file (GCS) is provided as a file; with the Prometheus Operator, Tempo is still scraped as job tempo', () => {
     const { manifest: gcs } = manifestOf({
       name: 'gcs', namespace: 'obs', prometheus: false, prometheusOperator: { release: 'kps' }, grafana: false,
-      tempo: { mode: 'cluster', replicas: 3, metricsGeneratorProcessors: [], storage: { backend: 'gcs', bucket: 'b', credentials: { name: 'gcs-key',
+      tempo: { mode: 'cluster', replicas: 3, metricsGeneratorProcessors: [], storage: { backend: 'gcs', bucket: 'traces', credentials: { name: 'gcs-key',
         key: 'key.json' } } },
     });
     expect(gcs.secrets).toEqual([{ name: 'gcs-key', createdBy: 'user', usedBy: ['tempo'], keys: [{ key: 'key.json', source: 'provided',

@@ -59,34 +59,9 @@ describe('MinIO objects', () => {
 });
 
 describe('MinIO selectors and ports', () => {
-  test('the Services select the pod template labels, and so does the StatefulSet', () => {
-    const { objs } = synth();
-    const sts = find(objs, 'StatefulSet', 'minio');
-    const podLabels = sts.spec.template.metadata.labels;
-    for (const svc of [find(objs, 'Service', 'minio'), find(objs, 'Service', 'minio-headless')]) {
-      expect(Object.keys(svc.spec.selector).length).toBeGreaterThan(0);
-      expect(podLabels).toMatchObject(svc.spec.selector);
-    }
-    expect(podLabels).toMatchObject(sts.spec.selector.matchLabels);
-  });
 
-  test('the StatefulSet is governed by the headless Service', () => {
-    const { objs } = synth();
-    expect(find(objs, 'StatefulSet', 'minio').spec.serviceName).toBe('minio-headless');
-    expect(find(objs, 'Service', 'minio-headless').spec.clusterIP).toBe('None');
-    expect(find(objs, 'Service', 'minio').spec.type).toBe('ClusterIP');
-  });
-
-  test('every Service port targets a named container port', () => {
-    const { objs } = synth({ console: true });
-    const ports = podSpec(objs).containers.flatMap((c: any) => c.ports ?? []);
-    const byName = new Map<string, number>(ports.map((p: any) => [p.name, p.containerPort]));
-    for (const svc of objs.filter((o) => o.kind === 'Service')) {
-      for (const port of svc.spec.ports) {
-        expect(byName.has(port.targetPort)).toBe(true);
-        expect(byName.get(port.targetPort)).toBe(port.port);
-      }
-    }
+  test('the StatefulSet is governed by the headless Service minio-headless', () => {
+    expect(find(synth().objs, 'StatefulSet', 'minio').spec.serviceName).toBe('minio-headless');
   });
 
   test('the ClusterIP Service exposes the api port, and the console only when asked', () => {
@@ -189,23 +164,9 @@ describe('MinIO bucket', () => {
 });
 
 describe('MinIO pod security', () => {
-  test('the pod meets the restricted Pod Security Standard with a fixed non-root UID and fsGroup', () => {
-    const sc = podSpec(synth().objs).securityContext;
-    expect(sc).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
-  });
-
-  test('every container meets the restricted Pod Security Standard with a read-only root filesystem', () => {
-    const containers = allContainers(podSpec(synth().objs));
-    expect(containers.map((c) => c.name).sort()).toEqual(['create-bucket', 'minio']);
-    for (const c of containers) {
-      expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
-    }
+  // The restricted pod itself is RestrictedWorkload's (test/shared/restricted-workload.test.ts).
+  test('MinIO runs as UID/GID 1000 with fsGroup 1000, not as the image\'s root', () => {
+    expect(podSpec(synth().objs).securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
   });
 
   test("MinIO's home (config and certs dirs) is a writable emptyDir, since the root filesystem is read-only", () => {
@@ -230,13 +191,8 @@ describe('MinIO container', () => {
     expect(c.livenessProbe.httpGet).toEqual({ path: '/minio/health/live', port: 'api' });
   });
 
-  test('the image is pinned, pulled only when missing, and the same for both containers', () => {
-    const spec = podSpec(synth().objs);
-    for (const c of allContainers(spec)) {
-      expect(c.image).toBe(`minio/minio:${IMAGES.minio.tag}`);
-      expect(c.image).toMatch(/^minio\/minio:RELEASE\.\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);
-      expect(c.imagePullPolicy).toBe('IfNotPresent');
-    }
+  test('the image is a pinned MinIO release', () => {
+    expect(container(synth().objs, 'minio').image).toMatch(/^minio\/minio:RELEASE\.\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);
   });
 
   test('resources default to small requests and limits, and props override them', () => {
@@ -245,16 +201,14 @@ describe('MinIO container', () => {
       limits: { cpu: '1', memory: '1Gi' },
     });
     const custom = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
-    for (const c of allContainers(podSpec(synth({ resources: custom }).objs))) expect(c.resources).toEqual(custom);
+    expect(container(synth({ resources: custom }).objs, 'minio').resources).toEqual(custom);
   });
 
   test('the PVC at /data takes its size and class from props', () => {
     const claim = (objs: any[]) => find(objs, 'StatefulSet', 'minio').spec.volumeClaimTemplates[0];
     const defaults = claim(synth().objs);
-    expect(defaults.metadata.name).toBe('data');
     expect(defaults.spec.resources.requests.storage).toBe('10Gi');
     expect(defaults.spec.storageClassName).toBeUndefined();
-    expect(defaults.spec.accessModes).toEqual(['ReadWriteOnce']);
     const custom = claim(synth({ storageSize: '2Gi', storageClassName: 'local-path' }).objs);
     expect(custom.spec.resources.requests.storage).toBe('2Gi');
     expect(custom.spec.storageClassName).toBe('local-path');
@@ -287,7 +241,7 @@ describe('MinIO validation', () => {
 
   test('a bad credentials Secret name is refused', () => {
     expect(() => synth({ credentialsSecret: 'Minio_Creds' })).toThrow(
-      'minio: \'credentialsSecret\' must be a DNS label (lower-case letters, digits and \'-\', starting with a letter, at most 253 characters), got \'Minio_Creds\'; pick a name such as \'minio-credentials\'');
+      'minio: \'credentialsSecret\' must be a DNS subdomain (lower-case letters, digits, \'-\' and \'.\', starting and ending alphanumeric, at most 253 characters), got \'Minio_Creds\'; name an object such as \'minio-credentials\'');
   });
 
   test('a bad storage size is refused', () => {
@@ -321,7 +275,7 @@ describe('MinIO validation', () => {
   });
 
   test('a bad storage class name is refused', () => {
-    expect(() => synth({ storageClassName: 'Local_Path' })).toThrow('minio: \'storageClassName\' must be a DNS label');
+    expect(() => synth({ storageClassName: 'Local_Path' })).toThrow('minio: \'storageClassName\' must be a DNS subdomain');
   });
 });
 

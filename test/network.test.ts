@@ -137,7 +137,8 @@ const app = (namespace: string): Pod => ({ namespace, labels: { 'app.kubernetes.
 describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('network policies of %s', (_name, env) => {
   const objects = objectsOf(env);
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
-  const tempo = podOf(objects, 'tempo');
+  // In distributed mode the distributors carry every port (OTLP, API, gRPC, gossip).
+  const tempo = podOf(objects, env.tempo?.mode === 'distributed' ? 'tempo-distributor' : 'tempo');
   const prometheus = podOf(objects, 'prometheus');
   const grafana = podOf(objects, 'grafana');
   const can = (from: Pod, to: Pod, port: string) => allowed(policies, from, to, port);
@@ -171,16 +172,28 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('network policies o
     expect(can(sameNamespaceApp, tempo, 'http')).toBe(false);
   });
 
-  test('OTLP (4317, 4318) admits applications of every namespace by default', () => {
-    for (const port of ['otlp-grpc', 'otlp-http']) {
-      expect(can(app('shop'), tempo, port)).toBe(true);
-      expect(can(app('payments'), tempo, port)).toBe(true);
-    }
-  });
+  if (env.gateway) {
+    test('OTLP (4317, 4318) reaches Tempo only through the gateway, which admits applications of every namespace', () => {
+      const gateway = podOf(objects, 'otlp-gateway');
+      for (const port of ['otlp-grpc', 'otlp-http']) {
+        expect(can(app('shop'), tempo, port)).toBe(false);
+        expect(can(sameNamespaceApp, tempo, port)).toBe(false);
+        expect(can(gateway, tempo, port)).toBe(true);
+        expect(can(app('shop'), gateway, port)).toBe(true);
+      }
+    });
+  } else {
+    test('OTLP (4317, 4318) admits applications of every namespace by default', () => {
+      for (const port of ['otlp-grpc', 'otlp-http']) {
+        expect(can(app('shop'), tempo, port)).toBe(true);
+        expect(can(app('payments'), tempo, port)).toBe(true);
+      }
+    });
+  }
 
   test('grpc and gossip stay between Tempo\'s pods', () => {
     const internal = tempo.ports!.some((p) => p.name === 'gossip-ring') ? ['grpc', 'gossip-ring'] : ['grpc'];
-    expect(internal).toEqual(env.tempo?.mode === 'cluster' ? ['grpc', 'gossip-ring'] : ['grpc']);
+    expect(internal).toEqual(env.tempo?.mode === 'cluster' || env.tempo?.mode === 'distributed' ? ['grpc', 'gossip-ring'] : ['grpc']);
     for (const port of internal) {
       expect(can(tempo, tempo, port)).toBe(true);
       expect(can(app('shop'), tempo, port)).toBe(false);
@@ -216,10 +229,12 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('network policies o
     const narrowed = objectsOf({
       ...env,
       tempo: { ...env.tempo, otlpFromNamespaces: ['shop'] },
-      grafana: { ...(env.grafana || {}), fromNamespaces: ['ingress-nginx'] },
+      grafana: env.grafana && env.grafana.expose
+        ? { ...env.grafana, expose: { ...env.grafana.expose, controllerNamespaces: ['ingress-nginx'] } }
+        : { ...(env.grafana || {}), fromNamespaces: ['ingress-nginx'] },
     });
     const narrowedPolicies = narrowed.filter((o) => o.kind === 'NetworkPolicy');
-    const t = podOf(narrowed, 'tempo');
+    const t = podOf(narrowed, env.tempo?.mode === 'distributed' ? 'tempo-distributor' : 'tempo');
     const g = podOf(narrowed, 'grafana');
     expect(allowed(narrowedPolicies, app('shop'), t, 'otlp-grpc')).toBe(true);
     expect(allowed(narrowedPolicies, app('payments'), t, 'otlp-grpc')).toBe(false);
@@ -235,12 +250,17 @@ describe('network policy wiring', () => {
   test('the pod selectors the stack passes before building a component equal the component\'s own', () => {
     for (const env of ENVIRONMENTS) {
       const { stack } = buildEnvironment(env);
-      const t = stack.tempoChart.tempo;
+      const t = stack.tempoChart.backend;
       const p = stack.prometheusChart!.prometheus;
       const g = stack.grafanaChart!.grafana;
       expect(t.apiClients).toEqual([{ podSelector: g.podSelector }, { podSelector: p.podSelector }]);
-      if (stack.minioChart) expect(stack.minioChart.minio.networkPolicy).toBeDefined();
+      // MinIO, where the stack bundles it, admits exactly Tempo's pods.
+      if (stack.minioChart) {
+        expect(stack.minioChart.minio.networkPolicy!.toJson().spec.ingress.flatMap((r: any) => r.from))
+          .toEqual([{ podSelector: { matchLabels: t.podSelector } }]);
+      }
     }
+    expect(ENVIRONMENTS.filter((env) => env.minio !== undefined).length).toBeGreaterThan(0);
   });
 
   test('with custom names the policies still admit the renamed components', () => {

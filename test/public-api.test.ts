@@ -7,8 +7,11 @@ import * as path from 'path';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as yaml from 'js-yaml';
+import { App } from 'cdk8s';
+import * as api from '../charts';
 import {
-  ArgoCdChart, ConfigError, ContainerResources, Datasource, Environment, Grafana, GrafanaChart, KUSTOMIZATION_FILE, Minio, MinioChart,
+  ArgoCdChart, ConfigError, ConfigErrorDetail, ContainerResources, Datasource, Environment, Grafana, GrafanaChart, KUSTOMIZATION_FILE, Minio,
+  MinioChart,
   MinioProps, NamespaceChart, Prometheus, PrometheusChart, PrometheusOperatorChart, RuleGroup, SCRAPE_JOBS, ENVIRONMENT_FILE, EnvironmentManifest, ScrapeConfig,
   StackConfigFile, StackGrafanaProps, StackPrometheusProps, Tempo, TempoChart, TempoProps, TempoStack, buildEnvironment, loadStackConfig,
   parseStackConfig, renderEnvironment, synthesizeAll,
@@ -27,7 +30,10 @@ const environment: Environment = { name: 'full', namespace: 'tracing', tempo, mi
 const scrapeJob: ScrapeConfig = { job_name: 'shop', static_configs: [{ targets: ['shop.web.svc.cluster.local:9102'] }] };
 const ruleGroup: RuleGroup = {
   name: 'shop',
-  rules: [{ record: 'job:tempo_distributor_spans_received:rate5m', expr: `sum by (job) (rate(tempo_distributor_spans_received_total{job="${SCRAPE_JOBS.tempo}"}[5m]))` }],
+  rules: [{
+    record: 'job:tempo_distributor_spans_received:rate5m',
+    expr: `sum by (job) (rate(tempo_distributor_spans_received_total{job="${SCRAPE_JOBS.tempo}"}[5m]))`,
+  }],
 };
 const loki: Datasource = { name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki.logs.svc.cluster.local:3100' };
 
@@ -51,11 +57,51 @@ describe('the public API (charts/index.ts), used as an outside package would', (
     expect(specifiers.filter((s) => s.startsWith('.') && s !== '../charts')).toEqual([]);
   });
 
-  test('exports every construct and chart a user composes with, as classes', () => {
-    for (const cls of [TempoStack, NamespaceChart, Tempo, TempoChart, Minio, MinioChart, Prometheus, PrometheusChart, PrometheusOperatorChart,
-      Grafana, GrafanaChart, ArgoCdChart, ConfigError]) {
-      expect(typeof cls).toBe('function');
+  test('helpers stay internal: no validation, rendering or merging function is exported (Jest\'s describe is not shadowed)', () => {
+    const exported = Object.keys(api);
+    for (const helper of ['fail', 'describe', 'checkDnsLabel', 'configError', 'toYaml', 'contentHash', 'deepMerge', 'resolveTempoSettings',
+      'buildTempoConfig', 'locateConfigError', 'renderGeneratedSecrets']) {
+      expect(exported).not.toContain(helper);
     }
+  });
+
+  test('each chart stands alone: built from the public API in its own app, it synthesizes its objects', () => {
+    const app = new App();
+    const namespace = new NamespaceChart(app, 'ns', { namespace: 'solo' });
+    const tempoChart = new TempoChart(app, 'tempo', { namespace: 'solo', tempo: {} });
+    const t: Tempo = tempoChart.tempo;
+    const target = { podSelector: t.podSelector, metricsPortName: t.metricsPortName, replicas: t.settings.replicas };
+    const promChart = new PrometheusChart(app, 'prometheus', { namespace: 'solo', prometheus: { tempo: target } });
+    const p: Prometheus = promChart.prometheus;
+    const operator = new PrometheusOperatorChart(app, 'operator', { namespace: 'solo', operator: { tempo: target, release: 'kps' } });
+    const grafanaChart = new GrafanaChart(app, 'grafana', {
+      namespace: 'solo', grafana: { tempo: { url: t.httpUrl, metricsGenerator: false }, prometheus: { url: p.httpUrl } },
+    });
+    const g: Grafana = grafanaChart.grafana;
+    const minioChart = new MinioChart(app, 'minio', { namespace: 'solo', minio: {} });
+    const m: Minio = minioChart.minio;
+    const argo = new ArgoCdChart(app, 'argocd', { options: { repoURL: 'https://git.acme.example/t.git' }, environments: [{ name: 'solo', namespace: 'solo' }] });
+    const names = (chart: { toJson(): K8sObject[] }) => chart.toJson().map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(names(namespace)).toEqual(['Namespace/solo']);
+    expect(names(tempoChart)).toContain(`StatefulSet/${t.serviceName}`);
+    expect(names(promChart)).toContain(`StatefulSet/${p.serviceName}`);
+    expect(names(operator)).toEqual(expect.arrayContaining(['PodMonitor/tempo', 'PrometheusRule/tempo']));
+    expect(names(grafanaChart)).toContain(`Deployment/${g.serviceName}`);
+    expect(names(minioChart)).toContain(`StatefulSet/${m.serviceName}`);
+    expect(names(argo)).toEqual(['Application/tempo-stack-solo']);
+  });
+
+  test('bad props throw a ConfigError whose detail names the component, the prop and the fix', () => {
+    let caught: unknown;
+    try {
+      new TempoStack(new App(), 'x', { namespace: 'x', tempo: { replicas: 3 } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const detail: ConfigErrorDetail | undefined = (caught as ConfigError).detail;
+    expect(detail).toMatchObject({ component: 'tempo', prop: 'replicas', got: '3' });
+    expect(detail!.fix).toMatch(/cluster/);
   });
 
   describe('a stack with every component, extended, rendered with renderEnvironment', () => {
@@ -142,7 +188,8 @@ describe('the public API (charts/index.ts), used as an outside package would', (
       expect(output.kinds.get('argocd')).toEqual(new Map([['Application', 2]]));
       expect(output.kinds.get('small')!.has('Deployment')).toBe(false);
 
-      const written = new Map(fs.readdirSync(path.join(outdir, 'dist', 'full')).map((f) => [f, fs.readFileSync(path.join(outdir, 'dist', 'full', f), 'utf8')]));
+      const full = path.join(outdir, 'dist', 'full');
+      const written = new Map(fs.readdirSync(full).map((f) => [f, fs.readFileSync(path.join(full, f), 'utf8')]));
       const kinds = new Set(objectsOf(written).map((o) => o.kind));
       for (const kind of ['Namespace', 'StatefulSet', 'Deployment', 'ConfigMap', 'Service']) expect(kinds).toContain(kind);
       expect(kinds.has('Secret')).toBe(false);
@@ -153,9 +200,10 @@ describe('the public API (charts/index.ts), used as an outside package would', (
     });
 
     test('a bad config is a ConfigError naming the file and the path', () => {
-      expect(() => synthesizeAll(parseStackConfig({ environments: [{ ...environment, tempo: { mode: 'single-node', replicas: 3 } }] }), path.join(os.tmpdir(), 'never')))
-        .toThrow(ConfigError);
-      expect(() => synthesizeAll(parseStackConfig({ environments: [{ ...environment, tempo: { mode: 'single-node', replicas: 3 } }] }), path.join(os.tmpdir(), 'never')))
+      const bad = { environments: [{ ...environment, tempo: { mode: 'single-node', replicas: 3 } }] };
+      const never = path.join(os.tmpdir(), 'never');
+      expect(() => synthesizeAll(parseStackConfig(bad), never)).toThrow(ConfigError);
+      expect(() => synthesizeAll(parseStackConfig(bad), never))
         .toThrow(/^tempo-stack\.yaml: .*environments\[0\]\.tempo\.replicas/);
     });
   });

@@ -27,11 +27,13 @@ function resolveUrl(objects: K8sObject[], url: string): string {
 
 describe.each(ENVIRONMENTS.map((e) => [e.name]))('environment %s', (name) => {
   const objects = objectsOf(name);
+  const env = ENVIRONMENTS.find((e) => e.name === name)!;
   const datasources = yaml.load(find(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']) as any;
 
   test('Grafana\'s Tempo datasource reaches Tempo\'s HTTP API', () => {
     const tempo = datasources.datasources.find((d: any) => d.type === 'tempo');
-    expect(resolveUrl(objects, tempo.url)).toBe('StatefulSet/tempo:3200');
+    // In distributed mode Grafana queries the query-frontends.
+    expect(resolveUrl(objects, tempo.url)).toBe(env.tempo?.mode === 'distributed' ? 'Deployment/tempo-query-frontend:3200' : 'StatefulSet/tempo:3200');
   });
 
   test('Grafana\'s Prometheus datasource reaches Prometheus', () => {
@@ -40,9 +42,10 @@ describe.each(ENVIRONMENTS.map((e) => [e.name]))('environment %s', (name) => {
   });
 
   test('Tempo\'s metrics-generator, when it runs, remote-writes to Prometheus', () => {
-    const remoteWrite = tempoYaml(objects).metrics_generator?.storage?.remote_write ?? [];
+    const config = env.tempo?.mode === 'distributed' ? tempoYaml(objects, 'tempo-metrics-generator') : tempoYaml(objects);
+    const remoteWrite = config.metrics_generator?.storage?.remote_write ?? [];
     for (const rw of remoteWrite) expect(resolveUrl(objects, rw.url)).toBe('StatefulSet/prometheus:9090');
-    expect(remoteWrite.length).toBe(name === 'cluster' ? 1 : 0);
+    expect(remoteWrite.length).toBe(env.tempo?.preset === 'with-metrics' ? 1 : 0);
   });
 
   test('every object carries app.kubernetes.io/part-of', () => {

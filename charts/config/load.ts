@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ConfigError, describe } from '../shared/validate';
+import { ConfigError, ConfigErrorDetail, describe } from '../shared/validate';
 import { StackConfigFile } from './file';
 import validateSchema = require('./schema-validator.generated');
 import SCHEMA = require('../../tempo-stack.schema.json');
@@ -51,17 +51,65 @@ export function loadStackConfig(file: string): StackConfigFile {
 export function parseStackConfig(data: unknown, name = DEFAULT_CONFIG_FILE): StackConfigFile {
   if (!validateSchema(data)) {
     const errors = validateSchema.errors ?? [];
-    // The deepest error is the most specific one (a wrong leaf rather than its parent object).
-    const error = [...errors].sort((a, b) => depth(b.instancePath) - depth(a.instancePath))[0];
+    // The deepest error is the most specific one (a wrong leaf rather than its parent object); at
+    // one depth an unknown key first, since a misspelt key also makes its correct spelling missing.
+    const rank = (e: { keyword: string }) => (e.keyword === 'additionalProperties' ? 0 : 1);
+    const error = [...errors].sort((a, b) => depth(b.instancePath) - depth(a.instancePath) || rank(a) - rank(b))[0];
+    // A value of a type no branch of a union takes (`prometheus: true`): name every alternative.
+    const union = errors.find((e) => e.keyword === 'anyOf' && e.instancePath === error.instancePath);
+    const node = union && schemaAt(data, error.instancePath, false);
+    if (node?.anyOf && pick(node, valueAt(data, error.instancePath)) === node) {
+      const got = describe(valueAt(data, error.instancePath));
+      throw new ConfigError(`${name}: '${dotted(error.instancePath)}' must be ${alternatives(node)}, got ${got}; `
+        + 'write one of them here (see tempo-stack.schema.json)');
+    }
     throw new ConfigError(`${name}: ${explain(error, data)}`);
   }
   const config = data as StackConfigFile;
-  const names = config.environments.map((env) => env.name);
-  const twice = names.findIndex((env, i) => names.indexOf(env) !== i);
-  if (twice >= 0) {
-    throw new ConfigError(`${name}: 'environments[${twice}].name' is already used by environments[${names.indexOf(names[twice])}], got ${describe(names[twice])}; give every environment its own name`);
-  }
+  checkEnvironments(config, name);
   return config;
+}
+
+const ENVIRONMENT_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The rules that span environments, or that no component checks: each name is a DNS label (it
+ * becomes the folder `dist/<name>/`, the Argo CD Application `tempo-stack-<name>` and the
+ * `app.kubernetes.io/instance` label), used once and not `argocd` when the Argo CD folder is
+ * written; each namespace belongs to one environment (two in one namespace would overwrite each
+ * other's objects under kubectl or Argo CD, and each would prune the other's). Run by
+ * parseStackConfig and again by renderConfig, for configs built in code.
+ */
+export function checkEnvironments(config: StackConfigFile, file = DEFAULT_CONFIG_FILE): void {
+  const environments = config.environments;
+  environments.forEach((env, i) => {
+    const at = `environments[${i}]`;
+    if (typeof env.name !== 'string' || !ENVIRONMENT_NAME.test(env.name) || env.name.length > 63) {
+      throw new ConfigError(`${file}: '${at}.name' must be a DNS label `
+        + '(lower-case letters, digits and \'-\', starting with a letter, at most 63 characters), '
+        + `got ${describe(env.name)}; it names the folder dist/<name>/ and the Argo CD Application: pick a name such as 'staging'`);
+    }
+    const first = environments.findIndex((other) => other.name === env.name);
+    if (first < i) {
+      throw new ConfigError(`${file}: '${at}.name' is already used by environments[${first}], got ${describe(env.name)}; `
+        + 'give every environment its own name');
+    }
+    const sameNamespace = environments.findIndex((other) => other.namespace === env.namespace);
+    if (sameNamespace < i) {
+      const owner = describe(environments[sameNamespace].name);
+      throw new ConfigError(`${file}: '${at}.namespace' is already used by environments[${sameNamespace}] (${owner}), `
+        + `got ${describe(env.namespace)}; give every environment its own namespace (two would overwrite and prune each other's objects)`);
+    }
+    if (config.argocd && env.name === 'argocd') {
+      throw new ConfigError(`${file}: '${at}.name' collides with the Argo CD folder dist/argocd/, got 'argocd'; rename the environment`);
+    }
+    // Argo CD labels what it deploys with the Application's name, `tempo-stack-<name>`: a label value.
+    if (config.argocd && env.name.length > 51) {
+      throw new ConfigError(`${file}: '${at}.name' must be at most 51 characters with Argo CD `
+        + '(its Application \'tempo-stack-<name>\' becomes a label), '
+        + `got ${describe(env.name)}; shorten the name`);
+    }
+  });
 }
 
 /**
@@ -70,11 +118,25 @@ export function parseStackConfig(data: unknown, name = DEFAULT_CONFIG_FILE): Sta
  */
 export function locateConfigError(error: ConfigError, file: string, index: number): ConfigError {
   const d = error.detail;
+  if (!d) return new ConfigError(`${file}: environments[${index}]: ${error.message}`);
+  const located = locateDetail(d, index);
+  return new ConfigError(formatLocated(located, file), located);
+}
+
+/**
+ * A component's error or warning detail with `prop` rewritten as the path inside the config file:
+ * the stack's own props sit at the top of `environments[index]`, each component's under its key;
+ * Argo CD's options (index undefined) under `argocd`.
+ */
+export function locateDetail(d: ConfigErrorDetail, index?: number): ConfigErrorDetail {
+  if (index === undefined) return { ...d, prop: `${d.component}.${d.prop}` };
   const base = `environments[${index}]`;
-  if (!d) return new ConfigError(`${file}: ${base}: ${error.message}`);
-  // The stack's own props sit at the top of an environment; each component's under its key.
-  const where = d.component === 'stack' ? `${base}.${d.prop}` : `${base}.${d.component}.${d.prop}`;
-  return new ConfigError(`${file}: '${where}' ${d.problem}, got ${d.got}; ${d.fix}`, { ...d, prop: where });
+  return { ...d, prop: d.component === 'stack' ? `${base}.${d.prop}` : `${base}.${d.component}.${d.prop}` };
+}
+
+/** A located detail as one line: `<file>: '<path>' <problem>, got <value>; <fix>`. */
+export function formatLocated(d: ConfigErrorDetail, file: string): string {
+  return `${file}: '${d.prop}' ${d.problem}, got ${d.got}; ${d.fix}`;
 }
 
 /** A JSON Schema type as the YAML it asks for: `object` as 'a mapping (key: value)'. */
@@ -104,7 +166,7 @@ function resolve(node: SchemaNode | undefined): SchemaNode | undefined {
 }
 
 /** The schema node that describes the value at `pointer`, following the discriminator of unions. */
-function schemaAt(data: unknown, pointer: string): SchemaNode | undefined {
+function schemaAt(data: unknown, pointer: string, pickBranch = true): SchemaNode | undefined {
   let node = resolve(SCHEMA as SchemaNode);
   let value: unknown = data;
   for (const key of pointer.split('/').slice(1)) {
@@ -112,17 +174,47 @@ function schemaAt(data: unknown, pointer: string): SchemaNode | undefined {
     node = resolve(/^\d+$/.test(key) && node?.items ? node.items : node?.properties?.[key]);
     value = (value as Record<string, unknown> | undefined)?.[key];
   }
-  return pick(node, value);
+  return pickBranch ? pick(node, value) : node;
 }
 
-/** The branch of a discriminated union that a value selects. */
+/**
+ * The branch of a union that a value selects: by the discriminator of a tagged union, and for an
+ * `anyOf` (the `Props | false` shape of `prometheus` and `grafana`) the branch of the value's JSON
+ * type, so a misspelt key inside gets the allowed keys of the mapping branch.
+ */
 function pick(node: SchemaNode | undefined, value: unknown): SchemaNode | undefined {
+  if (node?.anyOf && !node.discriminator) {
+    const takes = (b: SchemaNode) => (b.const !== undefined ? b.const === value : jsonTypes(b).includes(jsonType(value)));
+    return node.anyOf.map(resolve).find((b) => b !== undefined && takes(b)) ?? node;
+  }
   if (!node?.oneOf || !node.discriminator) return node;
   const tag = (value as Record<string, unknown> | undefined)?.[node.discriminator.propertyName];
   return resolve(node.oneOf.map(resolve).find((b) => b?.properties?.[node.discriminator!.propertyName]?.const === tag)) ?? node;
 }
 
-function explain(error: { instancePath: string; keyword: string; params: Record<string, any>; message?: string }, data: unknown): string {
+/** A value's JSON Schema type. */
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'object' ? 'object' : typeof value;
+}
+
+/** The JSON types a schema node accepts (a node with properties is an object). */
+function jsonTypes(node: SchemaNode): string[] {
+  if (node.type) return ([] as string[]).concat(node.type).map((t) => (t === 'integer' ? 'number' : t));
+  return node.properties ? ['object'] : [];
+}
+
+/** What an `anyOf` node accepts, in words: 'a mapping (key: value) or false'. */
+function alternatives(node: SchemaNode): string {
+  const inWords = (b: SchemaNode | undefined) => (b?.const !== undefined ? describe(b.const) : typeInWords(jsonTypes(b ?? {})[0] ?? 'value'));
+  return node.anyOf!.map(resolve).map(inWords).join(' or ');
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- ajv types each keyword's params differently
+type AjvParams = Record<string, any>;
+
+function explain(error: { instancePath: string; keyword: string; params: AjvParams; message?: string }, data: unknown): string {
   const at = dotted(error.instancePath);
   const got = describe(valueAt(data, error.instancePath));
   const field = (key: string) => (at ? `${at}.${key}` : key);
@@ -137,7 +229,8 @@ function explain(error: { instancePath: string; keyword: string; params: Record<
     case 'required':
       return `'${field(error.params.missingProperty)}' is required, got undefined; add it (see tempo-stack.schema.json)`;
     case 'type':
-      return `'${at}' must be of type ${error.params.type}, got ${got}; write ${String(error.params.type).split(',').map(typeInWords).join(' or ')} here`;
+      return `'${at}' must be of type ${error.params.type}, got ${got}; `
+        + `write ${String(error.params.type).split(',').map(typeInWords).join(' or ')} here`;
     case 'enum':
       return `'${at}' must be one of ${(error.params.allowedValues as unknown[]).map(describe).join(', ')}, got ${got}; pick one of them`;
     case 'const':
@@ -146,7 +239,8 @@ function explain(error: { instancePath: string; keyword: string; params: Record<
       const tag = error.params.tag as string;
       const union = schemaAt(data, error.instancePath);
       const options = (union?.oneOf ?? []).map((b) => resolve(b)?.properties?.[tag]?.const).filter((v) => v !== undefined);
-      return `'${field(tag)}' must be one of ${options.map(describe).join(', ')}, got ${describe(valueAt(data, `${error.instancePath}/${tag}`))}; pick one of them`;
+      const value = describe(valueAt(data, `${error.instancePath}/${tag}`));
+      return `'${field(tag)}' must be one of ${options.map(describe).join(', ')}, got ${value}; pick one of them`;
     }
     default:
       return `'${at}' ${error.message ?? 'is invalid'}, got ${got}; see tempo-stack.schema.json for what is allowed`;

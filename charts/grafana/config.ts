@@ -1,3 +1,4 @@
+import { buildAuthIni } from './auth';
 import { GrafanaIni, mergeIni } from './ini';
 import { GrafanaSettings } from './settings';
 
@@ -31,6 +32,7 @@ export function buildGrafanaIni(s: GrafanaSettings): GrafanaIni {
     server: {
       http_port: GRAFANA_PORT,
       ...(s.rootUrl ? { root_url: s.rootUrl } : {}),
+      ...(s.expose?.subPath ? { serve_from_sub_path: true } : {}),
     },
     paths: {
       data: GRAFANA_PATHS.data,
@@ -54,7 +56,7 @@ export function buildGrafanaIni(s: GrafanaSettings): GrafanaIni {
     users: { allow_sign_up: false },
     'auth.anonymous': s.anonymous ? { enabled: true, org_role: 'Viewer' } : { enabled: false },
   };
-  return mergeIni(ini, s.iniOverrides);
+  return mergeIni(s.auth ? mergeIni(ini, buildAuthIni(s.auth)) : ini, s.iniOverrides);
 }
 
 function databaseSection(s: GrafanaSettings): Record<string, string> {

@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+import { GENERATOR_TENANT_LABEL, TENANT_HEADER, TENANT_SEPARATOR } from '../shared/tenancy';
 import { EXEMPLAR_TRACE_ID_LABEL } from '../shared/telemetry';
 import { fail } from '../shared/validate';
 import { GrafanaSettings } from './settings';
@@ -6,6 +8,8 @@ import { GrafanaSettings } from './settings';
 export const TEMPO_DATASOURCE_UID = 'tempo';
 /** The uid of the provisioned Prometheus datasource. */
 export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
+/** The uid of the provisioned Alertmanager datasource. */
+export const ALERTMANAGER_DATASOURCE_UID = 'alertmanager';
 
 /** One datasource of Grafana's provisioning file (`apiVersion: 1`), in Grafana's own key names. */
 export interface Datasource {
@@ -22,9 +26,18 @@ export interface Datasource {
   readonly isDefault?: boolean;
   /** Whether users may change it in the UI (changes are lost at the next start). */
   readonly editable?: boolean;
-  /** Plugin-specific settings (never secrets: those belong in `secureJsonData`, which this project never writes). */
+  /** Plugin-specific settings (never secrets). */
   readonly jsonData?: Readonly<Record<string, unknown>>;
+  /**
+   * Only the tenant header's value (`httpHeaderValue1`, named `X-Scope-OrgID` in
+   * `jsonData.httpHeaderName1`): Grafana keeps custom header values here, encrypted in its
+   * database. A tenant id is not a secret; nothing else may be written here (it would land in dist/).
+   */
+  readonly secureJsonData?: Readonly<Record<string, string>>;
 }
+
+/** The uid of the cross-tenant Tempo datasource. */
+export const CROSS_TENANT_DATASOURCE_UID = 'tempo-all-tenants';
 
 /** Grafana's datasource provisioning file. */
 export interface DatasourcesFile {
@@ -46,6 +59,8 @@ export type TempoJsonData = {
   readonly search: { readonly hide: boolean };
   readonly traceQuery: { readonly timeShiftEnabled: boolean; readonly spanStartTimeShift?: string; readonly spanEndTimeShift?: string };
   readonly streamingEnabled: { readonly search: boolean; readonly metrics: boolean };
+  /** The tenant header's name; its value is in `secureJsonData.httpHeaderValue1`. */
+  readonly httpHeaderName1?: typeof TENANT_HEADER;
 };
 
 /** The Prometheus datasource's jsonData keys this project sets (Grafana 12.3's PromOptions). */
@@ -59,9 +74,10 @@ export type PrometheusJsonData = {
 };
 
 /**
- * The version Grafana's Prometheus datasource is told. Grafana offers a fixed list of versions per
- * flavour (`PromFlavorVersions`); for Prometheus the last entry is '2.50.1' ("> 2.50.x"), which
- * Grafana uses for every newer release, 3.x included. 3.5.0 is not in the list.
+ * The version Grafana's Prometheus datasource is told when the Prometheus's own is not known.
+ * Grafana's version picker offers a fixed list per flavour (`PromFlavorVersions`); for Prometheus
+ * its last entry is '2.50.1' ("> 2.50.x"), which stands for every newer release, 3.x included.
+ * Grafana compares the value as a semantic version, so the real release (`3.5.5`) works as well.
  */
 export const PROMETHEUS_VERSION_FOR_GRAFANA = '2.50.1';
 
@@ -89,7 +105,48 @@ export const TRACES_TO_METRICS_QUERIES: readonly { readonly name: string; readon
  * streaming off (it needs Tempo 2.7).
  */
 export function tempoDatasource(s: GrafanaSettings): Datasource {
+  return tenantDatasource(s, undefined, { name: 'Tempo', uid: TEMPO_DATASOURCE_UID, isDefault: true });
+}
+
+/**
+ * The Tempo datasources: the one of `tempoDatasource` with one tenant; with tenants one per
+ * tenant sending its id in `X-Scope-OrgID` (the first is the default and keeps uid `tempo`, which
+ * the dashboards and exemplar links name), its traces-to-metrics queries narrowed to its own
+ * series, and optionally one for all tenants (`a|b`).
+ */
+export function tempoDatasources(s: GrafanaSettings): Datasource[] {
+  const tenants = s.tempo.tenants ?? [];
+  if (tenants.length === 0) return [tempoDatasource(s)];
+  const taken = new Set([TEMPO_DATASOURCE_UID, CROSS_TENANT_DATASOURCE_UID]);
+  const list = tenants.map((tenant, i) => {
+    const uid = i === 0 ? TEMPO_DATASOURCE_UID : tenantDatasourceUid(tenant, taken);
+    taken.add(uid);
+    return tenantDatasource(s, tenant, { name: `Tempo (${tenant})`, uid, isDefault: i === 0 });
+  });
+  if (s.crossTenantDatasource) {
+    const id = { name: 'Tempo (all tenants)', uid: CROSS_TENANT_DATASOURCE_UID, isDefault: false };
+    list.push(tenantDatasource(s, tenants.join(TENANT_SEPARATOR), id, false));
+  }
+  return list;
+}
+
+/**
+ * A stable uid for a tenant's datasource: `tempo-<id>` with characters Grafana does not allow in a
+ * uid replaced by `_`; when that is too long or taken, shortened and made unique by a hash of the id.
+ */
+export function tenantDatasourceUid(tenant: string, taken: ReadonlySet<string>): string {
+  const plain = `tempo-${tenant.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+  if (plain.length <= 40 && !taken.has(plain)) return plain;
+  const hash = createHash('sha256').update(tenant).digest('hex').slice(0, 8);
+  return `${plain.slice(0, 31)}-${hash}`;
+}
+
+function tenantDatasource(
+  s: GrafanaSettings, header: string | undefined, id: { name: string; uid: string; isDefault: boolean }, ownSeries = true,
+): Datasource {
   const generator = s.tempo.metricsGenerator;
+  // Series of one tenant only: the generator labels each with its tenant (inject_tenant_id_as).
+  const narrow = header !== undefined && ownSeries ? `, ${GENERATOR_TENANT_LABEL}="${header}"` : '';
   const jsonData: TempoJsonData = {
     ...(generator ? {
       serviceMap: { datasourceUid: PROMETHEUS_DATASOURCE_UID },
@@ -98,7 +155,9 @@ export function tempoDatasource(s: GrafanaSettings): Datasource {
         spanStartTimeShift: '-5m',
         spanEndTimeShift: '5m',
         tags: [{ key: 'service.name', value: 'service' }],
-        queries: TRACES_TO_METRICS_QUERIES.map((q) => ({ name: q.name, query: escapeProvisioningDollars(q.query) })),
+        queries: TRACES_TO_METRICS_QUERIES.map((q) => ({
+          name: q.name, query: escapeProvisioningDollars(q.query.replace('{$__tags', `{$__tags${narrow}`)),
+        })),
       },
     } : {}),
     nodeGraph: { enabled: true },
@@ -107,10 +166,12 @@ export function tempoDatasource(s: GrafanaSettings): Datasource {
     // range; Tempo 2.6 finds it in every block without a time window.
     traceQuery: { timeShiftEnabled: false },
     streamingEnabled: { search: true, metrics: false },
+    ...(header !== undefined ? { httpHeaderName1: TENANT_HEADER } : {}),
   };
   return {
-    name: 'Tempo', type: 'tempo', uid: TEMPO_DATASOURCE_UID, access: 'proxy', url: s.tempo.url,
-    isDefault: true, editable: false, jsonData,
+    name: id.name, type: 'tempo', uid: id.uid, access: 'proxy', url: s.tempo.url,
+    isDefault: id.isDefault, editable: false, jsonData,
+    ...(header !== undefined ? { secureJsonData: { httpHeaderValue1: header } } : {}),
   };
 }
 
@@ -122,14 +183,30 @@ export function prometheusDatasource(s: GrafanaSettings): Datasource {
   const jsonData: PrometheusJsonData = {
     httpMethod: 'POST',
     prometheusType: 'Prometheus',
-    prometheusVersion: PROMETHEUS_VERSION_FOR_GRAFANA,
+    prometheusVersion: s.prometheus.version ?? PROMETHEUS_VERSION_FOR_GRAFANA,
     manageAlerts: true,
     timeInterval: PROMETHEUS_SCRAPE_INTERVAL,
-    exemplarTraceIdDestinations: [{ name: EXEMPLAR_TRACE_ID_LABEL, datasourceUid: TEMPO_DATASOURCE_UID }],
+    // A cross-tenant datasource finds the trace whichever tenant sent it.
+    exemplarTraceIdDestinations: [{
+      name: EXEMPLAR_TRACE_ID_LABEL, datasourceUid: s.crossTenantDatasource ? CROSS_TENANT_DATASOURCE_UID : TEMPO_DATASOURCE_UID,
+    }],
   };
   return {
     name: 'Prometheus', type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID, access: 'proxy', url: s.prometheus.url,
     isDefault: false, editable: false, jsonData,
+  };
+}
+
+/**
+ * The Alertmanager datasource: Grafana's Alerting pages show the alerts, groups and silences of
+ * this Alertmanager (implementation `prometheus`: the upstream Alertmanager API). Grafana's own
+ * alert rules are not sent to it (`handleGrafanaManagedAlerts` off): the stack's alerts come from
+ * Prometheus.
+ */
+export function alertmanagerDatasource(url: string): Datasource {
+  return {
+    name: 'Alertmanager', type: 'alertmanager', uid: ALERTMANAGER_DATASOURCE_UID, access: 'proxy', url,
+    isDefault: false, editable: false, jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
   };
 }
 
@@ -142,6 +219,13 @@ export function escapeProvisioningDollars(value: string): string {
 }
 
 const UID = /^[a-zA-Z0-9_-]{1,40}$/;
+
+/** Whether a datasource's secureJsonData holds nothing but the tenant header's value, which is no secret. */
+function onlyTenantHeader(ds: Datasource): boolean {
+  const secure = ds.secureJsonData;
+  return secure !== undefined && Object.keys(secure).length === 1 && typeof secure.httpHeaderValue1 === 'string'
+    && ds.jsonData?.httpHeaderName1 === TENANT_HEADER;
+}
 
 /**
  * The datasources Grafana provisions, in order. Names and uids are unique and exactly one
@@ -177,7 +261,7 @@ export class DatasourceList {
       fail('grafana', `${prop}.isDefault`, `conflicts with '${currentDefault.name}', already the default`, ds.isDefault,
         'exactly one datasource is the default; leave isDefault unset');
     }
-    if ('secureJsonData' in (ds as object)) {
+    if ('secureJsonData' in (ds as object) && !onlyTenantHeader(ds)) {
       fail('grafana', `${prop}.secureJsonData`, 'must not be set (it would write a secret into dist/)', '<redacted>',
         'leave credentials out of the provisioned datasource and add them from a Secret at deploy time');
     }

@@ -2,7 +2,10 @@ import { ImageRef } from '../shared/images';
 import { ResourceOverrides } from '../shared/merge';
 import { NamespaceSelection } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
+import { GrafanaAuth } from './auth';
+import { GrafanaExpose } from './expose';
 import { GrafanaIni } from './ini';
+import { WorkloadIdentityProps } from '../shared/workload-identity';
 
 /** What Grafana needs to know about Tempo: taken from what the Tempo construct exposes, never typed twice. */
 export interface GrafanaTempoLink {
@@ -16,11 +19,29 @@ export interface GrafanaTempoLink {
   readonly memoryLimitBytes?: number;
   /** Each Tempo container's CPU limit in cores, drawn as a threshold on the CPU panel. @default - no threshold */
   readonly cpuLimitCores?: number;
+  /**
+   * Tempo's tenants (the Tempo construct's `tenants`): one Tempo datasource each, sending the
+   * tenant in `X-Scope-OrgID`; the first is the default (uid `tempo`).
+   * @default - one tenant, no header
+   */
+  readonly tenants?: readonly string[];
 }
 
 /** What Grafana needs to know about Prometheus. */
 export interface GrafanaPrometheusLink {
   /** Prometheus's HTTP API inside the cluster, e.g. `http://prometheus.tempo.svc.cluster.local:9090`. */
+  readonly url: string;
+  /**
+   * Its release (`3.5.5`), the datasource's `prometheusVersion`: Grafana picks the query APIs it
+   * uses by it. The stack passes its own Prometheus's image version.
+   * @default PROMETHEUS_VERSION_FOR_GRAFANA ('2.50.1', Grafana's entry for every newer release)
+   */
+  readonly version?: string;
+}
+
+/** What Grafana needs to know about Alertmanager. */
+export interface GrafanaAlertmanagerLink {
+  /** Alertmanager's HTTP API inside the cluster, e.g. `http://alertmanager.tempo.svc.cluster.local:9093`. */
   readonly url: string;
 }
 
@@ -41,7 +62,7 @@ export interface GrafanaDatabase {
 }
 
 /** Settings of a Grafana deployment with provisioned Tempo and Prometheus datasources and Tempo dashboards. */
-export interface GrafanaProps {
+export interface GrafanaProps extends WorkloadIdentityProps {
   /** Name of the Deployment, its Service (other pods reach Grafana by it) and ConfigMaps. A DNS label. @default 'grafana' */
   readonly name?: string;
   /** Namespace the objects live in. @default - the chart's namespace, else 'default' */
@@ -52,6 +73,19 @@ export interface GrafanaProps {
   readonly tempo: GrafanaTempoLink;
   /** Prometheus, as the Prometheus construct exposes it. */
   readonly prometheus: GrafanaPrometheusLink;
+  /**
+   * With two or more Tempo tenants, one more Tempo datasource (`Tempo (all tenants)`) whose header
+   * names them all (`a|b`): search, tags and trace by id across tenants. Exemplar links then open
+   * traces through it, whichever tenant they belong to.
+   * @default false
+   */
+  readonly crossTenantDatasource?: boolean;
+  /**
+   * An Alertmanager, as the Alertmanager construct exposes it: provisioned as an Alertmanager
+   * datasource (implementation `prometheus`), so its alerts and silences show beside the traces.
+   * @default - no Alertmanager datasource
+   */
+  readonly alertmanager?: GrafanaAlertmanagerLink;
   /**
    * Name of a Secret in the same namespace with the keys `admin-user` and `admin-password`. It is
    * never synthesized (nothing secret lands in dist/): the user or the deploy script creates it:
@@ -108,4 +142,13 @@ export interface GrafanaProps {
    * @default 'all'
    */
   readonly fromNamespaces?: NamespaceSelection;
+  /**
+   * Reach Grafana from outside: an Ingress or a Gateway API HTTPRoute, TLS from a Secret or
+   * cert-manager. `rootUrl` derives from the host unless set; the NetworkPolicy admits only
+   * `controllerNamespaces` (so `fromNamespaces` is not set with it).
+   * @default - ClusterIP only (`kubectl port-forward`)
+   */
+  readonly expose?: GrafanaExpose;
+  /** Single sign-on (OAuth 2.0 / OpenID Connect); needs the public URL (`expose` or `rootUrl`). @default - the admin login only */
+  readonly auth?: GrafanaAuth;
 }

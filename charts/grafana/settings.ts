@@ -1,31 +1,34 @@
-import { IMAGES, ImageRef } from '../shared/images';
+import { IMAGES } from '../shared/images';
 import {
-  checkDnsLabel, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
+  checkDnsLabel, checkDnsSubdomain, checkImageRepository, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail,
 } from '../shared/validate';
 import { resolveResources, secretOverridePaths } from '../shared/merge';
+import { TENANT_ID } from '../shared/tenancy';
 import { ContainerResources } from '../shared/workload';
+import { checkNamespaceSelection } from '../shared/network';
+import { GrafanaAuth, resolveGrafanaAuth } from './auth';
+import { GrafanaExposeSettings, resolveGrafanaExpose } from './expose';
 import { GrafanaIni, INI_KEY_NAME, INI_SECTION_NAME } from './ini';
-import { GrafanaDatabase, GrafanaPrometheusLink, GrafanaProps, GrafanaTempoLink } from './props';
+import { GrafanaDatabase, GrafanaProps } from './props';
+import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'grafana';
 
-/** Every Grafana setting with defaults applied and validated: the input of the builders and the construct. */
-export interface GrafanaSettings {
-  readonly name: string;
-  readonly namespace: string;
-  readonly image: ImageRef;
-  readonly tempo: GrafanaTempoLink;
-  readonly prometheus: GrafanaPrometheusLink;
-  readonly adminSecretName: string;
-  readonly anonymous: boolean;
-  readonly rootUrl?: string;
-  readonly persistence: boolean;
-  readonly storageSize: string;
-  readonly storageClassName?: string;
+/**
+ * Every Grafana setting with defaults applied and validated: the input of the builders and the
+ * construct. Each field is the prop of the same name (documented on GrafanaProps), resolved;
+ * `resources` in full.
+ */
+export interface GrafanaSettings extends WorkloadIdentity, Required<Pick<GrafanaProps,
+  'name' | 'namespace' | 'image' | 'tempo' | 'prometheus' | 'adminSecretName' | 'anonymous' | 'persistence' | 'storageSize' | 'replicas'
+  | 'iniOverrides' | 'networkPolicy' | 'fromNamespaces'>>, Pick<GrafanaProps, 'rootUrl' | 'storageClassName' | 'database' | 'alertmanager'> {
+  /** Whether a cross-tenant Tempo datasource is provisioned (two or more tenants). */
+  readonly crossTenantDatasource: boolean;
   readonly resources: ContainerResources;
-  readonly replicas: number;
-  readonly database?: GrafanaDatabase;
-  readonly iniOverrides: GrafanaIni;
+  /** How Grafana is reached from outside, resolved. */
+  readonly expose?: GrafanaExposeSettings;
+  /** Single sign-on, checked. */
+  readonly auth?: GrafanaAuth;
 }
 
 /** Enough for a few users browsing traces and the provisioned dashboards. */
@@ -46,6 +49,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
 
   const image = props.image ?? IMAGES.grafana;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'grafana/grafana\'');
+  checkImageRepository(C, 'image.repository', image.repository, 'grafana/grafana');
   checkImageTag(C, 'image.tag', image.tag, IMAGES.grafana.tag);
 
   const tempo = props.tempo;
@@ -61,9 +65,24 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
   const prometheus = props.prometheus;
   if (!prometheus) fail(C, 'prometheus', 'is required', prometheus, 'pass the Prometheus construct\'s URL');
   checkUrl('prometheus.url', prometheus.url, 'http://prometheus.tempo.svc.cluster.local:9090');
+  if (props.alertmanager !== undefined) checkUrl('alertmanager.url', props.alertmanager?.url, 'http://alertmanager.tempo.svc.cluster.local:9093');
+  if (prometheus.version !== undefined && (typeof prometheus.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(prometheus.version))) {
+    fail(C, 'prometheus.version', 'must be a release number major.minor.patch', prometheus.version, 'write e.g. \'3.5.5\' (no leading v)');
+  }
 
-  const adminSecretName = checkDnsLabel(C, 'adminSecretName', props.adminSecretName ?? 'grafana-admin', 253, 'grafana-admin');
+  const adminSecretName = checkDnsSubdomain(C, 'adminSecretName', props.adminSecretName ?? 'grafana-admin', 'grafana-admin');
   if (props.rootUrl !== undefined) checkUrl('rootUrl', props.rootUrl, 'https://grafana.example.com/');
+  const expose = props.expose === undefined ? undefined : resolveGrafanaExpose(props.expose, name, namespace);
+  if (expose && props.fromNamespaces !== undefined) {
+    fail(C, 'fromNamespaces', 'is set by expose.controllerNamespaces when Grafana is exposed', props.fromNamespaces,
+      'list the ingress controller\'s or Gateway\'s namespaces in expose.controllerNamespaces and remove fromNamespaces');
+  }
+  const rootUrl = props.rootUrl ?? expose?.rootUrl;
+  const auth = props.auth === undefined ? undefined : resolveGrafanaAuth(props.auth);
+  if (auth && rootUrl === undefined) {
+    fail(C, 'auth', 'needs Grafana\'s public URL for the OAuth redirect', auth.provider,
+      'set expose (the URL derives from its host) or rootUrl, and register <rootUrl>login/<provider> at the provider');
+  }
 
   const database = props.database;
   if (database) validateDatabase(database);
@@ -81,7 +100,7 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
 
   const storageSize = props.storageSize ?? '1Gi';
   checkQuantity(C, 'storageSize', storageSize, '1Gi');
-  if (props.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', props.storageClassName, 253);
+  if (props.storageClassName !== undefined) checkDnsSubdomain(C, 'storageClassName', props.storageClassName, 'standard');
 
   const { resources } = resolveResources(C, GRAFANA_DEFAULT_RESOURCES, props.resources, 'the default');
 
@@ -110,15 +129,35 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
       'reference it instead: $__file{<path>} of a file mounted from a Secret, or $__env{<VAR>} of a variable filled from a Secret');
   }
 
+  const tenants = tempo.tenants ?? [];
+  if (!Array.isArray(tenants)) fail(C, 'tempo.tenants', 'must be a list of tenant ids', tenants, 'pass the Tempo construct\'s tenants');
+  tenants.forEach((t, i) => {
+    if (typeof t !== 'string' || !TENANT_ID.test(t) || t === '.' || t === '..' || t === '*') {
+      fail(C, `tempo.tenants[${i}]`, 'must be a Tempo tenant id (1 to 150 letters, digits or !-_.*\'(), not \'.\', \'..\' or \'*\')', t,
+        'pass the Tempo construct\'s tenants');
+    }
+    if (tenants.indexOf(t) !== i) fail(C, `tempo.tenants[${i}]`, 'is listed twice', t, 'list each tenant once');
+  });
+  const crossTenantDatasource = props.crossTenantDatasource ?? false;
+  if (typeof crossTenantDatasource !== 'boolean') {
+    fail(C, 'crossTenantDatasource', 'must be true or false', crossTenantDatasource, 'write true or false');
+  }
+  if (crossTenantDatasource && (tempo.tenants?.length ?? 0) < 2) {
+    fail(C, 'crossTenantDatasource', 'needs at least two Tempo tenants', tempo.tenants ?? [],
+      'list two or more tempo.tenants, or leave crossTenantDatasource out');
+  }
+
   return {
     name,
     namespace,
     image,
     tempo,
     prometheus,
+    crossTenantDatasource,
+    alertmanager: props.alertmanager,
     adminSecretName,
     anonymous: props.anonymous ?? false,
-    rootUrl: props.rootUrl,
+    rootUrl,
     persistence,
     storageSize,
     storageClassName: props.storageClassName,
@@ -126,6 +165,12 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
     replicas,
     database,
     iniOverrides,
+    expose,
+    auth,
+    networkPolicy: props.networkPolicy ?? true,
+    // Exposed, only the ingress controller's or Gateway's namespaces reach port 3000.
+    fromNamespaces: checkNamespaceSelection(C, 'fromNamespaces', props.fromNamespaces ?? expose?.fromNamespaces ?? 'all'),
+    ...resolveWorkloadIdentity(C, props),
   };
 }
 
@@ -144,7 +189,7 @@ function validateDatabase(db: GrafanaDatabase): void {
     }
   }
   if (!db.password) fail(C, 'database.password', 'is required', db.password, 'reference the Secret key holding the password, e.g. { name: \'grafana-db\', key: \'password\' }');
-  checkDnsLabel(C, 'database.password.name', db.password.name, 253, 'grafana-db');
+  checkDnsSubdomain(C, 'database.password.name', db.password.name, 'grafana-db');
   if (typeof db.password.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(db.password.key)) {
     fail(C, 'database.password.key', 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', db.password.key, 'name the key inside the Secret, e.g. \'password\'');
   }

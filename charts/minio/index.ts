@@ -2,3 +2,4 @@ export * from './props';
 export * from './settings';
 export * from './minio';
 export * from './chart';
+export * from './workload';

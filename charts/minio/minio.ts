@@ -1,40 +1,12 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { imageName } from '../shared/images';
-import { selectorLabels, standardLabels } from '../shared/labels';
 import { GeneratedSecret, SecretKeyRef } from '../shared/secrets';
-import { checkNetworkPeers, ingressPolicySpec } from '../shared/network';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../shared/security';
-import {
-  dataVolumeClaim, envFromSecret, namedServicePort, resourceRequirements, serviceFqdn,
-} from '../shared/workload';
+import { RestrictedWorkload } from '../shared/restricted-workload';
+import { serviceFqdn } from '../shared/workload';
 import { MinioProps } from './props';
 import { MinioSettings, resolveMinioSettings } from './settings';
-
-/**
- * The UID and GID MinIO runs as. The image itself runs as root; any fixed non-root UID works
- * because MinIO only writes to /data (the PVC, group-owned through fsGroup) and $HOME (an emptyDir).
- * 1000 is what MinIO's own Helm chart uses.
- */
-export const MINIO_UID = 1000;
-
-/**
- * The labels that select the pod of the MinIO named `name` (what `Minio.podSelector` holds), for
- * wiring code that needs them before the construct exists.
- */
-export function minioPodSelector(name = 'minio'): Record<string, string> {
-  return selectorLabels({ name: 'minio', instance: name });
-}
-
-/** MinIO's ports: the S3 API and the web console. */
-export const MINIO_PORTS = { api: 9000, console: 9001 } as const;
-
-/** The Secret keys MinIO reads its root credentials from. */
-export const MINIO_SECRET_KEYS = { user: 'MINIO_ROOT_USER', password: 'MINIO_ROOT_PASSWORD' } as const;
-
-const DATA_DIR = '/data';
-const HOME_DIR = '/tmp';
+import { MINIO_PORTS, MINIO_SECRET_KEYS, minioWorkloadSpec } from './workload';
 
 /**
  * A single-replica MinIO, so the Tempo cluster has S3-compatible object storage on a laptop
@@ -74,17 +46,13 @@ export class Minio extends Construct {
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** Admits `clients` to the api and console ports; absent with `networkPolicy: false`. */
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  /** The workload construct holding every object above. */
+  public readonly workload: RestrictedWorkload;
 
   constructor(scope: Construct, id: string, props: MinioProps = {}) {
     super(scope, id);
     const s = resolveMinioSettings({ ...props, namespace: props.namespace ?? Chart.of(this).namespace });
     this.settings = s;
-
-    const identity = { name: 'minio', instance: s.name, component: 'object-storage', version: s.image.tag };
-    const labels = standardLabels(identity);
-    this.podSelector = minioPodSelector(s.name);
-    const metadata = (name: string) => ({ name, namespace: s.namespace, labels });
-
     this.serviceName = s.name;
     this.endpoint = `${serviceFqdn(s.name, s.namespace)}:${MINIO_PORTS.api}`;
     this.bucket = s.bucket;
@@ -97,108 +65,14 @@ export class Minio extends Construct {
       keys: { [MINIO_SECRET_KEYS.user]: { random: true }, [MINIO_SECRET_KEYS.password]: { random: true } },
     }];
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(s.name),
-      // MinIO never talks to the Kubernetes API.
-      automountServiceAccountToken: false,
-    });
-
-    const apiPort = namedServicePort('api', MINIO_PORTS.api);
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: metadata(s.name),
-      spec: {
-        type: 'ClusterIP',
-        selector: this.podSelector,
-        ports: [
-          apiPort,
-          ...(s.console ? [namedServicePort('console', MINIO_PORTS.console)] : []),
-        ],
-      },
-    });
-
-    this.headlessService = new k8s.KubeService(this, 'HeadlessService', {
-      metadata: metadata(`${s.name}-headless`),
-      spec: { clusterIp: 'None', selector: this.podSelector, ports: [apiPort] },
-    });
-
-    // Only Tempo reaches the store: it holds traces and root credentials.
-    const clients = checkNetworkPeers('minio', 'clients', props.clients ?? [{ podSelector: {} }]);
-    if (props.networkPolicy ?? true) {
-      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-        metadata: metadata(s.name),
-        spec: ingressPolicySpec(this.podSelector, [{ ports: ['api', 'console'], peers: clients }]),
-      });
-    }
-
-    const resources = resourceRequirements(s.resources);
-    const api = k8s.IntOrString.fromString('api');
-
-    // A bucket is a top-level directory of a single-drive MinIO (Tempo's own MinIO examples create
-    // theirs the same way). The bucket name is validated, so it is a safe path; no shell involved.
-    const createBucket: k8s.Container = {
-      name: 'create-bucket',
-      image: imageName(s.image),
-      imagePullPolicy: 'IfNotPresent',
-      command: ['mkdir', '-p', `${DATA_DIR}/${s.bucket}`],
-      resources,
-      securityContext: restrictedContainerSecurityContext(),
-      volumeMounts: [{ name: 'data', mountPath: DATA_DIR }],
-    };
-
-    const container: k8s.Container = {
-      name: 'minio',
-      image: imageName(s.image),
-      imagePullPolicy: 'IfNotPresent',
-      command: ['minio'],
-      args: ['server', DATA_DIR, '--address', `:${MINIO_PORTS.api}`, '--console-address', `:${MINIO_PORTS.console}`],
-      env: [
-        envFromSecret(MINIO_SECRET_KEYS.user, this.credentials.accessKeyId),
-        envFromSecret(MINIO_SECRET_KEYS.password, this.credentials.secretAccessKey),
-        // MinIO creates its (deprecated) config dir and certs dir under $HOME/.minio at start-up,
-        // even when unused. A UID without a passwd entry gets HOME=/, which is read-only here
-        // (minio/minio#14763), so HOME points at the writable emptyDir.
-        { name: 'HOME', value: HOME_DIR },
-        // No update check against dl.min.io: a cluster should not phone home by default.
-        { name: 'MINIO_UPDATE', value: 'off' },
-      ],
-      ports: [
-        { name: 'api', containerPort: MINIO_PORTS.api, protocol: 'TCP' },
-        { name: 'console', containerPort: MINIO_PORTS.console, protocol: 'TCP' },
-      ],
-      resources,
-      readinessProbe: { httpGet: { path: '/minio/health/ready', port: api }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-      // Tolerant: a laptop disk under load can stall MinIO for a while, and a restart does not help.
-      livenessProbe: { httpGet: { path: '/minio/health/live', port: api }, initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
-      securityContext: restrictedContainerSecurityContext(),
-      volumeMounts: [
-        { name: 'data', mountPath: DATA_DIR },
-        { name: 'home', mountPath: HOME_DIR },
-      ],
-    };
-
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: metadata(s.name),
-      spec: {
-        replicas: 1,
-        serviceName: this.headlessService.name,
-        selector: { matchLabels: this.podSelector },
-        updateStrategy: { type: 'RollingUpdate' },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: this.serviceAccount.name,
-            automountServiceAccountToken: false,
-            // fsGroup makes the PVC writable for the non-root UID.
-            securityContext: restrictedPodSecurityContext(MINIO_UID, MINIO_UID),
-            enableServiceLinks: false,
-            initContainers: [createBucket],
-            containers: [container],
-            volumes: [{ name: 'home', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
-          },
-        },
-        volumeClaimTemplates: [dataVolumeClaim(this.podSelector, s.storageSize, s.storageClassName)],
-      },
-    });
+    this.workload = new RestrictedWorkload(this, 'Workload', minioWorkloadSpec(s));
+    const w = this.workload;
+    this.podSelector = w.podSelector;
+    this.serviceAccount = w.serviceAccount;
+    this.service = w.services[s.name];
+    this.headlessService = w.services[`${s.name}-headless`];
+    this.networkPolicy = w.networkPolicy;
+    this.statefulSet = w.statefulSet!;
   }
 
   /** The ApiObject of the StatefulSet, for JSON patches (`addJsonPatch`). */

@@ -2,6 +2,7 @@ import { ImageRef } from '../shared/images';
 import { ResourceOverrides } from '../shared/merge';
 import { NetworkPeer } from '../shared/network';
 import { ContainerResources } from '../shared/workload';
+import { WorkloadIdentityProps } from '../shared/workload-identity';
 
 /** CPU and memory for the MinIO container, as Kubernetes quantities (defaults: requests 100m / 256Mi, limits 1 / 1Gi). */
 export type MinioResources = ContainerResources;
@@ -11,7 +12,7 @@ export type MinioResources = ContainerResources;
  * cluster on a laptop cluster (kind, k3d, minikube). NOT for production: one replica, one
  * volume, no erasure coding, plain HTTP, root credentials. Use a real object store in production.
  */
-export interface MinioProps {
+export interface MinioProps extends WorkloadIdentityProps {
   /** Name of the StatefulSet, its Services and ServiceAccount. A DNS label. @default 'minio' */
   readonly name?: string;
   /** Namespace the objects live in; it appears in the endpoint's DNS name. @default - the chart's namespace, else 'default' */

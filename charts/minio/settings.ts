@@ -1,21 +1,21 @@
-import { IMAGES, ImageRef } from '../shared/images';
-import { checkDnsLabel, checkImageTag, checkQuantity, fail } from '../shared/validate';
+import { IMAGES } from '../shared/images';
+import { checkDnsLabel, checkDnsSubdomain, checkImageRepository, checkImageTag, checkQuantity, fail } from '../shared/validate';
 import { resolveResources } from '../shared/merge';
+import { checkNetworkPeers } from '../shared/network';
 import { MinioProps, MinioResources } from './props';
+import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'minio';
 
-/** Every MinIO setting with defaults applied and validated: the input of the construct. */
-export interface MinioSettings {
-  readonly name: string;
-  readonly namespace: string;
-  readonly bucket: string;
-  readonly credentialsSecret: string;
-  readonly storageSize: string;
-  readonly storageClassName?: string;
-  readonly image: ImageRef;
+/**
+ * Every MinIO setting with defaults applied and validated: the input of the workload spec. Each
+ * field is the prop of the same name (documented on MinioProps), resolved; `resources` in full.
+ */
+export interface MinioSettings extends WorkloadIdentity,
+  Required<Pick<MinioProps, 'name' | 'namespace' | 'bucket' | 'credentialsSecret' | 'storageSize' | 'image' | 'console' | 'networkPolicy'
+    | 'clients'>>,
+  Pick<MinioProps, 'storageClassName'> {
   readonly resources: MinioResources;
-  readonly console: boolean;
 }
 
 /** Small enough for a laptop cluster, enough for Tempo's block writes and compaction reads. */
@@ -36,15 +36,16 @@ export function resolveMinioSettings(props: MinioProps = {}): MinioSettings {
   const name = checkDnsLabel(C, 'name', props.name ?? 'minio', MAX_NAME_LENGTH);
   const namespace = checkDnsLabel(C, 'namespace', props.namespace ?? 'default');
   const bucket = checkBucketName(props.bucket ?? 'tempo-traces');
-  const credentialsSecret = checkDnsLabel(C, 'credentialsSecret', props.credentialsSecret ?? 'minio-credentials', 253, 'minio-credentials');
+  const credentialsSecret = checkDnsSubdomain(C, 'credentialsSecret', props.credentialsSecret ?? 'minio-credentials', 'minio-credentials');
 
   const image = props.image ?? IMAGES.minio;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'minio/minio\'');
+  checkImageRepository(C, 'image.repository', image.repository, 'minio/minio');
   checkImageTag(C, 'image.tag', image.tag, IMAGES.minio.tag);
 
   const storageSize = props.storageSize ?? '10Gi';
   checkQuantity(C, 'storageSize', storageSize, '10Gi');
-  if (props.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', props.storageClassName, 253);
+  if (props.storageClassName !== undefined) checkDnsSubdomain(C, 'storageClassName', props.storageClassName, 'standard');
 
   const { resources } = resolveResources(C, MINIO_DEFAULT_RESOURCES, props.resources, 'the default');
 
@@ -58,6 +59,10 @@ export function resolveMinioSettings(props: MinioProps = {}): MinioSettings {
     image,
     resources,
     console: props.console ?? false,
+    networkPolicy: props.networkPolicy ?? true,
+    // Only Tempo reaches the store: it holds traces and root credentials.
+    clients: checkNetworkPeers(C, 'clients', props.clients ?? [{ podSelector: {} }]),
+    ...resolveWorkloadIdentity(C, props),
   };
 }
 

@@ -21,6 +21,9 @@ export const TEMPO_SERIES_PER_POD = 3_000;
  */
 export const PROMETHEUS_OWN_SERIES = 1_000;
 
+/** Series one Alertmanager 0.28 pod exposes with the mesh on (425 counted on the 0.28.1 binary), rounded up. */
+export const ALERTMANAGER_SERIES_PER_POD = 500;
+
 /**
  * Memory per active series in the head block. Robust Perception's rule of thumb for Prometheus
  * 2.20 and later ("Why does Prometheus use so much RAM?"): about 3 kB per series, which covers the

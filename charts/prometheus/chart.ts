@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PrometheusOperatorProps, PrometheusOperatorResources } from './operator';
+import { PrometheusOperatorProps, PrometheusOperatorMonitoring } from './operator';
 import { Prometheus } from './prometheus';
 import { PrometheusProps } from './props';
 
@@ -30,10 +30,10 @@ export interface PrometheusOperatorChartProps extends ChartProps {
 /** A chart holding the PodMonitor and PrometheusRule for a Prometheus Operator; its objects land in one file. */
 export class PrometheusOperatorChart extends Chart {
   /** The PodMonitor and PrometheusRule, and `addRuleGroup()`. */
-  public readonly resources: PrometheusOperatorResources;
+  public readonly monitoring: PrometheusOperatorMonitoring;
 
   constructor(scope: Construct, id: string, props: PrometheusOperatorChartProps) {
     super(scope, id, { disableResourceNameHashes: true, ...props });
-    this.resources = new PrometheusOperatorResources(this, 'prometheus-operator', { namespace: props.namespace, ...props.operator });
+    this.monitoring = new PrometheusOperatorMonitoring(this, 'prometheus-operator', { namespace: props.namespace, ...props.operator });
   }
 }

@@ -1,12 +1,13 @@
 import { deepMerge } from '../shared/merge';
-import { SCRAPE_JOBS, TARGET_LABELS } from '../shared/telemetry';
+import { COMPONENT_POD_LABEL, SCRAPE_JOBS, TARGET_LABELS } from '../shared/telemetry';
 import { serviceFqdn } from '../shared/workload';
-import type { PrometheusSettings } from './settings';
+import { DEFAULT_PROMETHEUS_NAME, PrometheusSettings } from './settings';
 
 /**
- * prometheus.yml as typed data, in Prometheus's own key names (configuration reference,
- * docs/configuration/configuration.md). Only keys that Prometheus 2.53 and 3.5 both accept: CI
- * checks the output with promtool 2.53.3, and the image runs 3.5.
+ * prometheus.yml as typed data, in Prometheus's own key names (the configuration reference,
+ * docs/configuration/configuration.md in the prometheus/prometheus repository). Only keys that
+ * Prometheus 2.53 and 3.5 both accept: CI checks the output with promtool 2.53.3, and the image
+ * runs 3.5.
  */
 
 /** `<relabel_config>`. */
@@ -73,12 +74,14 @@ export interface ScrapeConfig {
   readonly metric_relabel_configs?: readonly RelabelConfig[];
 }
 
-/** `<alertmanager_config>`. */
+/** `<alertmanager_config>`: static targets, or discovered pods kept by relabeling. */
 export interface AlertmanagerConfig {
   readonly scheme: 'http' | 'https';
   readonly path_prefix?: string;
   readonly api_version: 'v2';
-  readonly static_configs: readonly StaticConfig[];
+  readonly static_configs?: readonly StaticConfig[];
+  readonly kubernetes_sd_configs?: readonly KubernetesSdConfig[];
+  readonly relabel_configs?: readonly RelabelConfig[];
 }
 
 /** `<remote_write>`. */
@@ -130,9 +133,6 @@ export const RULE_FILES_GLOB = `${PROMETHEUS_PATHS.rulesDir}/*.rules.yaml`;
 /** The port Prometheus serves its UI, API and /metrics on. */
 export const PROMETHEUS_PORT = 9090;
 
-/** The default name of the StatefulSet and its Service. */
-export const DEFAULT_PROMETHEUS_NAME = 'prometheus';
-
 /**
  * The URLs of a Prometheus named `name` in `namespace`: its API and UI, and the remote-write
  * receiver. The construct's `httpUrl` and `remoteWriteUrl` come from here; the stack uses it to
@@ -168,6 +168,10 @@ export function tempoTargetRelabelings(): RelabelConfig[] {
     { action: 'replace', source_labels: ['__meta_kubernetes_namespace'], target_label: TARGET_LABELS.namespace },
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_name'], target_label: TARGET_LABELS.pod },
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_container_name'], target_label: TARGET_LABELS.container },
+    // Which Tempo component (distributor, ingester, ...) the pod runs: alerts and dashboards per component.
+    {
+      action: 'replace', source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(COMPONENT_POD_LABEL)}`], target_label: TARGET_LABELS.component,
+    },
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_name'], target_label: 'instance' },
   ];
 }
@@ -178,16 +182,30 @@ export function tempoTargetRelabelings(): RelabelConfig[] {
  * replica is down.
  */
 export function tempoScrapeJob(s: PrometheusSettings): ScrapeConfig {
-  const selector = Object.entries(s.tempo.podSelector);
+  const targets = podTargets(s.tempo.podSelector, s.tempo.namespace, s.tempo.metricsPortName);
   return {
     job_name: SCRAPE_JOBS.tempo,
     scrape_interval: s.tempoScrapeInterval,
     metrics_path: '/metrics',
     scheme: 'http',
+    kubernetes_sd_configs: targets.kubernetes_sd_configs,
+    relabel_configs: [...targets.relabel_configs!, ...tempoTargetRelabelings()],
+  };
+}
+
+/**
+ * Pod discovery of the pods a selector selects in one namespace, keeping only those pods and their
+ * container port of `portName`: one target per pod. Shared by the Tempo job, the Alertmanager job
+ * and the Alertmanagers alerts go to.
+ */
+function podTargets(podSelector: Readonly<Record<string, string>>, namespace: string,
+  portName: string): Pick<ScrapeConfig, 'kubernetes_sd_configs' | 'relabel_configs'> {
+  const selector = Object.entries(podSelector);
+  return {
     kubernetes_sd_configs: [{
       role: 'pod',
-      namespaces: { names: [s.tempo.namespace] },
-      // Filtered by the API server: Prometheus watches only Tempo's pods.
+      namespaces: { names: [namespace] },
+      // Filtered by the API server: Prometheus watches only these pods.
       selectors: [{ role: 'pod', label: selector.map(([k, v]) => `${k}=${v}`).join(',') }],
     }],
     relabel_configs: [
@@ -197,9 +215,22 @@ export function tempoScrapeJob(s: PrometheusSettings): ScrapeConfig {
         separator: ';',
         regex: selector.map(([, v]) => escapeRegex(v)).join(';'),
       },
-      { action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: escapeRegex(s.tempo.metricsPortName) },
-      ...tempoTargetRelabelings(),
+      { action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: escapeRegex(portName) },
     ],
+  };
+}
+
+/** The Alertmanager job: every Alertmanager pod, for its own alerts. */
+export function alertmanagerScrapeJob(s: PrometheusSettings): ScrapeConfig | undefined {
+  const am = s.alertmanagers;
+  if (!am) return undefined;
+  const targets = podTargets(am.podSelector, am.namespace, am.portName);
+  return {
+    job_name: SCRAPE_JOBS.alertmanager,
+    metrics_path: '/metrics',
+    scheme: 'http',
+    kubernetes_sd_configs: targets.kubernetes_sd_configs,
+    relabel_configs: [...targets.relabel_configs!, ...tempoTargetRelabelings()],
   };
 }
 
@@ -232,6 +263,13 @@ function alertmanager(url: string): AlertmanagerConfig {
   };
 }
 
+/** Every pod of the stack's Alertmanager, each sent every alert: the replicas deduplicate among themselves. */
+function discoveredAlertmanagers(s: PrometheusSettings): AlertmanagerConfig | undefined {
+  const am = s.alertmanagers;
+  if (!am) return undefined;
+  return { scheme: 'http', api_version: 'v2', ...podTargets(am.podSelector, am.namespace, am.portName) };
+}
+
 function remoteWrite(s: PrometheusSettings): RemoteWriteConfig[] | undefined {
   const rw = s.remoteWrite;
   if (!rw) return undefined;
@@ -253,6 +291,8 @@ function remoteWrite(s: PrometheusSettings): RemoteWriteConfig[] | undefined {
  */
 export function buildPrometheusConfig(s: PrometheusSettings, addedJobs: readonly ScrapeConfig[] = []): PrometheusConfig {
   const rw = remoteWrite(s);
+  const alertmanagers = s.alertmanagerUrl ? alertmanager(s.alertmanagerUrl) : discoveredAlertmanagers(s);
+  const amJob = alertmanagerScrapeJob(s);
   const config: PrometheusConfig = {
     global: {
       scrape_interval: s.scrapeInterval,
@@ -261,8 +301,8 @@ export function buildPrometheusConfig(s: PrometheusSettings, addedJobs: readonly
       external_labels: { cluster: s.externalLabels.cluster, environment: s.externalLabels.environment },
     },
     rule_files: [RULE_FILES_GLOB],
-    ...(s.alertmanagerUrl ? { alerting: { alertmanagers: [alertmanager(s.alertmanagerUrl)] } } : {}),
-    scrape_configs: [tempoScrapeJob(s), selfScrapeJob(s), ...addedJobs],
+    ...(alertmanagers ? { alerting: { alertmanagers: [alertmanagers] } } : {}),
+    scrape_configs: [tempoScrapeJob(s), selfScrapeJob(s), ...(amJob ? [amJob] : []), ...addedJobs],
     ...(rw ? { remote_write: rw } : {}),
   };
   return deepMerge(config, s.configOverrides);

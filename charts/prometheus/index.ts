@@ -6,3 +6,4 @@ export * from './prometheus';
 export * from './operator';
 export * from './chart';
 export * from './rules';
+export * from './workload';

@@ -1,6 +1,6 @@
 /**
  * A structural check of prometheus.yml: every key at every level must be one the configuration
- * reference of Prometheus 2.53 documents (docs/configuration/configuration.md) and 3.5 still
+ * reference of Prometheus 2.53 documents (docs/configuration/configuration.md in prometheus/prometheus) and 3.5 still
  * accepts. Prometheus itself refuses unknown keys at start-up (`field x not found in type
  * config.plain`), so a typo would crash-loop the pod: the tests check the generated config, and
  * the settings check `configOverrides` at synth. Keys that only 3.x knows (e.g.

@@ -42,7 +42,7 @@ export interface PrometheusOperatorProps {
  * config (job `tempo`, namespace, pod, container, instance = pod), and a `PrometheusRule` with the
  * same rule groups. Both carry `release: <release>`, the label kube-prometheus-stack selects on.
  */
-export class PrometheusOperatorResources extends Construct {
+export class PrometheusOperatorMonitoring extends Construct {
   /** The PodMonitor scraping Tempo's pods. */
   public readonly podMonitor: PodMonitor;
   /** The PrometheusRule with every rule group. */
@@ -70,7 +70,7 @@ export class PrometheusOperatorResources extends Construct {
       tempoScrapeInterval,
       metricsGenerator: props.metricsGenerator ?? false,
       tempoMemoryLimitBytes: props.rules?.tempoMemoryLimitBytes ?? tempo.memoryLimitBytes,
-    });
+    }, C);
     checkUniqueGroups(this.builtInGroups);
 
     const labels = { ...standardLabels({ name: 'tempo', instance: name, component: 'monitoring' }), release: props.release };

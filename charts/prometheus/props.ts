@@ -4,6 +4,7 @@ import { NetworkPeer } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
 import { ContainerResources } from '../shared/workload';
 import { TempoRulesOptions } from './rules';
+import { WorkloadIdentityProps } from '../shared/workload-identity';
 
 /**
  * The Tempo pods Prometheus scrapes, as the Tempo construct exposes them (`tempo.podSelector`,
@@ -21,6 +22,22 @@ export interface TempoScrapeTarget {
   readonly namespace?: string;
   /** Tempo's container memory limit in bytes, for the TempoHighMemory alert. @default - the rules' fixed threshold */
   readonly memoryLimitBytes?: number;
+}
+
+/**
+ * The Alertmanager pods Prometheus sends every alert to (each replica, so they deduplicate; never
+ * one load-balanced Service) and scrapes, as the Alertmanager construct exposes them
+ * (`alertmanager.pods`). Passed in by the stack: the Prometheus component never imports Alertmanager.
+ */
+export interface AlertmanagerTarget {
+  /** The labels that select every Alertmanager pod, and only those. */
+  readonly podSelector: Readonly<Record<string, string>>;
+  /** The container port of Alertmanager's API and /metrics. */
+  readonly portName: string;
+  /** How many replicas run; the alerts check Prometheus finds them all. */
+  readonly replicas: number;
+  /** The namespace the pods run in. @default - Prometheus's namespace */
+  readonly namespace?: string;
 }
 
 /**
@@ -53,7 +70,7 @@ export type PrometheusResources = ContainerResources;
  * required; everything else has a default, and storage and memory are derived from the capacity
  * plan (see docs/prometheus.md, "Capacity model").
  */
-export interface PrometheusProps {
+export interface PrometheusProps extends WorkloadIdentityProps {
   /** The Tempo pods to scrape. */
   readonly tempo: TempoScrapeTarget;
   /** Name of the StatefulSet, its Service, ServiceAccount and Role. A DNS label. @default 'prometheus' */
@@ -68,9 +85,9 @@ export interface PrometheusProps {
   readonly evaluationInterval?: string;
   /** The Tempo job's scrape interval. @default '30s' (the seed's) */
   readonly tempoScrapeInterval?: string;
-  /** `external_labels.cluster`: names this cluster to Alertmanager and remote storage. @default 'tempo-cluster' (the seed's) */
+  /** `external_labels.cluster`: names this cluster to Alertmanager and remote storage. @default - in a TempoStack its namespace, else 'tempo-cluster' */
   readonly cluster?: string;
-  /** `external_labels.environment`. @default 'production' (the seed's) */
+  /** `external_labels.environment`. @default - in a TempoStack its id (the environment's name), else 'production' */
   readonly environment?: string;
   /** `--storage.tsdb.retention.time`. @default '15d' */
   readonly retentionTime?: string;
@@ -120,8 +137,26 @@ export interface PrometheusProps {
   readonly generatorActiveSeries?: number;
   /** Series other scrape jobs or rules add (`addScrapeJob`), for the capacity plan. @default 0 */
   readonly additionalActiveSeries?: number;
-  /** The Alertmanager alerts go to, e.g. `http://alertmanager.monitoring.svc:9093`. None is bundled. @default - alerts are evaluated, not sent */
+  /**
+   * The names a sizing error gives `generatorActiveSeries` and `tempo.replicas` in its fix, for a
+   * wrapper that sets them from props of its own (the stack names Tempo's
+   * `metricsGeneratorMaxActiveSeries` and `replicas`): the fix names what its user can change.
+   * @default - these props' own names
+   */
+  readonly seriesPropNames?: { readonly generatorActiveSeries?: string; readonly tempoReplicas?: string };
+  /**
+   * An Alertmanager elsewhere that alerts go to, e.g. `http://alertmanager.monitoring.svc:9093`. Adds
+   * the always-firing `Watchdog` alert. Not with `alertmanagers`.
+   * @default - alerts are evaluated, not sent
+   */
   readonly alertmanagerUrl?: string;
+  /**
+   * The stack's own Alertmanager pods: found by Kubernetes pod discovery, every replica sent every
+   * alert and scraped (job `alertmanager`); adds the `Watchdog` and the Alertmanager alerts. Not
+   * with `alertmanagerUrl`.
+   * @default - none
+   */
+  readonly alertmanagers?: AlertmanagerTarget;
   /** Remote write of every series to a long-term store. @default - none */
   readonly remoteWrite?: RemoteWriteTarget;
   /**

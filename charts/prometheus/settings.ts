@@ -1,46 +1,49 @@
-import { IMAGES, ImageRef } from '../shared/images';
+import { IMAGES } from '../shared/images';
 import { SecretKeyRef } from '../shared/secrets';
+import { checkNetworkPeers } from '../shared/network';
 import {
-  checkDnsLabel, checkImageTag, checkInteger, checkQuantity, fail, formatMiB,
+  checkDnsLabel, checkDnsSubdomain, checkImageRepository, checkImageTag, checkInteger, checkQuantity, fail, formatMiB,
 } from '../shared/validate';
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
-import { PrometheusCapacityPlan, RETENTION_SIZE_FRACTION, planPrometheusCapacity } from './capacity';
-import { DEFAULT_PROMETHEUS_NAME } from './config';
+import { ALERTMANAGER_SERIES_PER_POD, PrometheusCapacityPlan, RETENTION_SIZE_FRACTION, planPrometheusCapacity } from './capacity';
 import { prometheusKeysAt, unknownPrometheusKeys } from './keys';
-import { PrometheusProps, PrometheusResources, RemoteWriteTarget, TempoScrapeTarget } from './props';
+import { AlertmanagerTarget, PrometheusProps, PrometheusResources, RemoteWriteTarget, TempoScrapeTarget } from './props';
 import { TempoRulesOptions } from './rules';
+import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'prometheus';
+
+/** The default name of the StatefulSet and its Service. */
+export const DEFAULT_PROMETHEUS_NAME = 'prometheus';
 
 /** The Tempo target with its namespace resolved. */
 export interface ResolvedTempoTarget extends TempoScrapeTarget {
   readonly namespace: string;
 }
 
-/** Every Prometheus setting with defaults applied and validated: the input of the config builder and the construct. */
-export interface PrometheusSettings {
-  readonly name: string;
+/** The Alertmanager pods with their namespace resolved. */
+export interface ResolvedAlertmanagerTarget extends AlertmanagerTarget {
   readonly namespace: string;
-  readonly image: ImageRef;
+}
+
+/**
+ * Every Prometheus setting with defaults applied and validated: the input of the config builder
+ * and the construct. Fields named like a prop have that prop's type and meaning (documented on
+ * PrometheusProps), resolved; the others are derived once here.
+ */
+export interface PrometheusSettings extends WorkloadIdentity, Required<Pick<PrometheusProps,
+  'name' | 'namespace' | 'image' | 'scrapeInterval' | 'evaluationInterval' | 'tempoScrapeInterval' | 'retentionTime' | 'retentionSize' | 'storageSize'
+  | 'metricsGenerator' | 'generatorActiveSeries' | 'additionalActiveSeries' | 'networkPolicy' | 'clients'>>,
+  Pick<PrometheusProps, 'storageClassName' | 'alertmanagerUrl' | 'remoteWrite' | 'configOverrides'> {
   readonly tempo: ResolvedTempoTarget;
-  readonly scrapeInterval: string;
-  readonly evaluationInterval: string;
-  readonly tempoScrapeInterval: string;
+  /** The `cluster` and `environment` props, as prometheus.yml's external labels. */
   readonly externalLabels: { readonly cluster: string; readonly environment: string };
-  readonly retentionTime: string;
-  readonly retentionSize: string;
-  readonly storageSize: string;
-  readonly storageClassName?: string;
   readonly resources: PrometheusResources;
-  readonly metricsGenerator: boolean;
-  readonly generatorActiveSeries: number;
-  readonly additionalActiveSeries: number;
   readonly capacity: PrometheusCapacityPlan;
-  readonly alertmanagerUrl?: string;
-  readonly remoteWrite?: RemoteWriteTarget;
+  /** The `alertmanagers` prop, its namespace resolved. */
+  readonly alertmanagers?: ResolvedAlertmanagerTarget;
+  /** The `rules` options, with what the settings above decide for them. */
   readonly rules: TempoRulesOptions;
-  /** prometheus.yml keys merged over the generated config last, checked against Prometheus's keys. */
-  readonly configOverrides?: ConfigOverrides;
 }
 
 const PROM_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -82,6 +85,7 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
 
   const image = props.image ?? IMAGES.prometheus;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'prom/prometheus\'');
+  checkImageRepository(C, 'image.repository', image.repository, 'prom/prometheus');
   checkImageTag(C, 'image.tag', image.tag, IMAGES.prometheus.tag);
 
   const tempo = resolveTempoTarget(props.tempo, namespace);
@@ -117,13 +121,19 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
       'remove it, or set metricsGenerator: true when Tempo\'s metrics-generator writes here');
   }
   const additionalActiveSeries = checkInteger(C, 'additionalActiveSeries', props.additionalActiveSeries ?? 0, 0);
+  const alertmanagers = props.alertmanagers === undefined ? undefined : resolveAlertmanagerTarget(props.alertmanagers, namespace);
+  if (alertmanagers && props.alertmanagerUrl !== undefined) {
+    fail(C, 'alertmanagerUrl', 'cannot be combined with alertmanagers (the stack\'s own Alertmanager)', props.alertmanagerUrl,
+      'remove alertmanagerUrl to send to the stack\'s Alertmanager, or remove the stack\'s Alertmanager to send elsewhere');
+  }
 
   const capacity = planPrometheusCapacity({
     tempoReplicas: tempo.replicas,
     tempoScrapeIntervalSeconds: tempoScrapeSeconds,
     scrapeIntervalSeconds: scrapeSeconds,
     generatorActiveSeries,
-    additionalActiveSeries,
+    // The alertmanager job scrapes every replica at the global interval, like an added job.
+    additionalActiveSeries: additionalActiveSeries + (alertmanagers?.replicas ?? 0) * ALERTMANAGER_SERIES_PER_POD,
     retentionSeconds,
   });
 
@@ -134,7 +144,7 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
     fail(C, 'storageSize', `is too small for ${retentionTime} of ${Math.round(capacity.activeSeries)} active series (the TSDB needs about ${needed})`,
       storageSize, `raise it to at least '${needed}', or shorten retentionTime`);
   }
-  if (props.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', props.storageClassName, 253, 'standard');
+  if (props.storageClassName !== undefined) checkDnsSubdomain(C, 'storageClassName', props.storageClassName, 'standard');
 
   let retentionSize = `${Math.floor(storageBytes * RETENTION_SIZE_FRACTION / 2 ** 20)}MB`;
   if (props.retentionSize !== undefined) {
@@ -149,7 +159,12 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
   const { resources, parsed: { limitMemory } } = resolveResources(C, defaultResources(capacity.memoryBytes, props.resources?.limits?.memory),
     props.resources, 'the capacity plan\'s default');
   if (limitMemory < capacity.memoryBytes) {
-    const sources = [...(generatorActiveSeries > 0 ? ['generatorActiveSeries'] : []), ...(additionalActiveSeries > 0 ? ['additionalActiveSeries'] : []), 'tempo.replicas'];
+    const names = props.seriesPropNames;
+    const sources = [
+      ...(generatorActiveSeries > 0 ? [names?.generatorActiveSeries ?? 'generatorActiveSeries'] : []),
+      ...(additionalActiveSeries > 0 ? ['additionalActiveSeries'] : []),
+      names?.tempoReplicas ?? 'tempo.replicas',
+    ];
     fail(C, 'resources.limits.memory', `is too small for ${Math.round(capacity.activeSeries)} active series (Prometheus needs about ${formatMiB(capacity.memoryBytes)})`,
       resources.limits.memory, `raise it to at least ${formatMiB(capacity.memoryBytes)}, or lower the series (${sources.join(', ')})`);
   }
@@ -179,14 +194,21 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
     additionalActiveSeries,
     capacity,
     alertmanagerUrl: props.alertmanagerUrl,
+    alertmanagers,
     remoteWrite: props.remoteWrite,
     rules: {
       ...props.rules,
       tempoScrapeInterval,
       metricsGenerator,
       tempoMemoryLimitBytes: props.rules?.tempoMemoryLimitBytes ?? tempo.memoryLimitBytes,
+      // Alerts that reach an Alertmanager get the Watchdog; the stack's own also its alerts.
+      ...(props.alertmanagerUrl !== undefined || alertmanagers !== undefined ? { watchdog: true } : {}),
+      ...(alertmanagers ? { alertmanager: { replicas: alertmanagers.replicas } } : {}),
     },
     configOverrides: checkConfigOverrides(props.configOverrides),
+    networkPolicy: props.networkPolicy ?? true,
+    clients: checkNetworkPeers(C, 'clients', props.clients ?? [{ podSelector: {} }]),
+    ...resolveWorkloadIdentity(C, props),
   };
 }
 
@@ -221,6 +243,27 @@ function resolveTempoTarget(tempo: TempoScrapeTarget | undefined, namespace: str
   checkInteger(C, 'tempo.replicas', tempo.replicas, 1);
   if (tempo.memoryLimitBytes !== undefined) checkInteger(C, 'tempo.memoryLimitBytes', tempo.memoryLimitBytes, 1);
   return { ...tempo, namespace: checkDnsLabel(C, 'tempo.namespace', tempo.namespace ?? namespace, 63, 'tempo') };
+}
+
+function resolveAlertmanagerTarget(target: AlertmanagerTarget, namespace: string): ResolvedAlertmanagerTarget {
+  const selector = target.podSelector ?? {};
+  if (typeof selector !== 'object' || Object.keys(selector).length === 0) {
+    fail(C, 'alertmanagers.podSelector', 'must name at least one label', target.podSelector, 'pass the Alertmanager construct\'s pods.podSelector');
+  }
+  for (const [key, value] of Object.entries(selector)) {
+    if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key)
+      || !/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(value)) {
+      fail(C, `alertmanagers.podSelector['${key}']`, 'must be a Kubernetes label key and value', value,
+        'pass the Alertmanager construct\'s pods.podSelector unchanged');
+    }
+  }
+  // An IANA_SVC_NAME, as Kubernetes checks container port names: it needs a letter.
+  if (typeof target.portName !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(target.portName) || !/[a-z]/.test(target.portName)) {
+    fail(C, 'alertmanagers.portName', 'must be a container port name', target.portName,
+      'pass the Alertmanager construct\'s pods.portName (\'http\')');
+  }
+  checkInteger(C, 'alertmanagers.replicas', target.replicas, 1);
+  return { ...target, namespace: checkDnsLabel(C, 'alertmanagers.namespace', target.namespace ?? namespace, 63, 'tempo') };
 }
 
 function checkLabelValue(prop: string, value: string): string {

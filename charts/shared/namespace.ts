@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { PART_OF } from './labels';
-import { checkDnsLabel } from './validate';
+import { checkDnsLabel, checkLabelValue, fail } from './validate';
 
 /** Props of a NamespaceChart. */
 export interface NamespaceChartProps {
@@ -28,6 +28,13 @@ export class NamespaceChart extends Chart {
   constructor(scope: Construct, id: string, props: NamespaceChartProps) {
     super(scope, id, { disableResourceNameHashes: true, labels: props.labels ? { ...props.labels } : undefined });
     const name = checkDnsLabel('stack', 'namespace', props.namespace, 63, 'tempo');
+    // The stack owns its namespace: it labels it restricted (every other pod there would have to
+    // comply) and deploy --clean deletes it, which Kubernetes's own namespaces must never see.
+    if (name === 'default' || name.startsWith('kube-')) {
+      fail('stack', 'namespace', 'must be a namespace of the stack\'s own, not one Kubernetes creates', name,
+        'pick a new namespace such as \'tempo\': the stack creates it, labels it restricted and may delete it');
+    }
+    if (props.instance !== undefined) checkLabelValue('stack', 'instance', props.instance, 'prod');
     this.namespaceObject = new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name,

@@ -24,3 +24,16 @@ export interface GeneratedSecret {
   readonly name: string;
   readonly keys: Readonly<Record<string, GeneratedSecretValue>>;
 }
+
+/**
+ * A Secret a workload mounts that neither the stack synthesizes nor the deploy script can generate:
+ * an htpasswd file, an OAuth client secret, a certificate. Listed so the deploy tooling and the
+ * docs can tell the user what to create first.
+ */
+export interface ProvidedSecret {
+  readonly name: string;
+  /** `user`: the user creates it before deploying; `cert-manager`: cert-manager issues it from a Certificate. */
+  readonly by: 'user' | 'cert-manager';
+  /** The keys the workload reads. */
+  readonly keys: readonly string[];
+}

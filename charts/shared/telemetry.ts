@@ -15,7 +15,15 @@ export const TARGET_LABELS = {
   pod: 'pod',
   /** The container's name. */
   container: 'container',
+  /**
+   * The Tempo component the pod runs (its `app.kubernetes.io/component` label): `distributor`,
+   * `ingester`, `querier`, ... in distributed mode; `tracing-backend` for a pod running them all.
+   */
+  component: 'component',
 } as const;
+
+/** The pod label the `component` target label is read from. */
+export const COMPONENT_POD_LABEL = 'app.kubernetes.io/component';
 
 /** The `job` label of each scraped component. */
 export const SCRAPE_JOBS = {
@@ -23,12 +31,14 @@ export const SCRAPE_JOBS = {
   tempo: 'tempo',
   /** Prometheus scraping itself. */
   prometheus: 'prometheus',
+  /** Every Alertmanager pod, discovered through Kubernetes service discovery. */
+  alertmanager: 'alertmanager',
 } as const;
 
 /**
  * The label Tempo's metrics-generator puts on every series it remote-writes: the generator's
  * hostname, which is the pod name in Kubernetes. Remote-written series carry no job, namespace or
- * pod labels (recorded from Tempo 2.6.1 in ../shared/reference/metrics/).
+ * pod labels (recorded from Tempo 2.6.1 in test/fixtures/metrics/).
  */
 export const GENERATOR_INSTANCE_LABEL = '__metrics_gen_instance';
 

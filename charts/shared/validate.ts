@@ -63,6 +63,46 @@ export function checkDnsLabel(component: string, prop: string, value: string, ma
   return value;
 }
 
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Checks an RFC 1123 subdomain (at most 253 characters, dot-separated labels of lower-case
+ * letters, digits and '-'): what the names of Secrets, StorageClasses and most other objects
+ * must be.
+ */
+export function checkDnsSubdomain(component: string, prop: string, value: string, example: string): string {
+  if (typeof value !== 'string' || !DNS_1123_SUBDOMAIN.test(value) || value.length > 253) {
+    fail(component, prop,
+      'must be a DNS subdomain (lower-case letters, digits, \'-\' and \'.\', starting and ending alphanumeric, at most 253 characters)',
+      value, `name an object such as '${example}'`);
+  }
+  return value;
+}
+
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** Checks a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric (or empty). */
+export function checkLabelValue(component: string, prop: string, value: string, example: string): string {
+  if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
+    fail(component, prop, 'must be a label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending alphanumeric)', value,
+      `use e.g. '${example}'`);
+  }
+  return value;
+}
+
+// A Docker reference's repository part: an optional registry host[:port], then lower-case path
+// components separated by '/', each of alphanumerics joined by '.', '_', '__' or '-'s.
+const IMAGE_REPOSITORY = /^(?:[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(?:\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+/** Checks an image repository (`grafana/tempo`, `registry.acme.example:5000/mirror/tempo`): no tag, no digest, no upper case. */
+export function checkImageRepository(component: string, prop: string, value: string, example: string): string {
+  if (typeof value !== 'string' || !IMAGE_REPOSITORY.test(value) || value.length > 255) {
+    fail(component, prop, 'must be an image repository without tag or digest (lower-case path, optional registry host)', value,
+      `write e.g. '${example}' and put the version in image.tag`);
+  }
+  return value;
+}
+
 /** Checks a whole number within [min, max]. */
 export function checkInteger(component: string, prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER, fix?: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -129,7 +169,9 @@ export function checkImageTag(component: string, prop: string, value: string, ex
 
 /** Checks that a value is one of a fixed set. */
 export function checkOneOf<T extends string>(component: string, prop: string, value: T, allowed: readonly T[]): T {
-  if (!allowed.includes(value)) fail(component, prop, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value, `pick one of ${allowed.join(', ')}`);
+  if (!allowed.includes(value)) {
+    fail(component, prop, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value, `pick one of ${allowed.join(', ')}`);
+  }
   return value;
 }
 

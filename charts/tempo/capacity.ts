@@ -35,6 +35,9 @@ export const TEMPO_DEFAULTS = {
  */
 export const MIN_BURST_BYTES = TEMPO_DEFAULTS.burstSizeBytes;
 
+/** Tempo's gRPC server takes messages up to 16 MiB (`server.grpc_server_max_recv_msg_size`, left at its default). */
+export const GRPC_MAX_RECV_BYTES = 16_777_216;
+
 /**
  * Seconds of the per-distributor rate the burst holds above that floor: a batch flush from many
  * SDKs at once.
@@ -179,14 +182,11 @@ export function planCapacity(load: ResolvedLoad, topology: Topology): CapacityPl
   const global = topology.rateStrategy === 'global';
   const rateLimitBytes = Math.ceil(plannedBytesPerSecond);
   const distributorBytesPerSecond = global ? rateLimitBytes / replicas : rateLimitBytes;
-  const burstSizeBytes = Math.max(MIN_BURST_BYTES, Math.ceil(distributorBytesPerSecond * BURST_SECONDS));
+  const burstSizeBytes = burstFor(distributorBytesPerSecond);
   const liveWindowSeconds = load.traceDurationSeconds + topology.traceIdlePeriodSeconds + topology.flushCheckPeriodSeconds;
 
-  // What all distributors together admit in one live window, and the part of it one ingester holds.
-  const clusterBytesPerSecond = global ? rateLimitBytes : rateLimitBytes * replicas;
-  const clusterWindowBytes = clusterBytesPerSecond * liveWindowSeconds + burstSizeBytes * replicas;
-  const share = ingesterShare(replicas, rf);
-  const admittedBytesPerIngester = Math.ceil(clusterWindowBytes * share);
+  const admittedBytesPerIngester = admittedBytesPerIngesterFor(rateLimitBytes, burstSizeBytes,
+    { distributors: replicas, ingesters: replicas, replicationFactor: rf, rateStrategy: topology.rateStrategy }, liveWindowSeconds);
 
   const smallestTraceBytes = load.spansPerTrace * load.minBytesPerSpan;
   const maxTracesPerUser = Math.ceil(admittedBytesPerIngester / smallestTraceBytes);
@@ -213,7 +213,54 @@ export function planCapacity(load: ResolvedLoad, topology: Topology): CapacityPl
   };
 }
 
+/**
+ * The most bytes one ingester can be handed within one live window by one tenant's limiter: what
+ * all distributors together admit (`local`: the rate in each; `global`: the rate shared; the burst
+ * per distributor in both), times the part of it one ingester holds.
+ */
+export function admittedBytesPerIngesterFor(
+  rateLimitBytes: number, burstSizeBytes: number, ring: IngestRing, liveWindowSeconds: number,
+): number {
+  const { distributors, ingesters, replicationFactor } = ring;
+  const clusterBytesPerSecond = ring.rateStrategy === 'global' ? rateLimitBytes : rateLimitBytes * distributors;
+  const clusterWindowBytes = clusterBytesPerSecond * liveWindowSeconds + burstSizeBytes * distributors;
+  return Math.ceil(clusterWindowBytes * ingesterShare(ingesters, replicationFactor));
+}
+
+/** The write path one tenant's limiter feeds: how many distributors admit, how many ingesters hold. */
+export interface IngestRing {
+  readonly distributors: number;
+  readonly ingesters: number;
+  readonly replicationFactor: number;
+  readonly rateStrategy: RateStrategy;
+}
+
+/** The burst a distributor needs for a rate: a batch flush of BURST_SECONDS, never under MIN_BURST_BYTES. */
+export function burstFor(distributorBytesPerSecond: number): number {
+  return Math.max(MIN_BURST_BYTES, Math.ceil(distributorBytesPerSecond * BURST_SECONDS));
+}
+
 /** The fraction of all traces one ingester may hold: every trace when replicas equal the replication factor. */
 export function ingesterShare(replicas: number, replicationFactor: number): number {
   return replicationFactor >= replicas ? 1 : Math.min(1, (replicationFactor / replicas) * RING_IMBALANCE);
+}
+
+/** The smallest PVC the WAL sizing asks for: room for the generator's WAL and a slow flush. */
+export const MIN_WAL_STORAGE_GIB = 10;
+
+/**
+ * What one replica's WAL and local blocks hold: the head block until it is cut (at
+ * `ingester.max_block_bytes` or `max_block_duration`), the block being completed, and complete
+ * blocks kept `complete_block_timeout` (15 min) after their flush, at the planned (headroom) rate
+ * with replication.
+ */
+export function walBytesPerReplica(capacity: CapacityPlan, maxBlockBytes: number, maxBlockDurationSeconds: number): number {
+  const rate = capacity.ingesterBytesPerSecond;
+  const headSeconds = Math.min(maxBlockDurationSeconds, maxBlockBytes / rate);
+  return Math.ceil(rate * (2 * headSeconds + TEMPO_DEFAULTS.completeBlockTimeoutSeconds));
+}
+
+/** A PVC size holding `bytes` with a fifth to spare (compaction, a late flush), in whole GiB, at least `minGiB`. */
+export function volumeSizeFor(bytes: number, minGiB = MIN_WAL_STORAGE_GIB): string {
+  return `${Math.max(minGiB, Math.ceil((bytes * 1.2) / 2 ** 30))}Gi`;
 }

@@ -1,6 +1,8 @@
 import { deepMerge } from '../shared/merge';
+import { GENERATOR_TENANT_LABEL } from '../shared/tenancy';
 import { serviceFqdn } from '../shared/workload';
 import { TempoSettings } from './settings';
+
 
 /** Ports Tempo listens on; the container, the Services and the config all take them from here. */
 export const TEMPO_PORTS = {
@@ -19,6 +21,11 @@ export const TEMPO_PATHS = {
   generatorWal: `${TEMPO_DATA_DIR}/generator/wal`,
   generatorTraces: `${TEMPO_DATA_DIR}/generator/traces`,
 } as const;
+
+/** Where the tenants' runtime overrides ConfigMap is mounted (a directory: a subPath mount would never see an update). */
+export const TEMPO_OVERRIDES_DIR = '/runtime-config';
+/** The runtime overrides file inside TEMPO_OVERRIDES_DIR. */
+export const TEMPO_OVERRIDES_FILE = 'overrides.yaml';
 
 /** Environment variables the config refers to as `${VAR}` (expanded by `-config.expand-env=true`). */
 export const TEMPO_ENV = {
@@ -47,7 +54,7 @@ export function clusterLabel(settings: Pick<TempoSettings, 'name' | 'namespace'>
 
 /** Whether the config needs `-config.expand-env=true` (it refers to `${VAR}`). */
 export function needsEnvExpansion(settings: TempoSettings): boolean {
-  return settings.mode === 'cluster' || (settings.storage.backend === 'azure' && settings.storage.accountKey !== undefined);
+  return settings.mode !== 'single-node' || (settings.storage.backend === 'azure' && settings.storage.accountKey !== undefined);
 }
 
 type Dict = { [key: string]: unknown };
@@ -58,6 +65,8 @@ type Dict = { [key: string]: unknown };
  */
 export interface TempoConfig {
   target: 'all' | 'scalable-single-binary';
+  /** Written only with tenants: every request must then name its tenant in X-Scope-OrgID. */
+  multitenancy_enabled?: boolean;
   stream_over_http_enabled: boolean;
   server: { http_listen_port: number; grpc_listen_port: number; log_level: string; log_format: 'logfmt' };
   distributor: {
@@ -93,6 +102,7 @@ export interface TempoConfig {
   };
   metrics_generator?: {
     ring?: RingConfig;
+    registry?: { inject_tenant_id_as: string };
     storage: { path: string; remote_write?: Array<{ url: string; send_exemplars: boolean }> };
     traces_storage: { path: string };
   };
@@ -103,6 +113,7 @@ export interface TempoConfig {
       global: { max_bytes_per_trace: number };
       metrics_generator?: { processors: string[]; max_active_series: number };
     };
+    per_tenant_override_config?: string;
   };
   usage_report: { reporting_enabled: boolean };
 }
@@ -118,7 +129,8 @@ interface RingConfig {
  * settings always give the same object.
  */
 export function buildTempoConfig(s: TempoSettings): TempoConfig {
-  const cluster = s.mode === 'cluster';
+  // Distributed mode starts from the clustered config (rings on memberlist) and splits it per target.
+  const cluster = s.mode !== 'single-node';
   const generator = s.metricsGeneratorProcessors.length > 0;
   const { headlessService, gossipService } = tempoAddresses(s);
   // Ring members are identified by pod name and reached at the pod IP: the defaults (hostname,
@@ -220,8 +232,20 @@ export function buildTempoConfig(s: TempoSettings): TempoConfig {
     },
     usage_report: { reporting_enabled: s.usageReporting },
   };
+  if (s.tenants) applyTenants(config);
   // Last, so a user's key wins over the generated one.
   return deepMerge(config, s.configOverrides);
+}
+
+/**
+ * Multitenancy on, the tenants' limits read from the runtime overrides file (reloaded every
+ * `per_tenant_override_period`, 10 s, without a restart), and the generator's series labelled with
+ * their tenant so dashboards can tell tenants apart.
+ */
+function applyTenants(config: TempoConfig): void {
+  config.multitenancy_enabled = true;
+  config.overrides.per_tenant_override_config = `${TEMPO_OVERRIDES_DIR}/${TEMPO_OVERRIDES_FILE}`;
+  if (config.metrics_generator) config.metrics_generator = { registry: { inject_tenant_id_as: GENERATOR_TENANT_LABEL }, ...config.metrics_generator };
 }
 
 function storageBackendConfig(s: TempoSettings): Dict {

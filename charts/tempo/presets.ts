@@ -1,24 +1,28 @@
-import { ExpectedLoad, MetricsGeneratorProcessor, TempoLogLevel, TempoPresetName, TempoResources } from './props';
+import { TempoPresetName, TempoProps, TempoResources } from './props';
 
-/** What a preset decides; every value can be overridden by the prop of the same name. */
-export interface TempoPreset {
-  readonly expectedLoad: ExpectedLoad;
+/**
+ * The props a preset decides. Each is declared (with its documentation) once, in TempoProps; a
+ * preset gives every one a value, the prop of the same name overrides it, and TempoSettings holds
+ * the result: a new knob is one more prop and one more name here.
+ */
+export const TEMPO_PRESET_PROPS = [
+  'expectedLoad', 'resources', 'storageSize', 'ingesterTraceIdlePeriod', 'ingesterFlushCheckPeriod', 'ingesterMaxBlockBytes',
+  'ingesterMaxBlockDuration', 'blockRetention', 'compactionWindow', 'compactorMaxBlockBytes', 'searchDurationSlo', 'searchThroughputBytesSlo',
+  'searchConcurrentJobs', 'querierMaxConcurrentQueries', 'logLevel', 'metricsGeneratorProcessors',
+] as const satisfies readonly (keyof TempoProps)[];
+
+/** A prop a preset decides. */
+export type TempoPresetProp = typeof TEMPO_PRESET_PROPS[number];
+
+/**
+ * What a preset decides: a value for every preset prop, of the prop's own type (resources in full,
+ * where the prop may override single quantities).
+ */
+export type TempoPreset = { readonly [K in Exclude<TempoPresetProp, 'resources'>]-?: NonNullable<TempoProps[K]> } & {
   readonly resources: TempoResources;
+  /** The PVC size with local storage; with object storage the WAL's size is derived from the load. */
   readonly storageSize: string;
-  readonly ingesterTraceIdlePeriod: string;
-  readonly ingesterFlushCheckPeriod: string;
-  readonly ingesterMaxBlockBytes: number;
-  readonly ingesterMaxBlockDuration: string;
-  readonly blockRetention: string;
-  readonly compactionWindow: string;
-  readonly compactorMaxBlockBytes: number;
-  readonly searchDurationSlo: string;
-  readonly searchThroughputBytesSlo: number;
-  readonly searchConcurrentJobs: number;
-  readonly querierMaxConcurrentQueries: number;
-  readonly logLevel: TempoLogLevel;
-  readonly metricsGeneratorProcessors: readonly MetricsGeneratorProcessor[];
-}
+};
 
 /**
  * The seed guide's production resources (limits 2 CPU / 2G, reservations 0.5 CPU / 512M), with the

@@ -3,6 +3,7 @@ import { ConfigOverrides, ResourceOverrides } from '../shared/merge';
 import { NamespaceSelection, NetworkPeer } from '../shared/network';
 import { SecretKeyRef } from '../shared/secrets';
 import { ContainerResources } from '../shared/workload';
+import { WorkloadIdentityProps } from '../shared/workload-identity';
 
 
 /** How Tempo runs. */
@@ -10,7 +11,65 @@ export type TempoMode =
   /** One replica with `target: all`: every module in one process, an in-memory ring. */
   | 'single-node'
   /** A StatefulSet running `-target=scalable-single-binary` whose replicas gossip over memberlist and form one ring. */
-  | 'cluster';
+  | 'cluster'
+  /**
+   * Tempo's microservices deployment: distributor, ingester, querier, query-frontend, compactor
+   * (and metrics-generator) as separate workloads, each `-target=<component>`, sized per component
+   * (`components`). Blocks in object storage only.
+   */
+  | 'distributed';
+
+/** CPU/memory and replicas of one component in distributed mode. */
+export interface TempoComponentProps {
+  /** @default the planner's count for `expectedLoad` */
+  readonly replicas?: number;
+  /** Set only the quantities to change over the planner's. @default the planner's */
+  readonly resources?: ResourceOverrides;
+}
+
+/** A HorizontalPodAutoscaler (autoscaling/v2) on CPU utilization. */
+export interface TempoAutoscaling {
+  readonly minReplicas: number;
+  /** The ingesters are sized for this many distributors' bursts. */
+  readonly maxReplicas: number;
+  /** Average CPU utilization (percent of the request) to keep. @default 75 */
+  readonly targetCpuUtilizationPercent?: number;
+}
+
+/** A stateless component that may be autoscaled (distributors, queriers). */
+export interface TempoAutoscaledComponentProps extends TempoComponentProps {
+  /** @default - a fixed replica count, no HorizontalPodAutoscaler */
+  readonly autoscaling?: TempoAutoscaling;
+}
+
+/** The ingesters: a StatefulSet (one per zone with zones) with a WAL PersistentVolumeClaim per pod. */
+export interface TempoIngesterProps extends TempoComponentProps {
+  /** Each ingester's PVC (WAL and head blocks). @default the planner's */
+  readonly storageSize?: string;
+  /**
+   * Zone-aware replication: one StatefulSet per zone (`<name>-ingester-<zone>`), pinned to nodes
+   * labelled `topology.kubernetes.io/zone=<zone>`, with `zone_awareness_enabled` so each trace's
+   * copies land in different zones. At least as many zones as the replication factor.
+   * @default - no zones
+   */
+  readonly zones?: readonly string[];
+}
+
+/** The metrics-generator in distributed mode; it gets a PVC when it runs local-blocks. */
+export interface TempoGeneratorProps extends TempoComponentProps {
+  /** @default '10Gi' */
+  readonly storageSize?: string;
+}
+
+/** The components of distributed mode; every value defaults to the planner's for `expectedLoad`. */
+export interface TempoComponents {
+  readonly distributor?: TempoAutoscaledComponentProps;
+  readonly ingester?: TempoIngesterProps;
+  readonly querier?: TempoAutoscaledComponentProps;
+  readonly queryFrontend?: TempoComponentProps;
+  readonly compactor?: TempoComponentProps;
+  readonly metricsGenerator?: TempoGeneratorProps;
+}
 
 /** Presets taken from the seed deployment guide. */
 export type TempoPresetName =
@@ -125,21 +184,54 @@ export interface AzureStorage {
  */
 export type TempoStorage = LocalStorage | S3Storage | GcsStorage | AzureStorage;
 
+/**
+ * One tenant of a multi-tenant Tempo: an id senders and readers put in the `X-Scope-OrgID` header,
+ * and limits of its own over the stack's defaults. Every limit left out is the stack's (the
+ * ingestion rate an even share of the planned one); Tempo itself would give it zero, so the stack
+ * writes each tenant's entry complete.
+ */
+export interface TempoTenant {
+  /** The tenant id: Tempo's tenant-id characters (letters, digits, `!-_.*'()`), at most 150, not `.`, `..` or `*`. */
+  readonly id: string;
+  /**
+   * `ingestion.rate_limit_bytes` of this tenant (per distributor with `rateStrategy: local`, for the
+   * whole stack with `global`). Its live-trace limit and its share of the ingesters' memory follow from it.
+   * @default the stack's planned rate divided evenly among the tenants
+   */
+  readonly ingestionRateLimitBytes?: number;
+  /** `ingestion.burst_size_bytes` of this tenant, per distributor. @default derived from its rate as for the stack (at least 20 MB) */
+  readonly ingestionBurstSizeBytes?: number;
+  /**
+   * `ingestion.max_traces_per_user`: live traces per ingester. At least what its rate can fill (a
+   * lower limit would drop spans after a 200); more costs memory.
+   * @default what its rate can fill
+   */
+  readonly maxTracesPerUser?: number;
+  /** `global.max_bytes_per_trace` of this tenant. @default the stack's maxBytesPerTrace */
+  readonly maxBytesPerTrace?: number;
+  /** `compaction.block_retention`: how long this tenant's traces are kept. @default the stack's blockRetention */
+  readonly blockRetention?: string;
+  /** `metrics_generator.processors`: a subset of the stack's processors. @default the stack's metricsGeneratorProcessors */
+  readonly metricsGeneratorProcessors?: readonly MetricsGeneratorProcessor[];
+  /** `metrics_generator.max_active_series` of this tenant, per generator. @default the stack's metricsGeneratorMaxActiveSeries */
+  readonly metricsGeneratorMaxActiveSeries?: number;
+}
+
 /** Settings of a Tempo deployment. Every prop is optional; unset ones come from the preset. */
-export interface TempoProps {
+export interface TempoProps extends WorkloadIdentityProps {
   /** Name of the StatefulSet, its Services and ConfigMap. A DNS label. @default 'tempo' */
   readonly name?: string;
   /** Namespace the objects live in; it appears in DNS names (memberlist join address). @default 'default' */
   readonly namespace?: string;
   /** @default 'single-node' */
   readonly mode?: TempoMode;
-  /** @default 'single-node' in single-node mode, 'with-metrics' in cluster mode */
+  /** @default 'single-node' in single-node mode, 'with-metrics' in cluster and distributed mode */
   readonly preset?: TempoPresetName;
   /** Number of replicas. Must be 1 in single-node mode. @default 1 (single-node), 3 (cluster) */
   readonly replicas?: number;
   /** Ingester replication factor (cluster mode); at most `replicas`. @default min(3, replicas) */
   readonly replicationFactor?: number;
-  /** The image; the tag must be pinned. @default grafana/tempo:2.6.0 */
+  /** The image; the tag must be pinned (2.6.0 works too). @default grafana/tempo:2.6.1 */
   readonly image?: ImageRef;
   /** The load to size ingestion limits and check resources against. @default preset's */
   readonly expectedLoad?: ExpectedLoad;
@@ -151,7 +243,7 @@ export interface TempoProps {
    * admits rate / healthy replicas), so ingesters are sized for their share, and senders must
    * spread over the replicas (several connections or collector replicas) or be refused with 429
    * past their share.
-   * @default 'local' in single-node mode, 'global' in cluster mode
+   * @default 'local' in single-node mode, 'global' in cluster and distributed mode (where only 'global' is accepted)
    */
   readonly rateStrategy?: 'local' | 'global';
   /**
@@ -200,9 +292,26 @@ export interface TempoProps {
    * @default - none
    */
   readonly configOverrides?: ConfigOverrides;
+  /**
+   * Tenants: setting this turns on `multitenancy_enabled`, so every write and read must carry an
+   * `X-Scope-OrgID` header naming one of them. Their limits live in a runtime overrides ConfigMap
+   * that Tempo reloads without a restart; a tenant id not listed is refused (its rate limit is 0).
+   * Without the authenticated gateway any sender allowed to reach the OTLP ports can write as any
+   * listed tenant (docs/tenants.md).
+   * @default - one implicit tenant, multitenancy off
+   */
+  readonly tenants?: readonly TempoTenant[];
+  /** Per-component replicas, resources and options in distributed mode (refused in the other modes). @default the planner's */
+  readonly components?: TempoComponents;
   /** Where blocks are kept. @default { backend: 'local' } */
   readonly storage?: TempoStorage;
-  /** Size of each replica's PersistentVolumeClaim at /var/tempo (WAL, and blocks with local storage). @default preset's */
+  /**
+   * Size of each replica's PersistentVolumeClaim at /var/tempo: the WAL, and every block with local
+   * storage.
+   * With object storage the default is what the WAL holds at the planned load (as `npm run plan`
+   * reports it), a fifth to spare, at least 10Gi.
+   * @default - the preset's with local storage (5Gi basic, 200Gi otherwise); the WAL's size with object storage
+   */
   readonly storageSize?: string;
   /** StorageClass of the PVCs. @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
@@ -244,9 +353,16 @@ export interface TempoProps {
   /**
    * The namespaces whose pods may send traces to the OTLP ports (otlp-grpc 4317, otlp-http 4318),
    * e.g. `['shop', 'payments']`. Ignored with `networkPolicy: false`.
-   * @default 'all'
+   * @default 'all', or none with `otlpClients`
    */
   readonly otlpFromNamespaces?: NamespaceSelection;
+  /**
+   * Pods that may send traces to the OTLP ports besides `otlpFromNamespaces`: in the stack, the OTLP
+   * gateway. When set, `otlpFromNamespaces` admits nobody unless it is set too (the gateway is
+   * then the only way in).
+   * @default - none: `otlpFromNamespaces` alone decides
+   */
+  readonly otlpClients?: readonly NetworkPeer[];
   /**
    * The pods that may use Tempo's API port (http 3200: queries, and /metrics for scraping) besides
    * Tempo's own pods: Grafana and Prometheus. In the stack, its own Grafana and Prometheus are

@@ -1,64 +1,73 @@
-import { IMAGES, ImageRef } from '../shared/images';
+import { IMAGES } from '../shared/images';
 import {
-  checkDnsLabel, checkDuration, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber, checkQuantity, fail, formatMiB,
+  checkDnsLabel, checkDnsSubdomain, checkDuration, checkImageRepository, checkImageTag, checkInteger, checkOneOf, checkPositiveNumber,
+  checkQuantity, fail, formatMiB,
 } from '../shared/validate';
 import { ConfigOverrides, closestKey, resolveResources, secretOverridePaths, valueAtPath } from '../shared/merge';
+import { checkNamespaceSelection, checkNetworkPeers } from '../shared/network';
 import { ParsedResources } from '../shared/workload';
-import { CapacityPlan, RateStrategy, ResolvedLoad, planCapacity, resolveLoad } from './capacity';
+import {
+  BASELINE_MEMORY_BYTES, CapacityPlan, GRPC_MAX_RECV_BYTES, RateStrategy, ResolvedLoad, planCapacity, resolveLoad, volumeSizeFor, walBytesPerReplica,
+} from './capacity';
 import { tempoKeysAt, unknownTempoKeys } from './keys';
-import { TEMPO_PRESETS } from './presets';
+import { TEMPO_PRESETS, TEMPO_PRESET_PROPS, TempoPreset, TempoPresetProp } from './presets';
+import { TenantSettings, resolveTenants, tenantsActiveSeries } from './tenants';
+import { DistributedSettings, distributedCapacityPlan, resolveDistributedSettings } from './distributed/settings';
+import { checkStorageNames } from './storage-names';
 import {
   MetricsGeneratorProcessor, TempoLogLevel, TempoMode, TempoPresetName, TempoProps, TempoResources, TempoStorage,
 } from './props';
+import { WorkloadIdentity, resolveWorkloadIdentity } from '../shared/workload-identity';
 
 const C = 'tempo';
 
-/** Every Tempo setting with defaults applied and validated: the input of the config builder and the construct. */
-export interface TempoSettings {
-  readonly name: string;
-  readonly namespace: string;
-  readonly mode: TempoMode;
-  readonly preset: TempoPresetName;
-  readonly replicas: number;
-  readonly replicationFactor: number;
-  readonly image: ImageRef;
+/** The preset props settings hold as they are: the prop where set, else the preset's value. */
+type PlainPresetProp = Exclude<TempoPresetProp, 'expectedLoad' | 'resources' | 'storageSize'>;
+const PLAIN_PRESET_PROPS = TEMPO_PRESET_PROPS.filter((k): k is PlainPresetProp => k !== 'expectedLoad' && k !== 'resources' && k !== 'storageSize');
+
+/** Those props resolved: one field per prop, of the prop's type, never undefined. */
+export type TempoPresetSettings = { readonly [K in Exclude<TempoPresetProp, 'expectedLoad' | 'resources' | 'storageSize'>]: TempoPreset[K] };
+
+/**
+ * Every Tempo setting with defaults applied and validated: the input of the config builder and the
+ * construct. Fields named like a prop have that prop's type and meaning (documented on TempoProps):
+ * the preset's props (TempoPresetSettings) and the others, resolved; `expectedLoad` becomes `load`,
+ * `resources` is merged over the preset's, `storageSize` is derived with object storage. The rest
+ * is derived once here, so neither the construct nor the stack derives it again.
+ */
+export interface TempoSettings extends TempoPresetSettings, WorkloadIdentity,
+  Required<Pick<TempoProps, 'name' | 'namespace' | 'mode' | 'preset' | 'replicas' | 'replicationFactor' | 'image' | 'storage' | 'maxBytesPerTrace'
+    | 'usageReporting' | 'metricsGeneratorMaxActiveSeries' | 'networkPolicy' | 'terminationGracePeriodSeconds'>>,
+  // Optional as props: undefined is the documented default behaviour (`otlpFromNamespaces` is
+  // undefined, admitting no namespace, when only `otlpClients` is set).
+  Pick<TempoProps, 'storageClassName' | 'metricsRemoteWriteUrl' | 'apiClients' | 'configOverrides' | 'otlpFromNamespaces' | 'otlpClients'> {
   readonly load: ResolvedLoad;
   readonly capacity: CapacityPlan;
   readonly resources: TempoResources;
-  readonly storage: TempoStorage;
+  /** `resources` parsed: cores and bytes. */
+  readonly parsedResources: ParsedResources;
   readonly storageSize: string;
-  readonly storageClassName?: string;
-  readonly ingesterTraceIdlePeriod: string;
-  readonly ingesterFlushCheckPeriod: string;
-  /** `overrides.defaults.global.max_bytes_per_trace`. */
-  readonly maxBytesPerTrace: number;
-  readonly ingesterMaxBlockBytes: number;
-  readonly ingesterMaxBlockDuration: string;
-  readonly blockRetention: string;
-  readonly compactionWindow: string;
-  readonly compactorMaxBlockBytes: number;
-  readonly searchDurationSlo: string;
-  readonly searchThroughputBytesSlo: number;
-  readonly searchConcurrentJobs: number;
-  readonly querierMaxConcurrentQueries: number;
-  readonly logLevel: TempoLogLevel;
-  readonly usageReporting: boolean;
-  readonly metricsGeneratorProcessors: readonly MetricsGeneratorProcessor[];
-  readonly metricsRemoteWriteUrl?: string;
+  /** A processor that remote-writes series runs (service-graphs or span-metrics; local-blocks only keeps blocks). */
+  readonly metricsGeneratorWrites: boolean;
+  /** The local-blocks processor runs (TraceQL metrics over recent blocks). */
+  readonly localBlocks: boolean;
   /**
-   * `overrides.defaults.metrics_generator.max_active_series`: the most active series each
-   * metrics-generator instance writes; Prometheus receives up to `replicas` times this (each
-   * generator labels its series with its own instance). Only meaningful when
-   * `metricsGeneratorProcessors` is not empty.
+   * The most series the generators remote-write together: every replica's generator labels its own
+   * series, so `replicas` x `metricsGeneratorMaxActiveSeries`; 0 when nothing is written.
    */
-  readonly metricsGeneratorMaxActiveSeries: number;
-  readonly networkPolicy: boolean;
-  readonly terminationGracePeriodSeconds: number;
-  /** tempo.yaml keys merged over the generated config last, checked against Tempo 2.6's key tree. */
-  readonly configOverrides?: ConfigOverrides;
+  readonly generatorSeriesBudget: number;
+  /**
+   * The largest OTLP request Tempo admits, in bytes: a distributor's token bucket never admits one
+   * above its burst (each tenant's, with tenants), nor its gRPC server one above 16 MiB.
+   */
+  readonly maxRequestBytes: number;
+  /** Distributed mode's components and per-component capacity; undefined in the other modes. */
+  readonly distributed?: DistributedSettings;
+  /** The tenants with their limits resolved; undefined: one implicit tenant, multitenancy off. */
+  readonly tenants?: readonly TenantSettings[];
 }
 
-const MODES: readonly TempoMode[] = ['single-node', 'cluster'];
+const MODES: readonly TempoMode[] = ['single-node', 'cluster', 'distributed'];
 const PRESETS = Object.keys(TEMPO_PRESETS) as TempoPresetName[];
 const LOG_LEVELS: readonly TempoLogLevel[] = ['debug', 'info', 'warn', 'error'];
 const PROCESSORS: readonly MetricsGeneratorProcessor[] = ['service-graphs', 'span-metrics', 'local-blocks'];
@@ -72,26 +81,30 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
   const name = checkDnsLabel(C, 'name', props.name ?? 'tempo', MAX_NAME_LENGTH);
   const namespace = checkDnsLabel(C, 'namespace', props.namespace ?? 'default');
   const mode = checkOneOf(C, 'mode', props.mode ?? 'single-node', MODES);
-  const preset = checkOneOf(C, 'preset', props.preset ?? (mode === 'cluster' ? 'with-metrics' : 'single-node'), PRESETS);
+  const preset = checkOneOf(C, 'preset', props.preset ?? (mode === 'single-node' ? 'single-node' : 'with-metrics'), PRESETS);
   const defaults = TEMPO_PRESETS[preset];
 
-  const replicas = resolveReplicas(mode, props.replicas);
-  const replicationFactor = resolveReplicationFactor(mode, replicas, props.replicationFactor);
+  if (mode !== 'distributed' && props.components !== undefined) {
+    fail(C, 'components', 'is only for mode \'distributed\'', Object.keys(props.components),
+      'use replicas and resources in this mode, or set mode \'distributed\'');
+  }
+  if (mode === 'distributed' && props.replicas !== undefined) {
+    fail(C, 'replicas', 'does not apply in distributed mode', props.replicas, 'set each component\'s count, e.g. components.ingester.replicas');
+  }
 
   const image = props.image ?? IMAGES.tempo;
   if (!image.repository) fail(C, 'image.repository', 'must not be empty', image.repository, 'use e.g. \'grafana/tempo\'');
+  checkImageRepository(C, 'image.repository', image.repository, 'grafana/tempo');
   checkImageTag(C, 'image.tag', image.tag, '2.6.1');
 
   const storage = props.storage ?? { backend: 'local' };
   validateStorage(mode, storage);
 
-  const processors = props.metricsGeneratorProcessors ?? defaults.metricsGeneratorProcessors;
-  processors.forEach((p, i) => checkOneOf(C, `metricsGeneratorProcessors[${i}]`, p, PROCESSORS));
-  if (new Set(processors).size !== processors.length) {
-    fail(C, 'metricsGeneratorProcessors', 'must not list a processor twice', processors, 'list each processor once');
-  }
+  const tuned = resolvePresetProps(props, defaults);
+  const processors = tuned.metricsGeneratorProcessors;
   const metricsRemoteWriteUrl = props.metricsRemoteWriteUrl;
-  if (processors.length > 0 && processors.some((p) => p !== 'local-blocks') && !metricsRemoteWriteUrl) {
+  const metricsGeneratorWrites = processors.some((p) => p !== 'local-blocks');
+  if (metricsGeneratorWrites && !metricsRemoteWriteUrl) {
     fail(C, 'metricsRemoteWriteUrl', `is required when the metrics-generator runs (preset '${preset}')`, metricsRemoteWriteUrl,
       'pass the Prometheus remote-write URL, e.g. \'http://prometheus:9090/api/v1/write\', or set metricsGeneratorProcessors to []');
   }
@@ -101,19 +114,80 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
 
   const load = resolveLoad(props.expectedLoad ?? defaults.expectedLoad);
   validateLoad(load);
-  const rateStrategy = checkOneOf(C, 'rateStrategy', props.rateStrategy ?? (mode === 'cluster' ? 'global' : 'local'), RATE_STRATEGIES);
-  const ingesterTraceIdlePeriod = props.ingesterTraceIdlePeriod ?? defaults.ingesterTraceIdlePeriod;
-  const ingesterFlushCheckPeriod = props.ingesterFlushCheckPeriod ?? defaults.ingesterFlushCheckPeriod;
-  const capacity = planCapacity(load, {
-    replicas, replicationFactor, metricsGenerator: processors.length > 0, rateStrategy,
-    traceIdlePeriodSeconds: checkDuration(C, 'ingesterTraceIdlePeriod', ingesterTraceIdlePeriod),
-    flushCheckPeriodSeconds: checkDuration(C, 'ingesterFlushCheckPeriod', ingesterFlushCheckPeriod),
-  });
-  const { resources, parsed } = resolveResources(C, defaults.resources, props.resources, `preset '${preset}'`);
-  validateResources(resources, parsed, capacity, load);
+  const rateStrategy = checkOneOf(C, 'rateStrategy', props.rateStrategy ?? (mode === 'single-node' ? 'local' : 'global'), RATE_STRATEGIES);
+  if (mode === 'distributed' && rateStrategy !== 'global') {
+    fail(C, 'rateStrategy', 'must be \'global\' in distributed mode', rateStrategy,
+      'distributors scale apart from ingesters: with local each would admit the whole rate and the ingesters could not be sized');
+  }
+  const timing = {
+    traceIdlePeriodSeconds: checkDuration(C, 'ingesterTraceIdlePeriod', tuned.ingesterTraceIdlePeriod),
+    flushCheckPeriodSeconds: checkDuration(C, 'ingesterFlushCheckPeriod', tuned.ingesterFlushCheckPeriod),
+  };
+  let replicas: number;
+  let replicationFactor: number;
+  let capacity: CapacityPlan;
+  let resources: TempoResources;
+  let parsed: ParsedResources;
+  let distributed: DistributedSettings | undefined;
+  if (mode === 'distributed') {
+    distributed = resolveDistributedSettings({ components: props.components, replicationFactor: props.replicationFactor, load, timing, processors });
+    const tenantsNeed = props.tenants && props.components?.ingester?.resources?.limits?.memory === undefined
+      ? tenantsMemoryBytes(props.tenants, distributed, load, processors) : 0;
+    if (tenantsNeed > distributed.components.ingester!.parsed.limitMemory) {
+      // The planner's ingester holds one tenant's limiter; with tenants it holds all of theirs.
+      const memory = `${Math.ceil(tenantsNeed / (256 * 2 ** 20)) * 256}Mi`;
+      const ingester = props.components?.ingester ?? {};
+      const resources = {
+        ...ingester.resources, limits: { ...ingester.resources?.limits, memory }, requests: { memory, ...ingester.resources?.requests },
+      };
+      distributed = resolveDistributedSettings({
+        components: { ...props.components, ingester: { ...ingester, resources } },
+        replicationFactor: props.replicationFactor, load, timing, processors,
+      });
+    }
+    const ingester = distributed.components.ingester!;
+    // What the ring and the write path are sized by: the ingesters.
+    replicas = ingester.replicas;
+    replicationFactor = distributed.replicationFactor;
+    capacity = distributedCapacityPlan(distributed.capacity, load);
+    ({ resources, parsed } = ingester);
+  } else {
+    replicas = resolveReplicas(mode, props.replicas);
+    replicationFactor = resolveReplicationFactor(mode, replicas, props.replicationFactor);
+    capacity = planCapacity(load, { replicas, replicationFactor, metricsGenerator: processors.length > 0, rateStrategy, ...timing });
+    ({ resources, parsed } = resolveResources(C, defaults.resources, props.resources, `preset '${preset}'`));
+    validateResources(resources, parsed, capacity, load);
+  }
   const maxBytesPerTrace = checkMaxBytesPerTrace(props.maxBytesPerTrace ?? capacity.maxBytesPerTrace, load);
   const metricsGeneratorMaxActiveSeries = checkInteger(C, 'metricsGeneratorMaxActiveSeries', props.metricsGeneratorMaxActiveSeries ?? 10_000, 1,
     Number.MAX_SAFE_INTEGER, 'use a whole number >= 1 such as 10000 (Tempo\'s 0 means unlimited, which Prometheus cannot be sized for)');
+
+  const blockRetention = tuned.blockRetention;
+  const tenants = resolveTenants(props.tenants, {
+    capacity,
+    ring: {
+      distributors: distributed ? distributed.capacity.distributors : replicas, ingesters: replicas, replicationFactor, rateStrategy,
+    },
+    maxBytesPerTrace,
+    blockRetention,
+    metricsGeneratorProcessors: processors,
+    metricsGeneratorMaxActiveSeries,
+    smallestTraceBytes: capacity.smallestTraceBytes,
+    declaredTraceBytes: load.spansPerTrace * load.bytesPerSpan,
+    memoryLimitBytes: parsed.limitMemory,
+    memoryLimit: resources.limits.memory,
+    generatorInIngester: !distributed,
+    ...(distributed ? { memoryProp: 'components.ingester.resources.limits.memory' } : {}),
+  });
+
+  // With blocks in object storage the volume only holds the WAL: sized from the capacity plan,
+  // not the preset's local-blocks size (a 3-replica cluster would ask for 3 x 200Gi).
+  const blockSeconds = checkDuration(C, 'ingesterMaxBlockDuration', tuned.ingesterMaxBlockDuration);
+  const storageSize = props.storageSize
+    ?? (storage.backend === 'local' ? defaults.storageSize : volumeSizeFor(walBytesPerReplica(capacity, tuned.ingesterMaxBlockBytes, blockSeconds)));
+  // Every generator instance labels its own series: Prometheus holds instances x each one's cap.
+  const generatorInstances = distributed ? distributed.components['metrics-generator']?.replicas ?? 0 : (processors.length > 0 ? replicas : 0);
+  const seriesPerInstance = tenants ? tenantsActiveSeries(tenants) : metricsGeneratorMaxActiveSeries;
 
   const settings: TempoSettings = {
     name,
@@ -126,32 +200,54 @@ export function resolveTempoSettings(props: TempoProps = {}): TempoSettings {
     load,
     capacity,
     resources,
+    parsedResources: parsed,
     storage,
-    storageSize: props.storageSize ?? defaults.storageSize,
+    storageSize,
+    ...tuned,
     storageClassName: props.storageClassName,
-    ingesterTraceIdlePeriod,
-    ingesterFlushCheckPeriod,
     maxBytesPerTrace,
-    ingesterMaxBlockBytes: props.ingesterMaxBlockBytes ?? defaults.ingesterMaxBlockBytes,
-    ingesterMaxBlockDuration: props.ingesterMaxBlockDuration ?? defaults.ingesterMaxBlockDuration,
-    blockRetention: props.blockRetention ?? defaults.blockRetention,
-    compactionWindow: props.compactionWindow ?? defaults.compactionWindow,
-    compactorMaxBlockBytes: props.compactorMaxBlockBytes ?? defaults.compactorMaxBlockBytes,
-    searchDurationSlo: props.searchDurationSlo ?? defaults.searchDurationSlo,
-    searchThroughputBytesSlo: props.searchThroughputBytesSlo ?? defaults.searchThroughputBytesSlo,
-    searchConcurrentJobs: props.searchConcurrentJobs ?? defaults.searchConcurrentJobs,
-    querierMaxConcurrentQueries: props.querierMaxConcurrentQueries ?? defaults.querierMaxConcurrentQueries,
-    logLevel: checkOneOf(C, 'logLevel', props.logLevel ?? defaults.logLevel, LOG_LEVELS),
     usageReporting: props.usageReporting ?? false,
-    metricsGeneratorProcessors: processors,
     metricsRemoteWriteUrl,
     metricsGeneratorMaxActiveSeries,
+    metricsGeneratorWrites,
+    localBlocks: processors.includes('local-blocks'),
+    generatorSeriesBudget: metricsGeneratorWrites ? generatorInstances * seriesPerInstance : 0,
+    maxRequestBytes: Math.min(...(tenants ?? [capacity]).map((c) => c.burstSizeBytes), GRPC_MAX_RECV_BYTES),
     networkPolicy: props.networkPolicy ?? true,
+    // With otlpClients (the gateway) alone, no namespace reaches OTLP directly.
+    otlpFromNamespaces: props.otlpFromNamespaces === undefined && props.otlpClients !== undefined
+      ? undefined
+      : checkNamespaceSelection(C, 'otlpFromNamespaces', props.otlpFromNamespaces ?? 'all'),
+    otlpClients: props.otlpClients === undefined ? undefined : checkNetworkPeers(C, 'otlpClients', props.otlpClients),
+    apiClients: props.apiClients === undefined ? undefined : checkNetworkPeers(C, 'apiClients', props.apiClients),
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 300,
     configOverrides: checkConfigOverrides(props.configOverrides),
+    ...resolveWorkloadIdentity(C, props),
+    ...(tenants ? { tenants } : {}),
+    ...(distributed ? { distributed } : {}),
   };
   validateTuning(settings);
   return settings;
+}
+
+/** What the tenants' limiters need in each ingester of distributed mode, baseline included (their limits unchecked here). */
+function tenantsMemoryBytes(
+  tenants: TempoProps['tenants'], d: DistributedSettings, load: ResolvedLoad, processors: readonly MetricsGeneratorProcessor[],
+): number {
+  const resolved = resolveTenants(tenants, {
+    capacity: distributedCapacityPlan(d.capacity, load),
+    ring: { distributors: d.capacity.distributors, ingesters: d.capacity.ingesters, replicationFactor: d.replicationFactor, rateStrategy: 'global' },
+    maxBytesPerTrace: Number.MAX_SAFE_INTEGER,
+    blockRetention: '1h',
+    metricsGeneratorProcessors: processors,
+    metricsGeneratorMaxActiveSeries: 1,
+    smallestTraceBytes: d.capacity.smallestTraceBytes,
+    declaredTraceBytes: 1,
+    memoryLimitBytes: Number.MAX_SAFE_INTEGER,
+    memoryLimit: 'unlimited',
+    generatorInIngester: false,
+  }) ?? [];
+  return BASELINE_MEMORY_BYTES + resolved.reduce((sum, t) => sum + t.memoryBytesPerIngester, 0);
 }
 
 function resolveReplicas(mode: TempoMode, replicas: number | undefined): number {
@@ -176,10 +272,11 @@ function resolveReplicationFactor(mode: TempoMode, replicas: number, replication
 }
 
 function validateStorage(mode: TempoMode, storage: TempoStorage): void {
+  checkStorageNames(storage);
   switch (storage.backend) {
     case 'local':
-      if (mode === 'cluster') {
-        fail(C, 'storage.backend', 'must be object storage (s3, gcs or azure) in cluster mode', storage.backend,
+      if (mode !== 'single-node') {
+        fail(C, 'storage.backend', `must be object storage (s3, gcs or azure) in ${mode} mode`, storage.backend,
           'each replica would only see the blocks on its own volume, so queries would miss traces; configure s3, gcs or azure');
       }
       return;
@@ -217,7 +314,7 @@ function requireText(prop: string, value: string, example: string): void {
 }
 
 function checkSecretRef(prop: string, ref: { name: string; key: string }): void {
-  checkDnsLabel(C, `${prop}.name`, ref.name, 253, 'tempo-object-storage');
+  checkDnsSubdomain(C, `${prop}.name`, ref.name, 'tempo-object-storage');
   if (typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
     fail(C, `${prop}.key`, 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', ref.key, 'name the key inside the Secret, e.g. \'AWS_ACCESS_KEY_ID\'');
   }
@@ -263,18 +360,38 @@ function checkMaxBytesPerTrace(maxBytesPerTrace: number, load: ResolvedLoad): nu
 
 function validateTuning(s: TempoSettings): void {
   checkQuantity(C, 'storageSize', s.storageSize, '10Gi');
-  if (s.storageClassName !== undefined) checkDnsLabel(C, 'storageClassName', s.storageClassName, 253);
-  checkInteger(C, 'ingesterMaxBlockBytes', s.ingesterMaxBlockBytes, 1);
-  checkDuration(C, 'ingesterMaxBlockDuration', s.ingesterMaxBlockDuration);
-  checkDuration(C, 'blockRetention', s.blockRetention);
-  checkDuration(C, 'compactionWindow', s.compactionWindow);
-  checkInteger(C, 'compactorMaxBlockBytes', s.compactorMaxBlockBytes, 1);
-  checkDuration(C, 'searchDurationSlo', s.searchDurationSlo);
-  checkInteger(C, 'searchThroughputBytesSlo', s.searchThroughputBytesSlo, 1);
-  checkInteger(C, 'searchConcurrentJobs', s.searchConcurrentJobs, 1);
-  checkInteger(C, 'querierMaxConcurrentQueries', s.querierMaxConcurrentQueries, 1);
+  if (s.storageClassName !== undefined) checkDnsSubdomain(C, 'storageClassName', s.storageClassName, 'standard');
   checkInteger(C, 'terminationGracePeriodSeconds', s.terminationGracePeriodSeconds, 30, 3600,
     'Tempo needs time to flush its blocks on shutdown; use 30 to 3600 seconds');
+}
+
+/** One check per preset prop: the type makes a new knob come with its check. */
+const PRESET_PROP_CHECKS: { readonly [K in keyof TempoPresetSettings]: (value: TempoPresetSettings[K]) => unknown } = {
+  ingesterTraceIdlePeriod: (v) => checkDuration(C, 'ingesterTraceIdlePeriod', v),
+  ingesterFlushCheckPeriod: (v) => checkDuration(C, 'ingesterFlushCheckPeriod', v),
+  ingesterMaxBlockBytes: (v) => checkInteger(C, 'ingesterMaxBlockBytes', v, 1),
+  ingesterMaxBlockDuration: (v) => checkDuration(C, 'ingesterMaxBlockDuration', v),
+  blockRetention: (v) => checkDuration(C, 'blockRetention', v),
+  compactionWindow: (v) => checkDuration(C, 'compactionWindow', v),
+  compactorMaxBlockBytes: (v) => checkInteger(C, 'compactorMaxBlockBytes', v, 1),
+  searchDurationSlo: (v) => checkDuration(C, 'searchDurationSlo', v),
+  searchThroughputBytesSlo: (v) => checkInteger(C, 'searchThroughputBytesSlo', v, 1),
+  searchConcurrentJobs: (v) => checkInteger(C, 'searchConcurrentJobs', v, 1),
+  querierMaxConcurrentQueries: (v) => checkInteger(C, 'querierMaxConcurrentQueries', v, 1),
+  logLevel: (v) => checkOneOf(C, 'logLevel', v, LOG_LEVELS),
+  metricsGeneratorProcessors: (processors) => {
+    processors.forEach((p, i) => checkOneOf(C, `metricsGeneratorProcessors[${i}]`, p, PROCESSORS));
+    if (new Set(processors).size !== processors.length) {
+      fail(C, 'metricsGeneratorProcessors', 'must not list a processor twice', processors, 'list each processor once');
+    }
+  },
+};
+
+/** The preset props: each the prop where set, else the preset's value; each checked. */
+function resolvePresetProps(props: TempoProps, preset: TempoPreset): TempoPresetSettings {
+  const resolved = Object.fromEntries(PLAIN_PRESET_PROPS.map((k) => [k, props[k] ?? preset[k]])) as unknown as TempoPresetSettings;
+  for (const k of PLAIN_PRESET_PROPS) (PRESET_PROP_CHECKS[k] as (value: unknown) => unknown)(resolved[k]);
+  return resolved;
 }
 
 const PORTS_WIRED = 'the container ports, Services, probes and NetworkPolicy use the generated value';
@@ -293,6 +410,9 @@ const WIRED_KEYS: Record<string, string> = {
   'storage.trace.local.path': PATHS_WIRED,
   'metrics_generator.storage.path': PATHS_WIRED,
   'metrics_generator.traces_storage.path': PATHS_WIRED,
+  multitenancy_enabled: 'it follows tenants (on when tenants are listed); set tenants instead',
+  'overrides.per_tenant_override_config': 'it names the tenants\' runtime overrides ConfigMap; set tenants instead',
+  'metrics_generator.registry.inject_tenant_id_as': 'the dashboards select on the label it names; set tenants instead',
 };
 
 const SHAPES: Record<string, string> = { mapping: 'a mapping of keys', list: 'a list', scalar: 'a single value (not a mapping or list)' };

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadStackConfig, parseStackConfig, renderConfig } from '../../charts';
+import { resolveTempoSettings } from '../../charts/tempo';
 import { CONFIG } from '../helpers';
 
 const root = path.join(__dirname, '..', '..');
@@ -18,9 +19,9 @@ const errorOf = (fn: () => unknown): ConfigError => {
 const parse = (text: string) => parseStackConfig(yaml.load(text));
 
 describe('the repository config file', () => {
-  test('lists the three environments the README describes, each in its own namespace', () => {
+  test('lists the shipped environments, each in its own namespace', () => {
     expect(CONFIG.environments.map((e) => [e.name, e.namespace])).toEqual([
-      ['dev', 'tempo-dev'], ['single-node', 'tempo'], ['cluster', 'tempo-cluster'],
+      ['dev', 'tempo-dev'], ['single-node', 'tempo'], ['cluster', 'tempo-cluster'], ['distributed', 'tempo-distributed'],
     ]);
   });
 
@@ -44,7 +45,7 @@ describe('schema errors name the path inside the file, the value, what is allowe
 
   test('a value outside an enumeration lists the allowed values', () => {
     expect(errorOf(() => parse('environments: [{name: a, namespace: a, tempo: {mode: clustr}}]')).message)
-      .toBe("tempo-stack.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', got 'clustr'; pick one of them");
+      .toBe("tempo-stack.yaml: 'environments[0].tempo.mode' must be one of 'single-node', 'cluster', 'distributed', got 'clustr'; pick one of them");
   });
 
   test('a missing required key', () => {
@@ -87,7 +88,8 @@ describe('reading the file', () => {
 
   test('a missing file says how to get one', () => {
     expect(errorOf(() => loadStackConfig(path.join(tmp, 'nope.yaml'))).message)
-      .toBe(`nope.yaml: cannot read '${path.join(tmp, 'nope.yaml')}'; create it (the repository's tempo-stack.yaml is an example) or pass --config <file>`);
+      .toBe(`nope.yaml: cannot read '${path.join(tmp, 'nope.yaml')}'; `
+        + 'create it (the repository\'s tempo-stack.yaml is an example) or pass --config <file>');
   });
 });
 
@@ -102,5 +104,8 @@ test('the README\'s tempo-stack.yaml example is a valid config that synthesizes'
   const limits = tempo.find((o) => o.kind === 'StatefulSet').spec.template.spec.containers[0].resources;
   // Only the memory limit was set: the preset's requests and CPU limit stay.
   expect(limits.limits.memory).toBe('3Gi');
-  expect(limits.requests.cpu).toBeDefined();
+  const { resources: _set, ...withoutResources } = config.environments[0].tempo!;
+  // The stack points the metrics-generator at its own Prometheus; any URL gives the same preset.
+  const preset = resolveTempoSettings({ ...withoutResources, metricsRemoteWriteUrl: 'http://prometheus:9090/api/v1/write' }).resources;
+  expect(limits).toEqual({ requests: preset.requests, limits: { cpu: preset.limits.cpu, memory: '3Gi' } });
 });

@@ -264,26 +264,46 @@ describe('deploy', () => {
     expect(run.stdout).toContain('Secret grafana-admin exists: kept as it is\n');
   });
 
-  test('against the repository\'s own dist/cluster: its namespace, both of its Secrets (different random values), one apply -k', async () => {
+  test('against the repository\'s own dist/cluster without the gateway\'s htpasswd Secret: stops after the Namespace, naming it', async () => {
+    w = world();
+    const run = await w.run(['--env', 'cluster', '--no-verify']);
+    expect(run.status).toBe(1);
+    expect(run.kubectl).toEqual([
+      ...COMMON_CHECKS,
+      `get namespace tempo-cluster --ignore-not-found ${JSONPATH}`,
+      `${APPLY} -f $ROOT/dist/cluster/0000-namespace.k8s.yaml`,
+      '--namespace tempo-cluster get secret otlp-htpasswd --ignore-not-found -o name',
+    ]);
+    expect(run.stderr).toContain('error: a Secret only you can create is missing in namespace tempo-cluster, nothing else was applied');
+    expect(run.stderr).toContain('kubectl -n tempo-cluster create secret generic otlp-htpasswd --from-file=htpasswd=<file>');
+    expect(run.stdin).toEqual([]);
+  });
+
+  test('against the repository\'s own dist/cluster: its namespace, both generated Secrets (different random values), one apply -k', async () => {
     w = world()
+      .on('kubectl', '--namespace tempo-cluster get secret otlp-htpasswd --ignore-not-found -o name', { stdout: 'secret/otlp-htpasswd\n' })
       .on('kubectl', '--namespace tempo-cluster get services *', { stdout: 'service/tempo\n' })
       .on('http', '*/ready', { stdout: 'ready' });
     const run = await w.run(['--env', 'cluster', '--no-verify']);
+    expect(run.stderr).not.toContain('error');
     expect(run.status).toBe(0);
     expect(run.kubectl).toEqual([
       ...COMMON_CHECKS,
       `get namespace tempo-cluster --ignore-not-found ${JSONPATH}`,
       `${APPLY} -f $ROOT/dist/cluster/0000-namespace.k8s.yaml`,
+      '--namespace tempo-cluster get secret otlp-htpasswd --ignore-not-found -o name',
       '--namespace tempo-cluster get secret minio-credentials --ignore-not-found -o name',
       '--namespace tempo-cluster create -f -',
       '--namespace tempo-cluster get secret grafana-admin --ignore-not-found -o name',
       '--namespace tempo-cluster create -f -',
       `${APPLY} -k $ROOT/dist/cluster/`,
-      ...['statefulset.apps/minio', 'statefulset.apps/tempo', 'statefulset.apps/prometheus', 'deployment.apps/grafana']
-        .map((x) => `--namespace tempo-cluster rollout status ${x} --timeout=5m`),
+      // Every workload the manifests hold, in the order of their files.
+      ...['statefulset.apps/minio', 'statefulset.apps/tempo', 'statefulset.apps/prometheus', 'deployment.apps/grafana', 'deployment.apps/otlp-gateway',
+        'statefulset.apps/alertmanager'].map((x) => `--namespace tempo-cluster rollout status ${x} --timeout=5m`),
       `--namespace tempo-cluster get services -l ${NS_LABELS} -o name`,
       '--namespace tempo-cluster port-forward svc/tempo :3200 :4318 --address 127.0.0.1',
     ]);
+    expect(run.stdout).toContain('Secret otlp-htpasswd exists: kept as it is\n');
     expect(checks(run)).toEqual([HEALTHY_CHECKS[0]]);
     const values = [...run.stdin[0].matchAll(/^ {2}MINIO_ROOT_(?:USER|PASSWORD): (\S+)$/gm)].map((m) => Buffer.from(m[1], 'base64').toString());
     expect(values).toHaveLength(2);
@@ -500,7 +520,7 @@ describe('deploy', () => {
 
 describe('Secrets only the user can create', () => {
   const withStore: Environment = {
-    name: 's3', namespace: 'tempo-s3', tempo: { mode: 'single-node', preset: 'basic', storage: { backend: 's3', bucket: 'b',
+    name: 's3', namespace: 'tempo-s3', tempo: { mode: 'single-node', preset: 'basic', storage: { backend: 's3', bucket: 'traces',
       endpoint: 's3.example.com', credentials: {
       accessKeyId: { name: 'object-store', key: 'AWS_ACCESS_KEY_ID' }, secretAccessKey: { name: 'object-store', key: 'AWS_SECRET_ACCESS_KEY' } } } },
     grafana: false,

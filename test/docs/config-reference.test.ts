@@ -43,7 +43,7 @@ describe('docs/configuration.md', () => {
     expect(environment).toContain('Used at `environments[]`.');
     expect(environment).toMatch(/^- \*\*`name`\*\* \(string; required\): /m);
     expect(environment).toMatch(/^- \*\*`prometheus`\*\* \(\[StackPrometheusProps\]\(#stackprometheusprops\) or `false`; default \{\} /m);
-    expect(sections.get('TempoProps')).toMatch(/^- \*\*`mode`\*\* \(`'single-node'` or `'cluster'`; default `'single-node'`\): How Tempo runs\.$/m);
+    expect(sections.get('TempoProps')).toMatch(/^- \*\*`mode`\*\* \(`'single-node'` or `'cluster'` or `'distributed'`; default `'single-node'`\): How Tempo runs\.$/m);
     expect(sections.get('ImageRef')).toContain('`environments[].tempo.image`, `environments[].minio.image`');
     expect(sections.get('TempoStorage')).toContain('- [S3Storage](#s3storage) (`backend: s3`)');
   });

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { parseStackConfig, renderConfig } from '../../charts';
-import { runPlan, USAGE as PLAN_USAGE } from '../../scripts/plan';
+import { runPlan, USAGE as PLAN_USAGE } from '../../charts/cli/plan';
 import { CodeBlock, codeBlocks, docFiles, readDoc, ROOT } from '../support/markdown';
 import { PENDING_DOCS } from './pending';
 

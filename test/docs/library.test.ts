@@ -65,7 +65,8 @@ describe('the library example of docs/library.md', () => {
   test('the configOverrides key lands in tempo.yaml, next to what the preset sets there', () => {
     const tempo = yaml.load(configMapFile('tempo-config', 'tempo.yaml')) as any;
     expect(tempo.query_frontend.max_outstanding_per_tenant).toBe(4000);
-    expect(tempo.query_frontend.search).toBeDefined();
+    // The with-metrics preset's search settings are still there beside the merged key.
+    expect(tempo.query_frontend.search).toMatchObject({ concurrent_jobs: 1000, duration_slo: '5s' });
   });
 
   test('the iniOverrides key lands in grafana.ini', () => {

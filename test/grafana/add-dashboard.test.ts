@@ -1,9 +1,10 @@
+import { CONFIG_HASH_ANNOTATION } from '../../charts/shared/restricted-workload';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { App } from 'cdk8s';
 import { ConfigError } from '../../charts/shared/validate';
-import { Datasource, GRAFANA_CONFIG_HASH_ANNOTATION, GRAFANA_PATHS, GrafanaChart, OPERATIONS_DASHBOARD_UID } from '../../charts/grafana';
+import { Datasource, GRAFANA_PATHS, GrafanaChart, OPERATIONS_DASHBOARD_UID } from '../../charts/grafana';
 import { validateK8sObjects } from '../support/k8s-schema';
 import { allOf, find, K8sObject } from '../helpers';
 
@@ -27,7 +28,7 @@ function appDashboard(uid = 'checkout', title = 'Checkout'): dashboard.Dashboard
 }
 
 const deployment = (objects: K8sObject[]) => find(objects, 'Deployment', 'grafana');
-const hash = (objects: K8sObject[]) => deployment(objects).spec.template.metadata.annotations[GRAFANA_CONFIG_HASH_ANNOTATION];
+const hash = (objects: K8sObject[]) => deployment(objects).spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION];
 
 describe('addDashboard', () => {
   test('provisions the built dashboard in its own ConfigMap, mounted as one file in the dashboards folder', () => {

@@ -101,14 +101,15 @@ describe('Tempo / Operations', () => {
     return found[0];
   };
 
-  test('selects Tempo pods by namespace and pod variables, the pod variable multi-valued with All', () => {
+  test('selects Tempo pods by namespace, component and pod variables, component and pod multi-valued with All', () => {
     const model = operations(tempoLink(false));
-    expect(model.templating.list.map((v: any) => v.name)).toEqual(['namespace', 'pod']);
+    expect(model.templating.list.map((v: any) => v.name)).toEqual(['namespace', 'component', 'pod']);
     expect(model.templating.list[1]).toMatchObject({ multi: true, includeAll: true });
+    expect(model.templating.list[2]).toMatchObject({ multi: true, includeAll: true });
     for (const p of panelsOf(model)) {
       for (const t of p.targets) {
         const usesRule = Object.values(RECORDING_RULES).some((rule) => t.expr.includes(rule));
-        expect(t.expr).toContain(usesRule ? 'namespace="$namespace"' : 'job="tempo", namespace="$namespace", pod=~"$pod"');
+        expect(t.expr).toContain(usesRule ? 'namespace="$namespace"' : 'job="tempo", namespace="$namespace", component=~"$component", pod=~"$pod"');
       }
     }
   });
@@ -151,7 +152,7 @@ describe('Tempo / Operations', () => {
   });
 
   test('ring members are shown by ring name and state', () => {
-    expect(panel(operations(tempoLink(false)), 'Ring members by state').targets[0].expr).toBe('max by (name, state) (tempo_ring_members{job="tempo", namespace="$namespace", pod=~"$pod"})');
+    expect(panel(operations(tempoLink(false)), 'Ring members by state').targets[0].expr).toBe('max by (name, state) (tempo_ring_members{job="tempo", namespace="$namespace", component=~"$component", pod=~"$pod"})');
   });
 });
 
@@ -194,7 +195,10 @@ describe('dashboard provisioning', () => {
 
   test('each dashboard ConfigMap is mounted, and holds the file its mount names', () => {
     const volumes = find(objects, 'Deployment', 'grafana').spec.template.spec.volumes;
-    for (const cm of allOf(objects, 'ConfigMap').filter((c) => c.metadata.name.startsWith('grafana-dashboard-tempo-'))) {
+    const dashboardConfigMaps = allOf(objects, 'ConfigMap').filter((c) => c.metadata.name.startsWith('grafana-dashboard-tempo-'));
+    // The operations and services dashboards, each its own ConfigMap (the loop below checks them all).
+    expect(dashboardConfigMaps).toHaveLength(2);
+    for (const cm of dashboardConfigMaps) {
       const volume = volumes.find((v: any) => v.configMap?.name === cm.metadata.name);
       expect(volume).toBeDefined();
       const mount = container.volumeMounts.find((m: any) => m.name === volume.name);

@@ -1,11 +1,11 @@
+import { CONFIG_HASH_ANNOTATION } from '../../charts/shared/restricted-workload';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
-  GRAFANA_ADMIN_SECRET_KEYS, GRAFANA_CONFIG_HASH_ANNOTATION, GRAFANA_UID, GrafanaChart, GrafanaDatabase, GrafanaProps,
+  GRAFANA_ADMIN_SECRET_KEYS, GrafanaChart, GrafanaDatabase, GrafanaProps,
 } from '../../charts/grafana';
-import { IMAGES } from '../../charts/shared/images';
 import { validateK8sObjects } from '../support/k8s-schema';
-import { allOf, find, K8sObject, selects } from '../helpers';
+import { allOf, find, K8sObject } from '../helpers';
 
 const links = {
   tempo: { url: 'http://tempo.tempo.svc.cluster.local:3200', metricsGenerator: true, memoryLimitBytes: 2 * 2 ** 30, cpuLimitCores: 2 },
@@ -22,7 +22,7 @@ function synth(props: Partial<GrafanaProps> = {}): { chart: GrafanaChart; object
 const deployment = (objects: K8sObject[]) => find(objects, 'Deployment', 'grafana');
 const podSpec = (objects: K8sObject[]) => deployment(objects).spec.template.spec;
 const container = (objects: K8sObject[]) => podSpec(objects).containers[0];
-const configHash = (objects: K8sObject[]) => deployment(objects).spec.template.metadata.annotations[GRAFANA_CONFIG_HASH_ANNOTATION];
+const configHash = (objects: K8sObject[]) => deployment(objects).spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION];
 
 describe.each([
   ['defaults', {}],
@@ -30,7 +30,6 @@ describe.each([
   ['external database, 3 replicas', { database, replicas: 3, storageClassName: 'fast' }],
 ] as [string, Partial<GrafanaProps>][])('Grafana objects (%s)', (_label, props) => {
   const { objects } = synth(props);
-  const podLabels = deployment(objects).spec.template.metadata.labels;
 
   test('every object validates against the Kubernetes 1.28 schema', () => {
     expect(validateK8sObjects(objects)).toEqual([]);
@@ -40,35 +39,15 @@ describe.each([
     for (const o of objects) expect(o.metadata.namespace).toBe('tempo');
   });
 
-  test('the Deployment selector and the Service selector match the pod labels; the selector has no version', () => {
-    expect(selects(deployment(objects).spec.selector.matchLabels, podLabels)).toBe(true);
-    expect(selects(find(objects, 'Service', 'grafana').spec.selector, podLabels)).toBe(true);
-    expect(Object.keys(deployment(objects).spec.selector.matchLabels)).not.toContain('app.kubernetes.io/version');
-  });
-
-  test('the ClusterIP Service grafana serves port 3000 named http, targeting the container port', () => {
-    const svc = find(objects, 'Service', 'grafana');
-    expect(svc.spec.type).toBe('ClusterIP');
-    expect(svc.spec.ports).toEqual([{ name: 'http', port: 3000, targetPort: 'http', protocol: 'TCP' }]);
+  test('the Service grafana serves Grafana\'s port 3000', () => {
+    expect(find(objects, 'Service', 'grafana').spec.ports.map((p: any) => [p.name, p.port])).toEqual([['http', 3000]]);
     expect(container(objects).ports).toEqual([{ name: 'http', containerPort: 3000, protocol: 'TCP' }]);
   });
 
-  test('the pod meets the restricted Pod Security Standard as UID/GID 472', () => {
-    const spec = podSpec(objects);
-    expect(spec.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: GRAFANA_UID, runAsGroup: GRAFANA_UID, fsGroup: GRAFANA_UID, fsGroupChangePolicy: 'OnRootMismatch',
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
-    expect(GRAFANA_UID).toBe(472);
-    for (const c of spec.containers) {
-      expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
-        capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
-      });
-    }
-    expect(spec.automountServiceAccountToken).toBe(false);
-    expect(spec.hostNetwork ?? false).toBe(false);
-    for (const v of spec.volumes) expect(v.hostPath).toBeUndefined();
+  // The restricted pod, selectors and Service ports are RestrictedWorkload's (test/shared/restricted-workload.test.ts).
+  test('the pod runs as the image\'s UID/GID 472 with fsGroup 472, so it can write its volume and read the admin Secret', () => {
+    expect(podSpec(objects).securityContext).toMatchObject({ runAsUser: 472, runAsGroup: 472, fsGroup: 472 });
+    expect(podSpec(objects).automountServiceAccountToken).toBe(false);
   });
 
   test('every path Grafana writes is a writable volume; configuration and provisioning are read-only', () => {
@@ -80,13 +59,10 @@ describe.each([
     for (const m of mounts.filter((x: any) => x.mountPath.startsWith('/etc/grafana'))) expect(m.readOnly).toBe(true);
   });
 
-  test('probes check /api/health on the http port, with requests and limits and a pinned image', () => {
+  test('probes check /api/health on the http port; the image is Grafana 12.3.11 (it still bundles the Tempo and Prometheus datasources)', () => {
     const c = container(objects);
     for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) expect(probe.httpGet).toEqual({ path: '/api/health', port: 'http' });
-    expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
-    expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
-    expect(c.image).toBe(`grafana/grafana:${IMAGES.grafana.tag}`);
-    expect(IMAGES.grafana.tag).toBe('12.3.11');
+    expect(c.image).toBe('grafana/grafana:12.3.11');
   });
 
   test('the container command is the image\'s own (its /run.sh expands the __FILE variables)', () => {
@@ -170,7 +146,7 @@ describe('what Grafana exposes', () => {
   test('its URL names the Service and port; the datasource uids are the provisioned ones', () => {
     const { chart, objects } = synth();
     const g = chart.grafana;
-    expect(g.url).toBe('http://grafana.tempo.svc.cluster.local:3000');
+    expect(g.httpUrl).toBe('http://grafana.tempo.svc.cluster.local:3000');
     expect(g.serviceName).toBe(find(objects, 'Service', 'grafana').metadata.name);
     expect([g.tempoDatasourceUid, g.prometheusDatasourceUid]).toEqual(['tempo', 'prometheus']);
     const provisioned = (yaml.load(find(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']) as any).datasources.map((d: any) => d.uid);
@@ -179,8 +155,8 @@ describe('what Grafana exposes', () => {
 
   test('the namespace defaults to "default" without a chart namespace, and a prop overrides the chart', () => {
     const app = new App();
-    expect(new GrafanaChart(app, 'bare', { grafana: links }).grafana.url).toBe('http://grafana.default.svc.cluster.local:3000');
-    expect(new GrafanaChart(app, 'other', { namespace: 'tempo', grafana: { ...links, namespace: 'ops' } }).grafana.url)
+    expect(new GrafanaChart(app, 'bare', { grafana: links }).grafana.httpUrl).toBe('http://grafana.default.svc.cluster.local:3000');
+    expect(new GrafanaChart(app, 'other', { namespace: 'tempo', grafana: { ...links, namespace: 'ops' } }).grafana.httpUrl)
       .toBe('http://grafana.ops.svc.cluster.local:3000');
   });
 
@@ -230,20 +206,20 @@ describe('Grafana settings errors', () => {
     ['tempo.cpuLimitCores', { tempo: { ...links.tempo, cpuLimitCores: 0 } }, "grafana: 'tempo.cpuLimitCores' must be a number greater than 0, got 0; use a number greater than 0"],
     ['prometheus', { prometheus: undefined }, "grafana: 'prometheus' is required, got undefined; pass the Prometheus construct's URL"],
     ['prometheus.url', { prometheus: { url: 'prometheus' } }, "grafana: 'prometheus.url' must be an http(s) URL, got 'prometheus'; use e.g. 'http://prometheus.tempo.svc.cluster.local:9090'"],
-    ['adminSecretName', { adminSecretName: 'Admin' }, "grafana: 'adminSecretName' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 253 characters), got 'Admin'; pick a name such as 'grafana-admin'"],
+    ['adminSecretName', { adminSecretName: 'Admin' }, "grafana: 'adminSecretName' must be a DNS subdomain (lower-case letters, digits, '-' and '.', starting and ending alphanumeric, at most 253 characters), got 'Admin'; name an object such as 'grafana-admin'"],
     ['rootUrl', { rootUrl: 'grafana.example.com' }, "grafana: 'rootUrl' must be an http(s) URL, got 'grafana.example.com'; use e.g. 'https://grafana.example.com/'"],
     ['replicas with SQLite', { replicas: 2 }, "grafana: 'replicas' must be 1 with the built-in SQLite database, got 2; SQLite lives on one ReadWriteOnce volume; set database (postgres or mysql) to run more replicas"],
     ['replicas range', { replicas: 0 }, "grafana: 'replicas' must be a whole number from 1 to 20, got 0; use a whole number from 1 to 20"],
     ['persistence with replicas', { database, replicas: 2, persistence: true }, "grafana: 'persistence' cannot be true with 2 replicas, got true; a ReadWriteOnce volume cannot be shared; set persistence: false (the external database keeps the state)"],
     ['storageSize', { storageSize: '1GB' }, "grafana: 'storageSize' must be a positive Kubernetes quantity, got '1GB'; write it like '1Gi'"],
-    ['storageClassName', { storageClassName: 'Fast_SSD' }, "grafana: 'storageClassName' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 253 characters), got 'Fast_SSD'; pick a name such as 'grafana'"],
+    ['storageClassName', { storageClassName: 'Fast_SSD' }, "grafana: 'storageClassName' must be a DNS subdomain (lower-case letters, digits, '-' and '.', starting and ending alphanumeric, at most 253 characters), got 'Fast_SSD'; name an object such as 'standard'"],
     ['resources', { resources: { requests: { cpu: '2', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } } }, "grafana: 'resources.requests.cpu' must not exceed the limit (1), got '2'; lower the request or raise the limit"],
     ['database.type', { database: { ...database, type: 'sqlite' as any } }, "grafana: 'database.type' must be one of 'postgres', 'mysql', got 'sqlite'; pick one of postgres, mysql"],
     ['database.host', { database: { ...database, host: 'postgres' } }, "grafana: 'database.host' must be host:port, got 'postgres'; write e.g. 'postgres.db.svc.cluster.local:5432'"],
     ['database.name', { database: { ...database, name: 'my db' } }, "grafana: 'database.name' must be a plain name (letters, digits, '_', '.', '-'), got 'my db'; write e.g. 'grafana'"],
     ['database.user', { database: { ...database, user: '' } }, "grafana: 'database.user' must be a plain name (letters, digits, '_', '.', '-'), got ''; write e.g. 'grafana'"],
     ['database.password', { database: { ...database, password: undefined as any } }, "grafana: 'database.password' is required, got undefined; reference the Secret key holding the password, e.g. { name: 'grafana-db', key: 'password' }"],
-    ['database.password.name', { database: { ...database, password: { name: 'DB', key: 'password' } } }, "grafana: 'database.password.name' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 253 characters), got 'DB'; pick a name such as 'grafana-db'"],
+    ['database.password.name', { database: { ...database, password: { name: 'DB', key: 'password' } } }, "grafana: 'database.password.name' must be a DNS subdomain (lower-case letters, digits, '-' and '.', starting and ending alphanumeric, at most 253 characters), got 'DB'; name an object such as 'grafana-db'"],
     ['database.password.key', { database: { ...database, password: { name: 'grafana-db', key: 'pass word' } } }, "grafana: 'database.password.key' must be a Secret key (letters, digits, '-', '_', '.'), got 'pass word'; name the key inside the Secret, e.g. 'password'"],
     ['database.sslMode on mysql', { database: { ...database, type: 'mysql', sslMode: 'require' } }, "grafana: 'database.sslMode' applies to postgres only, got 'require'; remove sslMode for mysql"],
     ['database.sslMode value', { database: { ...database, sslMode: 'prefer' as any } }, "grafana: 'database.sslMode' must be one of 'disable', 'require', 'verify-full', got 'prefer'; pick one of disable, require, verify-full"],

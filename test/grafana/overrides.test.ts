@@ -1,5 +1,6 @@
+import { CONFIG_HASH_ANNOTATION } from '../../charts/shared/restricted-workload';
 import { App } from 'cdk8s';
-import { GRAFANA_CONFIG_HASH_ANNOTATION, GrafanaChart, GrafanaProps, resolveGrafanaSettings } from '../../charts/grafana';
+import { GrafanaChart, GrafanaProps, resolveGrafanaSettings } from '../../charts/grafana';
 import { find, K8sObject } from '../helpers';
 
 const links = {
@@ -11,7 +12,7 @@ function synth(props: Partial<GrafanaProps> = {}): K8sObject[] {
 }
 const deployment = (objects: K8sObject[]) => find(objects, 'Deployment', 'grafana');
 const iniText = (objects: K8sObject[]): string => find(objects, 'ConfigMap', 'grafana-config').data['grafana.ini'];
-const hashOf = (objects: K8sObject[]) => deployment(objects).spec.template.metadata.annotations[GRAFANA_CONFIG_HASH_ANNOTATION];
+const hashOf = (objects: K8sObject[]) => deployment(objects).spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION];
 const messageOf = (fn: () => unknown): string => {
   try { fn(); } catch (e) { return (e as Error).message; }
   return 'did not throw';

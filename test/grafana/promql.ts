@@ -17,8 +17,12 @@ export function expandGrafanaVariables(expr: string): string {
     .replace(/\$__tags/g, 'service="checkout"');
 }
 
-/** The problems of one query; empty when it parses and uses only known metrics and labels. */
-export function checkPanelQuery(expr: string): string[] {
+/**
+ * The problems of one query; empty when it parses and uses only known metrics and labels.
+ * `generatorLabels`: labels the generator's series carry on top of the fixture's (with tenants,
+ * `metrics_generator.registry.inject_tenant_id_as` adds the tenant label).
+ */
+export function checkPanelQuery(expr: string, generatorLabels: readonly string[] = []): string[] {
   const text = expandGrafanaVariables(expr);
   const problems: string[] = [];
   const tree = parser.parse(text);
@@ -39,7 +43,7 @@ export function checkPanelQuery(expr: string): string[] {
         for (const matcher of matchers ? matchers.getChildren('UnquotedLabelMatcher') : []) {
           const label = matcher.getChild('LabelName');
           const labelName = label ? text.slice(label.from, label.to) : '';
-          if (!metric.labels.has(labelName)) problems.push(`'${name}' has no label '${labelName}' in this stack`);
+          if (!metric.labels.has(labelName) && !(metric.source === 'generator' && generatorLabels.includes(labelName))) problems.push(`'${name}' has no label '${labelName}' in this stack`);
         }
       }
       if (node.name === 'GroupingLabels') {
@@ -47,7 +51,8 @@ export function checkPanelQuery(expr: string): string[] {
       }
     },
   });
-  const available = new Set(selected.flatMap((name) => [...(metrics.get(name)?.labels ?? [])]));
+  const available = new Set(selected.flatMap((name) => [...(metrics.get(name)?.labels ?? []),
+    ...(metrics.get(name)?.source === 'generator' ? generatorLabels : [])]));
   for (const label of grouped) if (!available.has(label)) problems.push(`groups by '${label}', which none of ${selected.join(', ')} carries`);
   if (problems.length === 0 && selected.length === 0) problems.push('selects no metric');
   return problems;

@@ -68,9 +68,10 @@ describe('prometheus.yml builder', () => {
       job: 'tempo', __address__: '10.1.2.3:3200', __meta_kubernetes_namespace: 'tracing', __meta_kubernetes_pod_name: 'tempo-0',
       __meta_kubernetes_pod_container_name: 'tempo', __meta_kubernetes_pod_container_port_name: 'http',
       __meta_kubernetes_pod_label_app_kubernetes_io_name: 'tempo', __meta_kubernetes_pod_label_app_kubernetes_io_instance: 'tempo',
-      __meta_kubernetes_pod_node_name: 'node-a',
+      __meta_kubernetes_pod_label_app_kubernetes_io_component: 'ingester', __meta_kubernetes_pod_node_name: 'node-a',
     }, rules)!;
     expect(Object.keys(result).sort()).toEqual([...Object.values(TARGET_LABELS), 'instance'].sort());
+    expect(result.component).toBe('ingester');
   });
 
   test('the self-scrape job names the Prometheus pod with static labels (no environment expansion in prometheus.yml)', () => {

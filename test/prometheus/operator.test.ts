@@ -1,8 +1,6 @@
 import { App } from 'cdk8s';
-import {
-  PrometheusOperatorChart, PrometheusOperatorProps, RelabelConfig, TempoStack, buildPrometheusConfig,
-  resolvePrometheusSettings, tempoRuleGroups,
-} from '../../charts';
+import { PrometheusOperatorChart, PrometheusOperatorProps, TempoStack, tempoRuleGroups } from '../../charts';
+import { RelabelConfig, buildPrometheusConfig, resolvePrometheusSettings } from '../../charts/prometheus';
 import { knownCustomResourceKinds, validateCustomResource, validateCustomResources } from '../support/crd-schema';
 import { validateK8sObjects } from '../support/k8s-schema';
 import { K8sObject, find, s3 } from '../helpers';
@@ -11,7 +9,7 @@ import { discoverPod, relabel } from './relabel';
 const tempo = { podSelector: { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': 'tempo' }, metricsPortName: 'http', replicas: 3 };
 const synth = (props: Partial<PrometheusOperatorProps> = {}) => {
   const chart = new PrometheusOperatorChart(new App(), 'prometheus-operator', { namespace: 'tracing', operator: { tempo, release: 'kube-prometheus-stack', ...props } });
-  return { resources: chart.resources, objects: () => chart.toJson() as K8sObject[] };
+  return { monitoring: chart.monitoring, objects: () => chart.toJson() as K8sObject[] };
 };
 
 /** The relabelings the Prometheus Operator (0.93) generates before a PodMonitor endpoint's own. */
@@ -70,11 +68,11 @@ describe('Prometheus Operator output', () => {
   });
 
   test('addRuleGroup adds to the PrometheusRule; a taken name throws', () => {
-    const { resources, objects: out } = synth();
-    resources.addRuleGroup({ name: 'mine', rules: [{ alert: 'MineDown', expr: 'up == 0', labels: { severity: 'info' }, annotations: { summary: 's', description: 'd', runbook_url: 'u' } }] });
+    const { monitoring, objects: out } = synth();
+    monitoring.addRuleGroup({ name: 'mine', rules: [{ alert: 'MineDown', expr: 'up == 0', labels: { severity: 'info' }, annotations: { summary: 's', description: 'd', runbook_url: 'u' } }] });
     const groups = find(out(), 'PrometheusRule', 'tempo').spec.groups;
     expect(groups[groups.length - 1]).toEqual({ name: 'mine', rules: [{ alert: 'MineDown', expr: 'up == 0', labels: { severity: 'info' }, annotations: { summary: 's', description: 'd', runbook_url: 'u' } }] });
-    expect(() => resources.addRuleGroup({ name: 'mine', rules: [] })).toThrow(/^prometheus: 'addRuleGroup.name' is already taken \(groups: .*mine\), got 'mine'; give the group its own name$/);
+    expect(() => monitoring.addRuleGroup({ name: 'mine', rules: [] })).toThrow(/^prometheus: 'addRuleGroup.name' is already taken \(groups: .*mine\), got 'mine'; give the group its own name$/);
   });
 
   test.each([

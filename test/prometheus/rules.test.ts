@@ -15,7 +15,10 @@ import { alertsByName, promtoolTestFiles, SCENARIOS } from './rule-scenarios';
 const base: TempoRulesOptions = { tempoScrapeInterval: '30s', metricsGenerator: true, tempoMemoryLimitBytes: 2 * 2 ** 30 };
 const withGenerator = tempoRuleGroups(base);
 const withoutGenerator = tempoRuleGroups({ tempoScrapeInterval: '30s', metricsGenerator: false });
-const variants: Array<[string, RuleGroup[]]> = [['with the metrics-generator', withGenerator], ['without it', withoutGenerator]];
+const withAlertmanager = tempoRuleGroups({ ...base, watchdog: true, alertmanager: { replicas: 2 } });
+const variants: Array<[string, RuleGroup[]]> = [
+  ['with the metrics-generator', withGenerator], ['without it', withoutGenerator], ['with the Watchdog and an Alertmanager of two', withAlertmanager],
+];
 
 const rules = (groups: RuleGroup[]) => groups.flatMap((g) => g.rules);
 const alerts = (groups: RuleGroup[]): AlertingRule[] => rules(groups).filter((r): r is AlertingRule => 'alert' in r);
@@ -89,15 +92,16 @@ function seriesLabels(groups: RuleGroup[], metric: string): Set<string> | undefi
 }
 
 describe('Tempo rule groups', () => {
-  it.each(variants)('names are unique, share the Tempo prefix, and carry severity, summary, description and a runbook section (%s)', (_, groups) => {
+  it.each(variants)('names are unique, share the Tempo or Alertmanager prefix, and carry severity, summary, description and a runbook section (%s)', (_, groups) => {
     const groupNames = groups.map((g) => g.name);
     expect(new Set(groupNames).size).toBe(groupNames.length);
     const names = alerts(groups).map((a) => a.alert);
     expect(new Set(names).size).toBe(names.length);
     const anchors = runbookAnchors();
     for (const a of alerts(groups)) {
-      expect(a.alert).toMatch(/^Tempo[A-Z][A-Za-z]+$/);
-      expect(['critical', 'warning', 'info']).toContain(a.labels.severity);
+      expect(a.alert).toMatch(/^(Tempo|Alertmanager)[A-Z][A-Za-z]+$|^Watchdog$/);
+      // Only the always-firing Watchdog has no severity to page on.
+      expect(a.alert === 'Watchdog' ? ['none'] : ['critical', 'warning', 'info']).toContain(a.labels.severity);
       expect(a.annotations.summary.length).toBeGreaterThan(10);
       const [url, anchor] = a.annotations.runbook_url.split('#');
       expect(url).toBe(DEFAULT_RUNBOOK_BASE_URL);
@@ -205,7 +209,7 @@ describe('Tempo rule groups', () => {
   });
 
   it('TempoHighMemory fires at 85 % of the memory limit, or above 1.5e9 bytes without one', () => {
-    expect(alert(withGenerator, 'TempoHighMemory').expr).toBe('max by (namespace, pod) (process_resident_memory_bytes{job="tempo"}) > 1825361101');
+    expect(alert(withGenerator, 'TempoHighMemory').expr).toBe('max by (namespace, pod, component) (process_resident_memory_bytes{job="tempo"}) > 1825361101');
     expect(alert(withoutGenerator, 'TempoHighMemory').expr).toMatch(/ > 1500000000$/);
     expect(alert(tempoRuleGroups({ ...base, memoryLimitFraction: 0.5 }), 'TempoHighMemory').expr).toMatch(/ > 1073741824$/);
     expect(alert(tempoRuleGroups({ ...base, tempoMemoryLimitBytes: undefined, memoryThresholdBytes: 1e9 }), 'TempoHighMemory').expr).toMatch(/ > 1000000000$/);
@@ -251,29 +255,29 @@ describe('Tempo rule groups', () => {
     ['a zero scrape interval', { tempoScrapeInterval: '0s' },
       'prometheus: \'tempoScrapeInterval\' must be longer than zero, got \'0s\'; use a positive duration such as \'30s\''],
     ['a runbook path instead of a URL', { runbookBaseUrl: 'docs/runbook.md' },
-      `prometheus: 'runbookBaseUrl' must be an absolute http(s) URL without a fragment, got 'docs/runbook.md'; point it at your copy of docs/runbook.md, such as '${DEFAULT_RUNBOOK_BASE_URL}'`],
+      `prometheus: 'rules.runbookBaseUrl' must be an absolute http(s) URL without a fragment, got 'docs/runbook.md'; point it at your copy of docs/runbook.md, such as '${DEFAULT_RUNBOOK_BASE_URL}'`],
     ['a memory fraction above 1', { memoryLimitFraction: 1.5 },
-      'prometheus: \'memoryLimitFraction\' must be a number greater than 0 and at most 1, got 1.5; use a number greater than 0 and at most 1, or leave it out for the default 0.85'],
+      'prometheus: \'rules.memoryLimitFraction\' must be a number greater than 0 and at most 1, got 1.5; use a number greater than 0 and at most 1, or leave it out for the default 0.85'],
     ['a negative memory limit', { tempoMemoryLimitBytes: -1 },
-      'prometheus: \'tempoMemoryLimitBytes\' must be a number greater than 0, got -1; use a number greater than 0, or leave it out for the default 0'],
+      'prometheus: \'rules.tempoMemoryLimitBytes\' must be a number greater than 0, got -1; use a number greater than 0, or leave it out for the default 0'],
     ['a negative threshold', { discardedSpansPerSecond: -1 },
-      'prometheus: \'discardedSpansPerSecond\' must be a number at least 0, got -1; use a number at least 0, or leave it out for the default 0'],
+      'prometheus: \'rules.discardedSpansPerSecond\' must be a number at least 0, got -1; use a number at least 0, or leave it out for the default 0'],
     ['an empty selector', { tempoSelector: {} },
-      'prometheus: \'tempoSelector\' must name at least one label, got {}; give label matchers such as {"job":"tempo"}'],
+      'prometheus: \'rules.tempoSelector\' must name at least one label, got {}; give label matchers such as {"job":"tempo"}'],
     ['a selector with a bad label name', { prometheusSelector: { 'app.kubernetes.io/name': 'prometheus' } },
-      'prometheus: \'prometheusSelector.app.kubernetes.io/name\' must be a Prometheus label name (letters, digits and _, not starting with a digit or __), got \'app.kubernetes.io/name\'; use a label such as \'job\''],
+      'prometheus: \'rules.prometheusSelector.app.kubernetes.io/name\' must be a Prometheus label name (letters, digits and _, not starting with a digit or __), got \'app.kubernetes.io/name\'; use a label such as \'job\''],
     ['a selector with an empty value', { tempoSelector: { job: '' } },
-      'prometheus: \'tempoSelector.job\' must be a non-empty label value, got \'\'; give the exact value, such as \'tempo\''],
+      'prometheus: \'rules.tempoSelector.job\' must be a non-empty label value, got \'\'; give the exact value, such as \'tempo\''],
     ['a for duration of an unknown alert', { alertFor: { TempoDwn: '5m' } as never },
-      `prometheus: 'alertFor.TempoDwn' names no alert of these rules, got 'TempoDwn'; use one of ${Object.keys(DEFAULT_ALERT_FOR).join(', ')}`],
+      `prometheus: 'rules.alertFor.TempoDwn' names no alert of these rules, got 'TempoDwn'; use one of ${Object.keys(DEFAULT_ALERT_FOR).join(', ')}`],
     ['a for duration that is no duration', { alertFor: { TempoDown: '5 min' } },
-      'prometheus: \'alertFor.TempoDown\' must be a Prometheus duration such as \'30s\', \'5m\' or \'1h30m\', got \'5 min\'; write whole numbers with the units y, w, d, h, m, s or ms, largest unit first'],
+      'prometheus: \'rules.alertFor.TempoDown\' must be a Prometheus duration such as \'30s\', \'5m\' or \'1h30m\', got \'5 min\'; write whole numbers with the units y, w, d, h, m, s or ms, largest unit first'],
     ['an excluded-routes pattern that is no regular expression', { latencyExcludedRoutes: '(metrics' },
-      'prometheus: \'latencyExcludedRoutes\' must be a regular expression, got \'(metrics\'; write routes separated by |, such as \'/frontend.Frontend/Process|metrics\''],
+      'prometheus: \'rules.latencyExcludedRoutes\' must be a regular expression, got \'(metrics\'; write routes separated by |, such as \'/frontend.Frontend/Process|metrics\''],
     ['a tenant index age that is no duration', { tenantIndexMaxAge: '10' },
-      'prometheus: \'tenantIndexMaxAge\' must be a Prometheus duration such as \'30s\', \'5m\' or \'1h30m\', got \'10\'; write whole numbers with the units y, w, d, h, m, s or ms, largest unit first'],
+      'prometheus: \'rules.tenantIndexMaxAge\' must be a Prometheus duration such as \'30s\', \'5m\' or \'1h30m\', got \'10\'; write whole numbers with the units y, w, d, h, m, s or ms, largest unit first'],
   ];
-  it.each(errors)('refuses %s, naming the option', (_, bad, message) => {
+  it.each(errors)('refuses %s, naming the option where a user sets it (under rules)', (_, bad, message) => {
     const call = () => tempoRuleGroups({ ...base, ...bad });
     expect(call).toThrow(ConfigError);
     expect(call).toThrow(message);
@@ -310,7 +314,8 @@ describe('promtool 2.53.3 on the generated rules', () => {
     const r = await testRules(tests, { 'tempo-rules.yml': files['tempo-rules.yml'] });
     expect(r.output.match(/SUCCESS/g)).toHaveLength(Object.keys(tests).length);
     expect(r.status).toBe(0);
-  });
+    // One promtool run of every alert's scenarios: seconds on a loaded two-core machine.
+  }, 30_000);
 
   itWith(PROMTOOL)('the unit tests fail when an alert fires too early or renders differently', async () => {
     const broken = SCENARIOS.filter((s) => s.alert === 'TempoDown' || s.alert === 'TempoHighMemory')

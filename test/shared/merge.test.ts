@@ -1,4 +1,4 @@
-import { closestKey, deepMerge, mergeResources, overridePaths, secretOverridePaths, valueAtPath } from '../../charts';
+import { closestKey, deepMerge, mergeResources, overridePaths, secretOverridePaths, valueAtPath } from '../../charts/shared/merge';
 
 describe('deepMerge', () => {
   const base = { server: { http_listen_port: 3200, log_level: 'info' }, list: [1, 2], keep: true };

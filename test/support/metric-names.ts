@@ -1,8 +1,8 @@
 /**
- * The metric names (and their label names) that Tempo 2.6.1, its metrics-generator and Prometheus
- * 2.53.3 really emit, read from test/fixtures/metrics/: three files derived from dumps of the
- * running programs (derive.sh), and event-only.txt for metrics that appear only after an event,
- * each with the source it was confirmed in. Rules and dashboards are checked against it.
+ * The metric names (and their label names) that Tempo 2.6.1, its metrics-generator, Prometheus
+ * 2.53.3 and Alertmanager 0.28.1 really emit, read from test/fixtures/metrics/: three files derived
+ * from dumps of the running programs (derive.sh), Alertmanager's recorded from its /metrics, and
+ * event-only.txt for metrics that appear only after an event, each with the source it was confirmed in. Rules and dashboards are checked against it.
  *
  * Histograms and summaries are listed by base name; `knownMetric` also answers for their series
  * (`_bucket` with `le`, `_sum`, `_count`; a summary's base name with `quantile`).
@@ -13,7 +13,7 @@ import * as path from 'path';
 const DIR = path.join(__dirname, '..', 'fixtures', 'metrics');
 
 /** Where a metric comes from. */
-export type MetricSource = 'tempo' | 'prometheus' | 'metrics-generator' | 'event-only';
+export type MetricSource = 'tempo' | 'prometheus' | 'metrics-generator' | 'alertmanager' | 'event-only';
 
 /** What the fixture knows of one series name. */
 export interface KnownMetric {
@@ -29,6 +29,7 @@ const FILES: Array<[string, MetricSource]> = [
   ['tempo-2.6.1.txt', 'tempo'],
   ['prometheus-2.53.3.txt', 'prometheus'],
   ['metrics-generator-2.6.1.txt', 'metrics-generator'],
+  ['alertmanager-0.28.1.txt', 'alertmanager'],
   ['event-only.txt', 'event-only'],
 ];
 

@@ -185,11 +185,12 @@ export interface RunningPrometheus {
 
 /**
  * Starts the real prometheus on 127.0.0.1 (a free port, TSDB in a temporary directory) with a
- * config and its rule files, waits until `/-/ready` answers, runs `body`, and always stops it and
- * removes the directory. Fails when it is not ready within `readyTimeoutMs`.
+ * config and its rule files (and `extraArgs`, flags a test needs), waits until `/-/ready` answers,
+ * runs `body`, and always stops it and removes the directory. Fails when it is not ready within
+ * `readyTimeoutMs`.
  */
 export async function withPrometheus<T>(configYaml: string, ruleFiles: Record<string, string>,
-  body: (p: RunningPrometheus) => Promise<T>, readyTimeoutMs = 15_000): Promise<T> {
+  body: (p: RunningPrometheus) => Promise<T>, readyTimeoutMs = 15_000, extraArgs: readonly string[] = []): Promise<T> {
   const binary = required(PROMETHEUS, 'prometheus');
   const { dir, config } = stageConfig(configYaml, ruleFiles);
   const port = await freePort();
@@ -198,7 +199,7 @@ export async function withPrometheus<T>(configYaml: string, ruleFiles: Record<st
   let child: ChildProcess | undefined;
   try {
     child = spawn(binary, [
-      `--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
+      `--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...extraArgs,
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (d) => { output += d; });
     child.stderr?.on('data', (d) => { output += d; });

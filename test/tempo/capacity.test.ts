@@ -1,3 +1,4 @@
+import { buildComponentConfig } from '../../charts/tempo/distributed/config';
 import {
   BASELINE_MEMORY_BYTES, GC_HEADROOM, GENERATOR_MEMORY_BYTES, PER_TRACE_OVERHEAD_BYTES, RING_IMBALANCE, SPANS_PER_CORE, TempoMode,
   TempoPresetName, TempoProps, Topology, buildTempoConfig, planCapacity, resolveLoad, resolveTempoSettings,
@@ -93,6 +94,54 @@ describe('the invariant: whatever the rate limit admits fits the live-trace limi
       if (peakPerIngester > ingestion.max_traces_per_user) failures.push(`${name}: ${peakPerIngester} live traces > max_traces_per_user ${ingestion.max_traces_per_user}`);
       if (memory > c.memoryBytesPerReplica) failures.push(`${name}: needs ${memory} B > planned ${c.memoryBytesPerReplica} B`);
       // The bound is tight enough to be worth its memory: the worst sender reaches most of it.
+      if (peakPerIngester < 0.8 * ingestion.max_traces_per_user) failures.push(`${name}: peak ${peakPerIngester} far below the limit ${ingestion.max_traces_per_user}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  // Distributed mode: distributors and ingesters scale apart, so both counts vary.
+  const distributedCases: Array<[string, TempoProps]> = [];
+  for (const preset of ['single-node', 'with-metrics'] as TempoPresetName[]) {
+    for (const [distributors, ingesters] of [[2, 3], [2, 7], [5, 3], [6, 12]] as const) {
+      for (const tracesPerSecond of [10, 2000, 30_000]) {
+        for (const [spansPerTrace, bytesPerSpan, minBytesPerSpan] of [[1, 500, 40], [10, 500, 100], [60, 2000, 2000]] as const) {
+          distributedCases.push([`distributed ${preset} ${distributors} distributors, ${ingesters} ingesters: ${tracesPerSecond} traces/s of ${spansPerTrace} x ${minBytesPerSpan}-${bytesPerSpan} B`, {
+            mode: 'distributed', preset, storage: s3, metricsRemoteWriteUrl: remoteWrite,
+            expectedLoad: { tracesPerSecond, spansPerTrace, bytesPerSpan, minBytesPerSpan },
+            components: { distributor: { replicas: distributors }, ingester: { replicas: ingesters, resources } },
+          }]);
+        }
+      }
+    }
+  }
+
+  test(`holds in distributed mode over a grid of ${distributedCases.length} loads, distributor and ingester counts`, () => {
+    const failures: string[] = [];
+    for (const [name, props] of distributedCases) {
+      const s = resolveTempoSettings(props);
+      const d = s.distributed!;
+      // The limits as the distributors and ingesters read them from their own tempo.yaml.
+      const ingestion = (buildComponentConfig(s, 'distributor').overrides as any).defaults.ingestion;
+      expect((buildComponentConfig(s, 'ingester').overrides as any).defaults.ingestion).toEqual(ingestion);
+      const distributors = d.capacity.distributors;
+      const traceBytes = s.load.spansPerTrace * s.load.minBytesPerSpan;
+      const peakCluster = simulatePeakLiveTraces({
+        distributors,
+        rate: ingestion.rate_limit_bytes / distributors,
+        burst: ingestion.burst_size_bytes,
+        traceBytes,
+        duration: s.load.traceDurationSeconds,
+        idle: parseFloat(s.ingesterTraceIdlePeriod),
+        check: parseFloat(s.ingesterFlushCheckPeriod),
+      });
+      const ingesters = d.components.ingester!.replicas;
+      const share = d.replicationFactor >= ingesters ? 1 : (d.replicationFactor / ingesters) * RING_IMBALANCE;
+      const peakPerIngester = Math.ceil(peakCluster * share);
+      // The generator runs in its own pods: the ingesters' memory is the baseline and the live traces.
+      const memory = BASELINE_MEMORY_BYTES + GC_HEADROOM * peakPerIngester * (traceBytes + PER_TRACE_OVERHEAD_BYTES);
+      if (ingestion.rate_strategy !== 'global') failures.push(`${name}: rate_strategy ${ingestion.rate_strategy}`);
+      if (peakPerIngester > ingestion.max_traces_per_user) failures.push(`${name}: ${peakPerIngester} live traces > max_traces_per_user ${ingestion.max_traces_per_user}`);
+      if (memory > d.capacity.ingesterMemoryBytes) failures.push(`${name}: needs ${memory} B > planned ${d.capacity.ingesterMemoryBytes} B`);
       if (peakPerIngester < 0.8 * ingestion.max_traces_per_user) failures.push(`${name}: peak ${peakPerIngester} far below the limit ${ingestion.max_traces_per_user}`);
     }
     expect(failures).toEqual([]);

@@ -38,11 +38,13 @@ describe('tempo.yaml for every mode', () => {
   });
 
   test('duration_slo is always written together with throughput_bytes_slo', () => {
-    for (const preset of ['basic', 'single-node'] as const) {
+    for (const [preset, slo] of [['basic', '3s'], ['single-node', '5s']] as const) {
       const search = config({ preset }).query_frontend.search;
-      expect(search.duration_slo).toBeTruthy();
-      expect(search.throughput_bytes_slo).toBeGreaterThan(0);
+      expect([search.duration_slo, search.throughput_bytes_slo]).toEqual([slo, 1_073_741_824]);
     }
+    // Set alone, the SLO still gets its throughput twin (the preset's).
+    expect(config({ preset: 'basic', searchDurationSlo: '2s' }).query_frontend.search)
+      .toMatchObject({ duration_slo: '2s', throughput_bytes_slo: 1_073_741_824 });
   });
 
   test('ingestion limits come from the declared load', () => {
@@ -194,19 +196,19 @@ describe('cluster mode', () => {
 
 describe('object storage backends', () => {
   test('S3 on AWS derives the endpoint from the region', () => {
-    const c = config({ storage: { backend: 's3', bucket: 'b', region: 'eu-west-1' } });
-    expect(c.storage.trace.s3).toEqual({ bucket: 'b', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1', insecure: false, forcepathstyle: false });
+    const c = config({ storage: { backend: 's3', bucket: 'traces', region: 'eu-west-1' } });
+    expect(c.storage.trace.s3).toEqual({ bucket: 'traces', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1', insecure: false, forcepathstyle: false });
   });
 
   test('GCS names the bucket and prefix', () => {
-    const c = config({ storage: { backend: 'gcs', bucket: 'b', prefix: 'tempo' } });
-    expect(c.storage.trace).toMatchObject({ backend: 'gcs', gcs: { bucket_name: 'b', prefix: 'tempo' } });
+    const c = config({ storage: { backend: 'gcs', bucket: 'traces', prefix: 'tempo' } });
+    expect(c.storage.trace).toMatchObject({ backend: 'gcs', gcs: { bucket_name: 'traces', prefix: 'tempo' } });
   });
 
   test('Azure takes the account key from the environment, or uses workload identity', () => {
-    const keyed = config({ storage: { backend: 'azure', container: 'c', storageAccountName: 'acct', accountKey: { name: 'azure', key: 'key' } } });
-    expect(keyed.storage.trace.azure).toMatchObject({ container_name: 'c', storage_account_name: 'acct', storage_account_key: '${AZURE_STORAGE_KEY}' });
-    const federated = config({ storage: { backend: 'azure', container: 'c', storageAccountName: 'acct' } });
+    const keyed = config({ storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct', accountKey: { name: 'azure', key: 'key' } } });
+    expect(keyed.storage.trace.azure).toMatchObject({ container_name: 'traces', storage_account_name: 'acct', storage_account_key: '${AZURE_STORAGE_KEY}' });
+    const federated = config({ storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct' } });
     expect(federated.storage.trace.azure).toMatchObject({ use_federated_token: true });
     expect(federated.storage.trace.azure).not.toHaveProperty('storage_account_key');
   });

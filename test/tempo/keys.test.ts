@@ -6,10 +6,10 @@ import { remoteWrite } from '../helpers';
 const secret = { name: 'creds', key: 'k' };
 const storages: TempoStorage[] = [
   { backend: 'local' },
-  { backend: 's3', bucket: 'b', endpoint: 'minio:9000', region: 'us-east-1', insecure: true, forcePathStyle: true, prefix: 'p', credentials: { accessKeyId: secret, secretAccessKey: secret } },
-  { backend: 'gcs', bucket: 'b', prefix: 'p', credentials: secret },
-  { backend: 'azure', container: 'c', storageAccountName: 'a', prefix: 'p', accountKey: secret },
-  { backend: 'azure', container: 'c', storageAccountName: 'a' },
+  { backend: 's3', bucket: 'traces', endpoint: 'minio:9000', region: 'us-east-1', insecure: true, forcePathStyle: true, prefix: 'p', credentials: { accessKeyId: secret, secretAccessKey: secret } },
+  { backend: 'gcs', bucket: 'traces', prefix: 'p', credentials: secret },
+  { backend: 'azure', container: 'traces', storageAccountName: 'acct', prefix: 'p', accountKey: secret },
+  { backend: 'azure', container: 'traces', storageAccountName: 'acct' },
 ];
 const cases: Array<[string, TempoProps]> = [];
 for (const mode of ['single-node', 'cluster'] as TempoMode[]) {

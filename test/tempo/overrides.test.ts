@@ -1,6 +1,7 @@
 import * as yaml from 'js-yaml';
 import { parseStackConfig, renderConfig } from '../../charts';
-import { CONFIG_HASH_ANNOTATION, TempoProps, buildTempoConfig, resolveTempoSettings } from '../../charts/tempo';
+import { TempoProps, buildTempoConfig, resolveTempoSettings } from '../../charts/tempo';
+import { CONFIG_HASH_ANNOTATION } from '../../charts/shared/restricted-workload';
 import { unknownTempoKeys } from '../../charts/tempo/keys';
 import { find, K8sObject, remoteWrite, s3, synthTempo, tempoYaml } from '../helpers';
 

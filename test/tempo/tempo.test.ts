@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { CONFIG_HASH_ANNOTATION, Tempo, TempoChart, TempoProps } from '../../charts/tempo';
+import { Tempo, TempoChart, TempoProps, planDeployment, resolveTempoSettings } from '../../charts/tempo';
+import { CONFIG_HASH_ANNOTATION } from '../../charts/shared/restricted-workload';
 import { validateK8sObjects } from '../support/k8s-schema';
 import { allOf, find, K8sObject, remoteWrite, s3, selects, synthTempo, tempoYaml } from '../helpers';
 
@@ -9,90 +10,53 @@ const clusterProps: TempoProps = { mode: 'cluster', storage: s3, metricsRemoteWr
 const podSpec = (objects: K8sObject[]) => find(objects, 'StatefulSet', 'tempo').spec.template.spec;
 const tempoContainer = (objects: K8sObject[]) => podSpec(objects).containers.find((c: any) => c.name === 'tempo');
 
+// The shape every workload shares (restricted pod, Services on container ports, selectors, the
+// config hash, PVCs) is tested once in test/shared/restricted-workload.test.ts; here only Tempo's own.
 describe.each([
   ['single node', {} as TempoProps],
   ['basic preset', { preset: 'basic' } as TempoProps],
   ['cluster', clusterProps],
 ])('Tempo objects (%s)', (_label, props) => {
-  const { objects } = synthTempo(props);
+  const { objects, chart } = synthTempo(props);
   const sts = find(objects, 'StatefulSet', 'tempo');
-  const podLabels = sts.spec.template.metadata.labels;
 
   test('every object validates against the Kubernetes 1.28 schema', () => {
     expect(validateK8sObjects(objects)).toEqual([]);
   });
 
-  test('the StatefulSet selector and every Service selector match the pod labels', () => {
-    expect(selects(sts.spec.selector.matchLabels, podLabels)).toBe(true);
-    for (const svc of allOf(objects, 'Service')) expect(selects(svc.spec.selector, podLabels)).toBe(true);
+  test('the pod runs as the image\'s UID 10001 with fsGroup 10001, so it can write /var/tempo', () => {
+    expect(podSpec(objects).securityContext).toMatchObject({ runAsUser: 10001, fsGroup: 10001 });
+    expect(podSpec(objects).automountServiceAccountToken).toBe(false);
   });
 
-  test('the selector carries no version, so an upgrade never touches the immutable field', () => {
-    expect(Object.keys(sts.spec.selector.matchLabels)).not.toContain('app.kubernetes.io/version');
-  });
-
-  test('every Service port targets a named container port with the same number', () => {
-    const ports = new Map<string, number>(tempoContainer(objects).ports.map((p: any) => [p.name, p.containerPort]));
-    for (const svc of allOf(objects, 'Service')) {
-      for (const port of svc.spec.ports) {
-        expect(ports.has(port.targetPort)).toBe(true);
-        expect(ports.get(port.targetPort)).toBe(port.port);
-      }
-    }
-  });
-
-  test('the governing Service exists and is headless', () => {
-    const governing = find(objects, 'Service', sts.spec.serviceName);
-    expect(governing.spec.clusterIP).toBe('None');
-  });
-
-  test('the pod meets the restricted Pod Security Standard', () => {
-    const spec = podSpec(objects);
-    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
-    for (const c of spec.containers) {
-      expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
-        capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
-      });
-    }
-    expect(spec.automountServiceAccountToken).toBe(false);
-  });
-
-  test('every path Tempo writes is a mounted volume (the root filesystem is read-only)', () => {
+  test('every path Tempo writes lies on a mounted volume (the root filesystem is read-only)', () => {
     const mounts = tempoContainer(objects).volumeMounts.map((m: any) => m.mountPath);
     expect(mounts).toEqual(expect.arrayContaining(['/var/tempo', '/tmp']));
+    expect(sts.spec.volumeClaimTemplates.map((c: any) => c.metadata.name)).toEqual(['data']);
+    expect(tempoContainer(objects).volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/tempo' });
     const config = tempoYaml(objects);
     const written = [config.storage.trace.wal.path, config.storage.trace.local?.path, config.metrics_generator?.storage.path,
       config.metrics_generator?.traces_storage.path].filter(Boolean);
+    expect(written.length).toBeGreaterThan(0);
     for (const path of written) expect(path.startsWith('/var/tempo/')).toBe(true);
   });
 
-  test('probes check /ready on the http port, and liveness waits for startup', () => {
+  test('probes check /ready on the http port, and startup allows five minutes of WAL replay', () => {
     const c = tempoContainer(objects);
     for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) expect(probe.httpGet).toEqual({ path: '/ready', port: 'http' });
     expect(c.startupProbe.failureThreshold * c.startupProbe.periodSeconds).toBeGreaterThanOrEqual(300);
   });
 
-  test('resources have requests and limits, and the image tag is pinned', () => {
-    const c = tempoContainer(objects);
-    expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
-    expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
-    expect(c.image).toMatch(/^grafana\/tempo:2\.6\.\d+$/);
-    expect(c.imagePullPolicy).toBe('IfNotPresent');
-  });
-
-  test('each replica gets its own PVC at /var/tempo', () => {
-    const [claim] = sts.spec.volumeClaimTemplates;
-    expect(claim.metadata.name).toBe('data');
-    expect(tempoContainer(objects).volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/tempo' });
-    expect(podSpec(objects).volumes.map((v: any) => v.name)).not.toContain('data');
+  test('the image is Tempo 2.6', () => {
+    expect(tempoContainer(objects).image).toMatch(/^grafana\/tempo:2\.6\.\d+$/);
   });
 
   test('the pod reads the rendered tempo.yaml from the ConfigMap', () => {
     const c = tempoContainer(objects);
     expect(c.args).toContain('-config.file=/conf/tempo.yaml');
     const configVolume = podSpec(objects).volumes.find((v: any) => v.name === 'config');
-    expect(find(objects, 'ConfigMap', configVolume.configMap.name).data['tempo.yaml']).toBeTruthy();
+    expect(c.volumeMounts).toContainEqual({ name: 'config', mountPath: '/conf', readOnly: true });
+    expect(find(objects, 'ConfigMap', configVolume.configMap.name).data['tempo.yaml']).toBe(chart.tempo.configYaml);
   });
 
   test('the termination grace period covers a flush', () => {
@@ -100,17 +64,41 @@ describe.each([
     expect(tempoYaml(objects).ingester.flush_all_on_shutdown).toBe(true);
   });
 
-  test('no credential value appears in any object: secrets only by reference', () => {
-    for (const c of podSpec(objects).containers) {
-      for (const env of c.env ?? []) {
-        if (/KEY|SECRET|PASSWORD|TOKEN/.test(env.name) && env.name !== 'GOOGLE_APPLICATION_CREDENTIALS') {
-          expect(env.value).toBeUndefined();
-          expect(env.valueFrom.secretKeyRef).toBeDefined();
-        }
-      }
-    }
+  // Credentials by reference: 'S3 credentials reach Tempo as AWS_* variables from the Secret' below.
+  test('no credential value appears in any object', () => {
     expect(find(objects, 'ConfigMap', 'tempo-config').data['tempo.yaml']).not.toMatch(/access_key|secret_key|password/);
     expect(allOf(objects, 'Secret')).toEqual([]);
+  });
+});
+
+describe('the PVC', () => {
+  const claimOf = (props: TempoProps) => (
+    find(synthTempo(props).objects, 'StatefulSet', 'tempo').spec.volumeClaimTemplates[0].spec.resources.requests.storage);
+
+  test('holds every block with local storage: the preset\'s size', () => {
+    expect(claimOf({})).toBe('200Gi');
+    expect(claimOf({ preset: 'basic' })).toBe('5Gi');
+  });
+
+  test('holds only the WAL with object storage: sized like npm run plan sizes it, not 200Gi per replica', () => {
+    const settings = resolveTempoSettings(clusterProps);
+    const plan = planDeployment({ tracesPerSecond: 2000, spansPerTrace: 10, metricsGenerator: true });
+    expect(plan.replicas).toBe(settings.replicas);
+    expect(claimOf(clusterProps)).toBe(plan.storageSize);
+    expect(claimOf(clusterProps)).toBe('22Gi');
+  });
+
+  test('grows with the planned load and never drops below 10Gi', () => {
+    const gib = (props: TempoProps) => parseInt(claimOf(props), 10);
+    const load = (tracesPerSecond: number): TempoProps => ({
+      ...clusterProps, expectedLoad: { tracesPerSecond }, resources: { limits: { cpu: '4', memory: '16Gi' }, requests: { cpu: '1', memory: '16Gi' } },
+    });
+    expect(gib(load(4000))).toBeGreaterThan(gib(load(2000)));
+    expect(claimOf({ ...clusterProps, preset: 'basic' })).toBe('10Gi');
+  });
+
+  test('an explicit storageSize wins over the derived one', () => {
+    expect(claimOf({ ...clusterProps, storageSize: '50Gi' })).toBe('50Gi');
   });
 });
 
@@ -255,7 +243,7 @@ describe('cluster Tempo', () => {
 
 describe('other object stores', () => {
   test('GCS mounts the key file from the Secret and points GOOGLE_APPLICATION_CREDENTIALS at it', () => {
-    const { objects } = synthTempo({ mode: 'cluster', metricsRemoteWriteUrl: remoteWrite, storage: { backend: 'gcs', bucket: 'b', credentials: { name: 'gcs-key', key: 'sa.json' } } });
+    const { objects } = synthTempo({ mode: 'cluster', metricsRemoteWriteUrl: remoteWrite, storage: { backend: 'gcs', bucket: 'traces', credentials: { name: 'gcs-key', key: 'sa.json' } } });
     const c = tempoContainer(objects);
     expect(c.env).toContainEqual({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/secrets/gcs/key.json' });
     expect(c.volumeMounts).toContainEqual({ name: 'gcs-credentials', mountPath: '/var/secrets/gcs', readOnly: true });
@@ -264,14 +252,14 @@ describe('other object stores', () => {
   });
 
   test('Azure hands the account key over as an expanded variable', () => {
-    const { objects } = synthTempo({ storage: { backend: 'azure', container: 'c', storageAccountName: 'acct', accountKey: { name: 'azure', key: 'account-key' } } });
+    const { objects } = synthTempo({ storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct', accountKey: { name: 'azure', key: 'account-key' } } });
     const c = tempoContainer(objects);
     expect(c.env).toContainEqual({ name: 'AZURE_STORAGE_KEY', valueFrom: { secretKeyRef: { name: 'azure', key: 'account-key' } } });
     expect(c.args).toContain('-config.expand-env=true');
   });
 
   test('without credentials no variable is set (IRSA, workload identity)', () => {
-    const { objects } = synthTempo({ storage: { backend: 's3', bucket: 'b', region: 'us-east-1' } });
+    const { objects } = synthTempo({ storage: { backend: 's3', bucket: 'traces', region: 'us-east-1' } });
     expect(tempoContainer(objects).env).toBeUndefined();
     expect(tempoContainer(objects).args).not.toContain('-config.expand-env=true');
   });
@@ -283,7 +271,7 @@ describe('bad input throws at construction with the prop, the value and the fix'
   test.each<[string, TempoProps, string]>([
     ['replicas in single-node mode', { replicas: 3 }, "tempo: 'replicas' must be 1 in single-node mode, got 3; use mode 'cluster' for more replicas"],
     ['an unknown preset', { preset: 'huge' as any }, "tempo: 'preset' must be one of 'basic', 'single-node', 'with-metrics', got 'huge'; pick one of basic, single-node, with-metrics"],
-    ['an unknown mode', { mode: 'ha' as any }, "tempo: 'mode' must be one of 'single-node', 'cluster', got 'ha'; pick one of single-node, cluster"],
+    ['an unknown mode', { mode: 'ha' as any }, "tempo: 'mode' must be one of 'single-node', 'cluster', 'distributed', got 'ha'; pick one of single-node, cluster, distributed"],
     ['a name that is not a DNS label', { name: 'Tempo_1' }, "tempo: 'name' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 40 characters), got 'Tempo_1'; pick a name such as 'tempo'"],
     ['a duration Tempo cannot parse', { blockRetention: '7d' }, "tempo: 'blockRetention' must be a Go duration such as '30s', '5m' or '336h', got '7d'"],
     ['a negative size', { ingesterMaxBlockBytes: -1 }, "tempo: 'ingesterMaxBlockBytes' must be a whole number >= 1, got -1; use a whole number >= 1"],
@@ -319,10 +307,10 @@ describe('bad input throws at construction with the prop, the value and the fix'
     ['cluster mode on local storage', { mode: 'cluster', metricsRemoteWriteUrl: remoteWrite }, "tempo: 'storage.backend' must be object storage (s3, gcs or azure) in cluster mode, got 'local'; each replica would only see the blocks on its own volume, so queries would miss traces; configure s3, gcs or azure"],
     ['a replication factor above replicas', { ...clusterProps, replicas: 2, replicationFactor: 3 }, "tempo: 'replicationFactor' must be a whole number from 1 to 2, got 3; it must not exceed replicas (2); raise replicas or lower replicationFactor"],
     ['a one-replica cluster', { ...clusterProps, replicas: 1 }, "tempo: 'replicas' must be a whole number from 2 to 99, got 1; a cluster needs at least 2 replicas (3 for replication factor 3); use mode 'single-node' for one"],
-    ['an S3 endpoint with a scheme', { storage: { backend: 's3', bucket: 'b', endpoint: 'http://minio:9000' } }, "tempo: 'storage.endpoint' must be host:port without a scheme or path, got 'http://minio:9000'; write e.g. 'minio.tempo.svc.cluster.local:9000' (use insecure: true for plain HTTP)"],
-    ['S3 with neither endpoint nor region', { storage: { backend: 's3', bucket: 'b' } }, "tempo: 'storage.region' is required when no endpoint is given, got undefined; set region (AWS) or endpoint (S3-compatible store)"],
+    ['an S3 endpoint with a scheme', { storage: { backend: 's3', bucket: 'traces', endpoint: 'http://minio:9000' } }, "tempo: 'storage.endpoint' must be host:port without a scheme or path, got 'http://minio:9000'; write e.g. 'minio.tempo.svc.cluster.local:9000' (use insecure: true for plain HTTP)"],
+    ['S3 with neither endpoint nor region', { storage: { backend: 's3', bucket: 'traces' } }, "tempo: 'storage.region' is required when no endpoint is given, got undefined; set region (AWS) or endpoint (S3-compatible store)"],
     ['an empty bucket', { storage: { backend: 'gcs', bucket: '' } }, "tempo: 'storage.bucket' must not be empty, got ''; set it, e.g. 'tempo-traces'"],
-    ['a bad Secret reference', { storage: { backend: 'azure', container: 'c', storageAccountName: 'a', accountKey: { name: 'Azure!', key: 'k' } } }, "tempo: 'storage.accountKey.name' must be a DNS label"],
+    ['a bad Secret reference', { storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct', accountKey: { name: 'Azure!', key: 'k' } } }, "tempo: 'storage.accountKey.name' must be a DNS subdomain"],
     ['an unknown backend', { storage: { backend: 'ftp' } as any }, "tempo: 'storage.backend' must be one of 'local', 's3', 'gcs', 'azure', got 'ftp'; pick one of local, s3, gcs, azure"],
     ['the metrics-generator without a remote-write URL', { preset: 'with-metrics' }, "tempo: 'metricsRemoteWriteUrl' is required when the metrics-generator runs (preset 'with-metrics'), got undefined; pass the Prometheus remote-write URL, e.g. 'http://prometheus:9090/api/v1/write', or set metricsGeneratorProcessors to []"],
     ['a remote-write URL that is not http(s)', { preset: 'with-metrics', metricsRemoteWriteUrl: 'prometheus:9090' }, "tempo: 'metricsRemoteWriteUrl' must be an http(s) URL, got 'prometheus:9090'"],

@@ -1,7 +1,5 @@
-import * as common from '@grafana/grafana-foundation-sdk/common';
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { fail } from '../../shared/validate';
-import { ProvisionedDashboard, numberPanels } from './common';
+import { DashboardDatasourceRef, DashboardModel, DashboardPanelModel, ProvisionedDashboard, numberPanels } from './model';
 
 /** Grafana's rule for a dashboard uid: at most 40 letters, digits, '-' or '_'. */
 const UID = /^[a-zA-Z0-9_-]{1,40}$/;
@@ -16,7 +14,7 @@ const UID = /^[a-zA-Z0-9_-]{1,40}$/;
  * in order unless every panel already has its own id.
  */
 export function checkAddedDashboard(
-  model: dashboard.Dashboard, existing: readonly ProvisionedDashboard[], datasourceUids: readonly string[],
+  model: DashboardModel, existing: readonly ProvisionedDashboard[], datasourceUids: readonly string[],
 ): ProvisionedDashboard {
   if (!model || typeof model.title !== 'string' || model.title.trim() === '') {
     fail('grafana', 'addDashboard.title', 'must not be empty', model?.title,
@@ -44,28 +42,28 @@ export function checkAddedDashboard(
   }
 
   const known = new Set(datasourceUids);
-  const check = (where: string, ref: common.DataSourceRef | undefined) => {
+  const check = (where: string, ref: DashboardDatasourceRef | undefined) => {
     // A panel or query without a datasource uses Grafana's default datasource, which is provisioned.
     if (ref?.uid === undefined || known.has(ref.uid)) return;
     fail('grafana', `${prop}.${where}.datasource.uid`, 'is not a provisioned datasource', ref.uid,
       `use one of ${[...known].map((u) => `'${u}'`).join(', ')}, or call addDatasource() first`);
   };
-  const checkPanel = (panel: dashboard.Panel | dashboard.RowPanel, index: number) => {
+  const checkPanel = (panel: DashboardPanelModel, index: number) => {
     const name = `panels['${panel.title || `#${index + 1}`}']`;
     check(name, panel.datasource);
     if (panel.type === 'row') {
-      ((panel as dashboard.RowPanel).panels ?? []).forEach((p, i) => checkPanel(p, i));
+      (panel.panels ?? []).forEach((p, i) => checkPanel(p, i));
       return;
     }
-    ((panel as dashboard.Panel).targets ?? []).forEach((target, i) => {
-      const query = target as unknown as { refId?: string; datasource?: common.DataSourceRef };
+    (panel.targets ?? []).forEach((target, i) => {
+      const query = target as unknown as { refId?: string; datasource?: DashboardDatasourceRef };
       check(`${name}.targets['${query.refId ?? `#${i + 1}`}']`, query.datasource);
     });
   };
   (model.panels ?? []).forEach(checkPanel);
   for (const variable of model.templating?.list ?? []) check(`templating['${variable.name}']`, variable.datasource);
 
-  const panels = (model.panels ?? []).flatMap((p) => [p, ...(p.type === 'row' ? (p as dashboard.RowPanel).panels ?? [] : [])]);
+  const panels = (model.panels ?? []).flatMap((p) => [p, ...(p.type === 'row' ? p.panels ?? [] : [])]);
   const ids = panels.map((p) => p.id);
   const numbered = ids.every((id) => typeof id === 'number' && id > 0) && new Set(ids).size === ids.length;
   return { uid, slug, title, model: numbered ? model : numberPanels(model) };

@@ -10,20 +10,6 @@ export const PROMETHEUS_REF: common.DataSourceRef = { type: 'prometheus', uid: P
 /** The Tempo datasource reference the service-graph panel uses. */
 export const TEMPO_REF: common.DataSourceRef = { type: 'tempo', uid: TEMPO_DATASOURCE_UID };
 
-/** The folder every provisioned dashboard lands in. */
-export const DASHBOARD_FOLDER = 'Tempo';
-
-/** A dashboard this project provisions: its uid, the file name in its ConfigMap, and the JSON model. */
-export interface ProvisionedDashboard {
-  /** The stable dashboard uid (links and bookmarks survive re-provisioning). */
-  readonly uid: string;
-  /** A DNS-label slug, used for the ConfigMap name and the file name. */
-  readonly slug: string;
-  readonly title: string;
-  /** The dashboard JSON model, as Grafana's SDK built it. */
-  readonly model: dashboard.Dashboard;
-}
-
 /** One PromQL query against the Prometheus datasource. */
 export function promQuery(refId: string, expr: string, legendFormat: string): prometheus.DataqueryBuilder {
   return new prometheus.DataqueryBuilder().refId(refId).datasource(PROMETHEUS_REF).expr(expr).legendFormat(legendFormat).range();
@@ -89,20 +75,4 @@ export function limitThreshold(limit: number | undefined): dashboard.ThresholdsC
   const steps: dashboard.Threshold[] = [{ value: null as unknown as number, color: 'transparent' }];
   if (limit !== undefined) steps.push({ value: limit, color: 'red' });
   return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
-}
-
-/**
- * Gives every panel and row of a built dashboard a unique id in order (the SDK leaves them unset
- * or at 0, and Grafana keys panel state, links and edits by id).
- */
-export function numberPanels(model: dashboard.Dashboard): dashboard.Dashboard {
-  let id = 1;
-  const panels = (model.panels ?? []).map((panel) => {
-    const numbered = { ...panel, id: id++ } as dashboard.Panel | dashboard.RowPanel;
-    if (numbered.type === 'row' && Array.isArray((numbered as dashboard.RowPanel).panels)) {
-      (numbered as dashboard.RowPanel).panels = (numbered as dashboard.RowPanel).panels.map((p) => ({ ...p, id: id++ }));
-    }
-    return numbered;
-  });
-  return { ...model, panels };
 }

@@ -1,15 +1,16 @@
 import { GrafanaTempoLink } from '../props';
-import { DASHBOARD_FOLDER, ProvisionedDashboard } from './common';
+import { DASHBOARD_FOLDER, ProvisionedDashboard } from './model';
 import { operationsDashboard } from './operations';
 import { servicesDashboard } from './services';
 
-export * from './common';
+// The SDK-built helpers of './common' stay internal: their types name the SDK's modules (see './model').
+export * from './model';
 export * from './operations';
 export * from './services';
 
 /** The dashboards to provision: Tempo / Operations always, Tempo / Services where the metrics-generator runs. */
 export function buildDashboards(tempo: GrafanaTempoLink): ProvisionedDashboard[] {
-  return [operationsDashboard(tempo), ...(tempo.metricsGenerator ? [servicesDashboard()] : [])];
+  return [operationsDashboard(tempo), ...(tempo.metricsGenerator ? [servicesDashboard((tempo.tenants?.length ?? 0) > 0)] : [])];
 }
 
 /** Grafana's dashboard provider file (`apiVersion: 1`). */

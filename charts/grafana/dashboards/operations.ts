@@ -4,17 +4,18 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import { RECORDING_RULES, SCRAPE_JOBS, TARGET_LABELS } from '../../shared/telemetry';
 import { GrafanaTempoLink } from '../props';
 import {
-  PROMETHEUS_REF, ProvisionedDashboard, limitThreshold, numberPanels, promQuery, promVariable, stackDashboard, timeSeries,
+  PROMETHEUS_REF, limitThreshold, promQuery, promVariable, stackDashboard, timeSeries,
 } from './common';
+import { ProvisionedDashboard, numberPanels } from './model';
 
 /** The stable uid of the "Tempo / Operations" dashboard. */
 export const OPERATIONS_DASHBOARD_UID = 'tempo-operations';
 
-const { job, namespace, pod } = TARGET_LABELS;
+const { job, namespace, pod, component } = TARGET_LABELS;
 const RATE = '$__rate_interval';
 
-/** Every Tempo pod the variables select: the Tempo scrape job, one namespace, the chosen pods. */
-const PODS = `{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace", ${pod}=~"$pod"}`;
+/** Every Tempo pod the variables select: the Tempo scrape job, one namespace, the chosen components and pods. */
+const PODS = `{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace", ${component}=~"$component", ${pod}=~"$pod"}`;
 /** The recording rules are aggregated per namespace and route (no pod). */
 const NS = `{${namespace}="$namespace"}`;
 
@@ -25,8 +26,9 @@ function lastValue(): stat.PanelBuilder {
 
 /**
  * "Tempo / Operations": is Tempo taking in every span, keeping up with flushes and compaction,
- * answering queries fast, and staying within its limits? Works in single-node and cluster mode:
- * every panel is per pod, selected by the `namespace` and `pod` variables.
+ * answering queries fast, and staying within its limits? Works in every mode: every panel is per
+ * pod, selected by the `namespace`, `component` (distributor, ingester, ... in distributed mode)
+ * and `pod` variables; each metric comes from the components that expose it.
  */
 export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboard {
   const title = 'Tempo / Operations';
@@ -34,8 +36,10 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
   const builder = stackDashboard(title, OPERATIONS_DASHBOARD_UID, `Health of Tempo's ingestion, storage and queries, per pod${topology}.`, [], 'now-3h')
     .withVariable(promVariable('namespace', 'Namespace', 'The namespace Tempo runs in.',
       `label_values(up{${job}="${SCRAPE_JOBS.tempo}"}, ${namespace})`))
+    .withVariable(promVariable('component', 'Component', 'The Tempo components to show (distributed mode runs each in its own pods).',
+      `label_values(up{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace"}, ${component})`, true))
     .withVariable(promVariable('pod', 'Pod', 'The Tempo pods to show.',
-      `label_values(up{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace"}, ${pod})`, true));
+      `label_values(up{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace", ${component}=~"$component"}, ${pod})`, true));
 
   builder
     .withRow(new dashboard.RowBuilder('Overview'))

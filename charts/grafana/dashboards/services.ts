@@ -3,9 +3,11 @@ import * as nodegraph from '@grafana/grafana-foundation-sdk/nodegraph';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempoQuery from '@grafana/grafana-foundation-sdk/tempo';
+import { GENERATOR_TENANT_LABEL } from '../../shared/tenancy';
 import {
-  PROMETHEUS_REF, ProvisionedDashboard, TEMPO_REF, numberPanels, promQuery, promVariable, stackDashboard, timeSeries,
+  PROMETHEUS_REF, TEMPO_REF, promQuery, promVariable, stackDashboard, timeSeries,
 } from './common';
+import { ProvisionedDashboard, numberPanels } from './model';
 
 /** The stable uid of the "Tempo / Services" dashboard. */
 export const SERVICES_DASHBOARD_UID = 'tempo-services';
@@ -13,24 +15,31 @@ export const SERVICES_DASHBOARD_UID = 'tempo-services';
 const RATE = '$__rate_interval';
 // The span-metrics series Grafana's own service map and RED table use: server spans are the
 // requests a service answers; errors are spans with an error status.
-const SERVER = 'span_kind="SPAN_KIND_SERVER", service=~"$service"';
-const SERVER_ERRORS = `${SERVER}, status_code="STATUS_CODE_ERROR"`;
-const EDGES = 'client=~"$service|user", server=~"$service"';
+// With tenants, every series also carries its tenant (inject_tenant_id_as), picked by a variable.
+const TENANT = `${GENERATOR_TENANT_LABEL}=~"$tenant"`;
 
 /**
  * "Tempo / Services": rate, errors and duration (RED) per service from the metrics-generator's
  * span metrics, and the service graph. Only provisioned where the metrics-generator runs: without
- * it these series do not exist.
+ * it these series do not exist. With `tenants`, a tenant variable narrows every query.
  */
-export function servicesDashboard(): ProvisionedDashboard {
+export function servicesDashboard(tenants = false): ProvisionedDashboard {
   const title = 'Tempo / Services';
+  const tenant = tenants ? `${TENANT}, ` : '';
+  const SERVER = `${tenant}span_kind="SPAN_KIND_SERVER", service=~"$service"`;
+  const SERVER_ERRORS = `${SERVER}, status_code="STATUS_CODE_ERROR"`;
+  const EDGES = `${tenant}client=~"$service|user", server=~"$service"`;
   const instantTable = (refId: string, expr: string) => new prometheus.DataqueryBuilder()
     .refId(refId).datasource(PROMETHEUS_REF).expr(expr).instant().format(prometheus.PromQueryFormat.Table).legendFormat('__auto');
 
   const builder = stackDashboard(title, SERVICES_DASHBOARD_UID,
-    'Requests, errors and duration of every instrumented service, from the spans Tempo received.', ['red'], 'now-1h')
-    .withVariable(promVariable('service', 'Service', 'The services to show (the service.name resource attribute of their spans).',
-      'label_values(traces_spanmetrics_calls_total, service)', true));
+    'Requests, errors and duration of every instrumented service, from the spans Tempo received.', ['red'], 'now-1h');
+  if (tenants) {
+    builder.withVariable(promVariable('tenant', 'Tenant', 'The tenants whose services to show (the X-Scope-OrgID their spans were sent with).',
+      `label_values(traces_spanmetrics_calls_total, ${GENERATOR_TENANT_LABEL})`, true));
+  }
+  builder.withVariable(promVariable('service', 'Service', 'The services to show (the service.name resource attribute of their spans).',
+    tenants ? `label_values(traces_spanmetrics_calls_total{${TENANT}}, service)` : 'label_values(traces_spanmetrics_calls_total, service)', true));
 
   builder
     .withRow(new dashboard.RowBuilder('Services'))

@@ -31,6 +31,13 @@ export const DEFAULT_ALERT_FOR = {
   TempoMetricsGeneratorActiveSeriesAtLimit: '15m',
   TempoPrometheusRuleEvaluationFailures: '5m',
   TempoPrometheusRemoteWriteReceiverFailing: '15m',
+  Watchdog: '0s',
+  AlertmanagerDown: '5m',
+  AlertmanagerConfigReloadFailing: '10m',
+  AlertmanagerNotificationsFailing: '5m',
+  AlertmanagerClusterMembersMissing: '15m',
+  AlertmanagerNotDiscovered: '10m',
+  AlertmanagerSendsFailing: '15m',
 } as const;
 
 /** The name of every alert these rules can contain. */
@@ -102,6 +109,24 @@ export interface TempoRulesOptions {
    * @default DEFAULT_ALERT_FOR
    */
   readonly alertFor?: Partial<Record<TempoAlertName, string>>;
+  /**
+   * Alerts are sent to an Alertmanager: adds the always-firing `Watchdog` (severity `none`), which
+   * a dead man's switch pages on when it stops arriving.
+   * @default false
+   */
+  readonly watchdog?: boolean;
+  /**
+   * The stack's own Alertmanager, scraped by the `alertmanager` job: adds the `alertmanager` group
+   * (Alertmanager down, config reload failing, notifications failing, mesh members missing when it
+   * runs more than one replica, Prometheus not finding or not reaching it).
+   * @default - no Alertmanager alerts
+   */
+  readonly alertmanager?: { readonly replicas: number };
+  /**
+   * Label matchers that select Alertmanager's scraped series.
+   * @default { job: 'alertmanager' }
+   */
+  readonly alertmanagerSelector?: Readonly<Record<string, string>>;
 }
 
 /** The options with every default filled in and every value checked. */
@@ -130,6 +155,10 @@ export interface ResolvedTempoRulesOptions {
   readonly generatorActiveSeriesFraction: number;
   readonly remoteWriteReceiverErrorRatio: number;
   readonly alertFor: Readonly<Record<TempoAlertName, string>>;
+  readonly watchdog: boolean;
+  /** The Alertmanager replicas the `alertmanager` group expects; undefined: no such group. */
+  readonly alertmanagerReplicas?: number;
+  readonly alertmanagerSelector: Readonly<Record<string, string>>;
 }
 
 const C = 'prometheus';
@@ -247,5 +276,9 @@ export function resolveRulesOptions(options: TempoRulesOptions): ResolvedTempoRu
     generatorActiveSeriesFraction: number('generatorActiveSeriesFraction', options.generatorActiveSeriesFraction, 0.95, 0, 1, true),
     remoteWriteReceiverErrorRatio: number('remoteWriteReceiverErrorRatio', options.remoteWriteReceiverErrorRatio, 0.01, 0, 1, true),
     alertFor: alertFor as Record<TempoAlertName, string>,
+    watchdog: options.watchdog === true,
+    alertmanagerReplicas: options.alertmanager === undefined ? undefined
+      : Math.round(number('alertmanager.replicas', options.alertmanager?.replicas, 1, 1)),
+    alertmanagerSelector: selector('alertmanagerSelector', options.alertmanagerSelector, { [TARGET_LABELS.job]: SCRAPE_JOBS.alertmanager }),
   };
 }

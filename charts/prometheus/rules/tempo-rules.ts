@@ -8,12 +8,16 @@ export const RULE_GROUP_NAMES = {
   tempo: 'tempo',
   metricsGenerator: 'tempo-metrics-generator',
   prometheus: 'tempo-prometheus',
+  watchdog: 'watchdog',
+  alertmanager: 'alertmanager',
 } as const;
 
 const { namespace: NS, pod: POD, job: JOB } = TARGET_LABELS;
+// Per-pod alerts keep the pod's component (distributor, ingester, ... in distributed mode), so each says which one.
+const POD_C = `${POD}, ${TARGET_LABELS.component}`;
 
 /** A PromQL selector body: the selector's exact matchers plus extra matchers written as PromQL. */
-function matchers(selector: Readonly<Record<string, string>>, ...extra: string[]): string {
+export function matchers(selector: Readonly<Record<string, string>>, ...extra: string[]): string {
   return `{${[...Object.entries(selector).map(([k, v]) => `${k}=${JSON.stringify(v)}`), ...extra].join(', ')}}`;
 }
 
@@ -24,7 +28,8 @@ export function runbookAnchor(alert: string): string {
 
 const num = (n: number): string => String(n);
 
-const label = (name: string): string => `{{ $labels.${name} }}`;
+/** A label's value in an annotation template. */
+export const label = (name: string): string => `{{ $labels.${name} }}`;
 
 /** Tempo's request-rate and latency recording rules (names from the label contract). */
 export function recordingRules(o: ResolvedTempoRulesOptions): RecordingRule[] {
@@ -43,7 +48,8 @@ export function recordingRules(o: ResolvedTempoRulesOptions): RecordingRule[] {
   ];
 }
 
-interface AlertSpec {
+/** One alert of the built-in groups, before its `for` and runbook link are added. */
+export interface AlertSpec {
   readonly alert: TempoAlertName;
   readonly expr: string;
   readonly severity: AlertSeverity;
@@ -51,7 +57,8 @@ interface AlertSpec {
   readonly description: string;
 }
 
-function alert(o: ResolvedTempoRulesOptions, spec: AlertSpec): AlertingRule {
+/** An alerting rule from its spec: the `for` duration from the options, the runbook link to the alert's section. */
+export function alert(o: ResolvedTempoRulesOptions, spec: AlertSpec): AlertingRule {
   const forDuration = o.alertFor[spec.alert];
   return {
     alert: spec.alert,
@@ -91,7 +98,7 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
     }),
     alert(o, {
       alert: 'TempoHighMemory', severity: 'warning',
-      expr: `max by (${NS}, ${POD}) (${t('process_resident_memory_bytes')}) > ${num(o.memoryThresholdBytes)}`,
+      expr: `max by (${NS}, ${POD_C}) (${t('process_resident_memory_bytes')}) > ${num(o.memoryThresholdBytes)}`,
       summary: 'A Tempo pod is close to its memory limit.',
       description: o.memoryLimitFraction !== undefined
         ? `Tempo ${where} uses {{ $value | humanize1024 }}B of resident memory, over ${Math.round(o.memoryLimitFraction * 100)}% of its memory limit; at the limit it is killed.`
@@ -105,19 +112,19 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
     }),
     alert(o, {
       alert: 'TempoIngesterFlushesFailing', severity: 'warning',
-      expr: `sum by (${NS}, ${POD}) (increase(${t('tempo_ingester_failed_flushes_total')}[${w}])) > 0`,
+      expr: `sum by (${NS}, ${POD_C}) (increase(${t('tempo_ingester_failed_flushes_total')}[${w}])) > 0`,
       summary: 'A Tempo ingester keeps failing to complete or flush blocks.',
       description: `Tempo ${where} failed {{ $value | humanize }} block completions or flushes in the last ${w}, continuously for ${o.alertFor.TempoIngesterFlushesFailing}.`,
     }),
     alert(o, {
       alert: 'TempoIngesterFlushRetriesFailing', severity: 'critical',
-      expr: `sum by (${NS}, ${POD}) (increase(${t('tempo_ingester_flush_failed_retries_total')}[1h])) > ${num(o.flushFailedRetriesPerHour)}`,
+      expr: `sum by (${NS}, ${POD_C}) (increase(${t('tempo_ingester_flush_failed_retries_total')}[1h])) > ${num(o.flushFailedRetriesPerHour)}`,
       summary: 'A Tempo ingester\'s flush retries fail too.',
       description: `Tempo ${where} retried {{ $value | humanize }} failed block operations in the last hour and they failed again; blocks pile up on its disk, and blocks that cannot be completed are deleted.`,
     }),
     alert(o, {
       alert: 'TempoCompactionsFailing', severity: 'warning',
-      expr: `sum by (${NS}, ${POD}) (increase(${t('tempodb_compaction_errors_total')}[1h])) > ${num(o.compactionErrorsPerHour)}`,
+      expr: `sum by (${NS}, ${POD_C}) (increase(${t('tempodb_compaction_errors_total')}[1h])) > ${num(o.compactionErrorsPerHour)}`,
       summary: 'Tempo compactions fail.',
       description: `Tempo ${where} had {{ $value | humanize }} compaction errors in the last hour.`,
     }),
@@ -129,13 +136,13 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
     }),
     alert(o, {
       alert: 'TempoBlocklistPollsFailing', severity: 'critical',
-      expr: `sum by (${NS}, ${POD}) (increase(${t('tempodb_blocklist_poll_errors_total')}[1h])) > ${num(o.pollErrorsPerHour)}`,
+      expr: `sum by (${NS}, ${POD_C}) (increase(${t('tempodb_blocklist_poll_errors_total')}[1h])) > ${num(o.pollErrorsPerHour)}`,
       summary: 'Tempo cannot list the blocks in its storage.',
       description: `Tempo ${where} failed {{ $value | humanize }} blocklist polls in the last hour; its view of the stored blocks goes stale and queries miss recent blocks.`,
     }),
     alert(o, {
       alert: 'TempoTenantIndexTooOld', severity: 'critical',
-      expr: `max by (${NS}, ${POD}, tenant) (${t('tempodb_blocklist_tenant_index_age_seconds')}) > ${num(o.tenantIndexMaxAgeSeconds)}`,
+      expr: `max by (${NS}, ${POD_C}, tenant) (${t('tempodb_blocklist_tenant_index_age_seconds')}) > ${num(o.tenantIndexMaxAgeSeconds)}`,
       summary: 'Tempo reads an old tenant index.',
       description: `Tempo ${where} reads a tenant index of tenant ${label('tenant')} that is {{ $value | humanizeDuration }} old; blocks written since are invisible to its queries.`,
     }),
@@ -159,7 +166,7 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
     })),
     alert(o, {
       alert: 'TempoWalReplayErrors', severity: 'warning',
-      expr: `sum by (${NS}, ${POD}, tenant) (increase(${t('tempo_ingester_replay_errors_total')}[${w}])) > 0`,
+      expr: `sum by (${NS}, ${POD_C}, tenant) (increase(${t('tempo_ingester_replay_errors_total')}[${w}])) > 0`,
       summary: 'A Tempo ingester could not replay its write-ahead log.',
       description: `Tempo ${where} met {{ $value | humanize }} errors replaying the WAL of tenant ${label('tenant')} at start-up; traces of those WAL blocks are lost.`,
     }),
@@ -179,14 +186,14 @@ export function metricsGeneratorAlerts(o: ResolvedTempoRulesOptions): AlertingRu
   return [
     alert(o, {
       alert: 'TempoMetricsGeneratorRemoteWriteFailing', severity: 'warning',
-      expr: `sum by (${NS}, ${POD}) (rate(${t('prometheus_remote_storage_samples_failed_total')}[${o.counterWindow}])) > 0`,
+      expr: `sum by (${NS}, ${POD_C}) (rate(${t('prometheus_remote_storage_samples_failed_total')}[${o.counterWindow}])) > 0`,
       summary: 'The Tempo metrics-generator cannot write its metrics.',
       description: `The metrics-generator of Tempo ${where} fails to remote-write {{ $value | humanize }} samples/s; span metrics and the service graph have gaps.`,
     }),
     alert(o, {
       alert: 'TempoMetricsGeneratorActiveSeriesAtLimit', severity: 'warning',
       // The cap is 0 when unlimited: leave those out rather than divide by zero.
-      expr: `max by (${NS}, ${POD}, tenant) (${t('tempo_metrics_generator_registry_active_series')} / (${t('tempo_metrics_generator_registry_max_active_series')} > 0)) >= ${num(o.generatorActiveSeriesFraction)}`,
+      expr: `max by (${NS}, ${POD_C}, tenant) (${t('tempo_metrics_generator_registry_active_series')} / (${t('tempo_metrics_generator_registry_max_active_series')} > 0)) >= ${num(o.generatorActiveSeriesFraction)}`,
       summary: 'The Tempo metrics-generator reached its active series cap.',
       description: `The metrics-generator of Tempo ${where} holds {{ $value | humanizePercentage }} of the active series tenant ${label('tenant')} may have; new series are dropped.`,
     }),

@@ -4,8 +4,8 @@
  * Prometheus 2.53 and 3.x alike.
  */
 
-/** Alert severities, as the monitoring-mixins use them. */
-export type AlertSeverity = 'critical' | 'warning' | 'info';
+/** Alert severities, as the monitoring-mixins use them; `none` only for the always-firing Watchdog. */
+export type AlertSeverity = 'critical' | 'warning' | 'info' | 'none';
 
 /** An alerting rule. */
 export interface AlertingRule {

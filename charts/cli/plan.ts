@@ -1,11 +1,11 @@
-// `npm run plan -- --traces-per-second N --spans-per-trace K [...]`: prints the Tempo deployment
+// `tempo-stack plan --traces-per-second N --spans-per-trace K [...]`: prints the Tempo deployment
 // that carries a load (charts/tempo/plan.ts). Exit 0 with a plan, 1 when no deployment here
 // carries the load (a ConfigError, as synth reports it), 2 on bad flags (with the usage).
-import { ConfigError } from '../charts/shared/validate';
-import { PlanRequest, formatPlan, planDeployment } from '../charts/tempo/plan';
+import { ConfigError } from '../shared/validate';
+import { PlanRequest, formatPlan, planDeployment } from '../tempo/plan';
 
 /** The usage text printed with --help and after a flag error. */
-export const USAGE = `usage: npm run plan -- --traces-per-second N --spans-per-trace K [options]
+export const USAGE = `usage: tempo-stack plan --traces-per-second N --spans-per-trace K [options]
 
   --traces-per-second N     traces started per second (required)
   --spans-per-trace K       average spans per trace (required)
@@ -90,8 +90,4 @@ export function runPlan(argv: readonly string[], out: (text: string) => void, er
     err(`plan failed:\n  ${error.message}\n`);
     return 1;
   }
-}
-
-if (require.main === module) {
-  process.exitCode = runPlan(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
 }
