@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import type { AlertmanagerRouting } from './alertmanager/settings';
 import { GRAFANA_ADMIN_SECRET_KEYS } from './grafana';
 import { INSTANCE_LABEL, NAME_LABEL, PART_OF } from './shared/labels';
@@ -180,7 +180,8 @@ export function environmentManifest(stack: TempoStack, environment: string, name
     ? SCRAPE_JOBS.tempo : undefined;
   const alertmanagerJob = prometheus?.config.scrape_configs.some((j) => j.job_name === SCRAPE_JOBS.alertmanager) ? SCRAPE_JOBS.alertmanager : undefined;
 
-  const charts = stack.node.children.filter((c): c is Chart => c instanceof Chart && c !== stack.namespaceChart);
+  // In the order of the files (the app's dependency order), the Namespace's own chart aside.
+  const charts = App.of(stack).charts.filter((c) => c.node.scope === stack && c !== stack.namespaceChart);
   const components: ManifestComponent[] = [];
   const referenced: SecretReference[] = [];
   const resources = new Set<string>();

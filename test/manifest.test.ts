@@ -136,11 +136,11 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
     for (const secret of manifest.secrets.filter((s) => s.createdBy === 'user')) {
       expect(secret.keys.map((k) => k.key).sort()).toEqual([...refs.get(secret.name)!].sort());
     }
-    const minio = objects.some((o) => o.kind === 'StatefulSet' && o.metadata.name === 'minio');
+    // MinIO's and Grafana's credentials are generated at deploy time; the gateway's htpasswd only the user can make.
     expect(manifest.secrets.map((s) => [s.name, s.createdBy])).toEqual([
-      ...(minio ? [['minio-credentials', 'deploy']] : []), ['grafana-admin', 'deploy'],
-      // The gateway's htpasswd: only its owner knows the senders' passwords.
-      ...(name === 'cluster' ? [['otlp-htpasswd', 'user']] : []),
+      ...(env.minio ? [['minio-credentials', 'deploy']] : []),
+      ['grafana-admin', 'deploy'],
+      ...(env.gateway ? [[(env.gateway.auth as { secretName: string }).secretName, 'user']] : []),
     ]);
   });
 
@@ -153,6 +153,7 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
   });
 
   test('says whether the metrics-generator runs and writes to the stack\'s Prometheus', () => {
+    // The shipped cluster and distributed environments run the generator (the with-metrics processors).
     const generator = name === 'cluster' || name === 'distributed';
     expect(manifest.metricsGenerator).toEqual({
       runs: generator,

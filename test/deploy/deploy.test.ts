@@ -270,7 +270,7 @@ describe('deploy', () => {
     expect(run.stdout).toContain('Secret grafana-admin exists: kept as it is\n');
   });
 
-  test('against the repository\'s own dist/cluster: stops before applying while the gateway\'s htpasswd Secret is missing', async () => {
+  test('against the repository\'s own dist/cluster without the gateway\'s htpasswd Secret: stops after the Namespace, naming it', async () => {
     w = world();
     const run = await w.run(['--env', 'cluster', '--no-verify']);
     expect(run.status).toBe(1);
@@ -280,6 +280,7 @@ describe('deploy', () => {
       `${APPLY} -f $ROOT/dist/cluster/0000-namespace.k8s.yaml`,
       '--namespace tempo-cluster get secret otlp-htpasswd --ignore-not-found -o name',
     ]);
+    expect(run.stderr).toContain('error: a Secret only you can create is missing in namespace tempo-cluster, nothing else was applied');
     expect(run.stderr).toContain('Secret otlp-htpasswd (keys htpasswd; read by gateway):\n');
     expect(run.stderr).toContain('  kubectl -n tempo-cluster create secret generic otlp-htpasswd --from-file=htpasswd=<file>\n');
     expect(run.stdin).toEqual([]);
@@ -292,6 +293,7 @@ describe('deploy', () => {
       .on('kubectl', '--namespace tempo-cluster get services *', { stdout: 'service/tempo\n' })
       .on('http', '*/ready', { stdout: 'ready' });
     const run = await w.run(['--env', 'cluster', '--no-verify']);
+    expect(run.stderr).not.toContain('error');
     expect(run.status).toBe(0);
     expect(run.kubectl).toEqual([
       ...COMMON_CHECKS,
@@ -303,8 +305,9 @@ describe('deploy', () => {
       '--namespace tempo-cluster get secret grafana-admin --ignore-not-found -o name',
       '--namespace tempo-cluster create -f -',
       `${APPLY} -k $ROOT/dist/cluster/`,
-      ...['statefulset.apps/minio', 'statefulset.apps/tempo', 'statefulset.apps/alertmanager', 'statefulset.apps/prometheus', 'deployment.apps/grafana',
-        'deployment.apps/otlp-gateway'].map((x) => `--namespace tempo-cluster rollout status ${x} --timeout=5m`),
+      // Every workload the manifests hold, in the order of their files.
+      ...['statefulset.apps/minio', 'statefulset.apps/tempo', 'statefulset.apps/prometheus', 'deployment.apps/grafana', 'deployment.apps/otlp-gateway',
+        'statefulset.apps/alertmanager'].map((x) => `--namespace tempo-cluster rollout status ${x} --timeout=5m`),
       `--namespace tempo-cluster get services -l ${NS_LABELS} -o name`,
       '--namespace tempo-cluster port-forward svc/tempo :3200 :4318 --address 127.0.0.1',
     ]);
