@@ -99,6 +99,15 @@ const FILE_CASES: Array<[string, string, string]> = [
     "tempo-stack.yaml: 'environments[0].alertmanager.receivers[0].apiUrl.name' must be the name of a Secret (lower-case letters, digits, '-' and '.'), got 'Slack_Secret'"],
   ['an Alertmanager receiver Secret key with a slash', fileWith({ name: 'e', namespace: 'e', alertmanager: { receivers: [{ ...slackReceiver, apiUrl: { name: 'slack', key: 'a/b' } }] } }),
     "tempo-stack.yaml: 'environments[0].alertmanager.receivers[0].apiUrl.key' must be a Secret key (letters, digits, '-', '_', '.'), got 'a/b'"],
+  // A credential written in place of its Secret reference is never echoed back (it may sit in a CI log).
+  ['an Alertmanager webhook URL written where its Secret reference belongs',
+    fileOf({ alertmanager: { receivers: [{ ...slackReceiver, apiUrl: 'https://hooks.slack.com/services/T0/B0/s3cr3t' }] } }),
+    "tempo-stack.yaml: 'environments[0].alertmanager.receivers[0].apiUrl' must be of type object, got '<redacted>'; "
+      + 'write a mapping (key: value) here'],
+  ['a Grafana database password written where its Secret reference belongs',
+    fileOf({ grafana: { database: { type: 'postgres', host: 'db:5432', name: 'grafana', user: 'grafana', password: 'hunter2' } } }),
+    "tempo-stack.yaml: 'environments[0].grafana.database.password' must be of type object, got '<redacted>'; "
+      + 'write a mapping (key: value) here'],
   ['a misspelt Alertmanager receiver key', fileWith({ name: 'e', namespace: 'e', alertmanager: { receivers: [{ ...slackReceiver, chanel: '#ops' }] } }),
     "tempo-stack.yaml: 'environments[0].alertmanager.receivers[0].chanel' is not a known key, got '#ops'; did you mean 'channel'?"],
   ['an SMTP server without a port', fileWith({ name: 'e', namespace: 'e', alertmanager: { receivers: [{ name: 'mail', type: 'email', to: 'oncall@example.com', from: 'am@example.com', smarthost: 'smtp.example.com' }] } }),
