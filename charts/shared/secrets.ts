@@ -30,7 +30,8 @@ export interface GeneratedSecret {
  * `deploy.sh` (plain text, so it needs no YAML parser; kubectl ignores the extension).
  */
 export function renderGeneratedSecrets(secrets: readonly GeneratedSecret[]): string {
-  const lines = secrets.map((s) => [s.name, ...Object.entries(s.keys).map(([key, v]) => `${key}=${'random' in v ? 'random' : `literal:${v.literal}`}`)].join(' '));
+  const keyLine = ([key, v]: [string, GeneratedSecret['keys'][string]]) => `${key}=${'random' in v ? 'random' : `literal:${v.literal}`}`;
+  const lines = secrets.map((s) => [s.name, ...Object.entries(s.keys).map(keyLine)].join(' '));
   return [
     '# Secrets this environment references and nobody synthesizes. deploy.sh creates the missing ones',
     '# (never overwriting one that exists); without it, create them yourself with these keys.',
