@@ -6,14 +6,16 @@ import { DEFAULT_CONFIG_FILE, loadStackConfig, TempoChart, TempoProps } from '..
 /** S3-compatible storage as the bundled MinIO offers it. */
 export const s3: TempoProps['storage'] = {
   backend: 's3', bucket: 'traces', endpoint: 'minio.tempo.svc.cluster.local:9000', insecure: true, forcePathStyle: true,
-  credentials: { accessKeyId: { name: 'minio-credentials', key: 'MINIO_ROOT_USER' }, secretAccessKey: { name: 'minio-credentials', key: 'MINIO_ROOT_PASSWORD' } },
+  credentials: { accessKeyId: { name: 'minio-credentials', key: 'MINIO_ROOT_USER' }, secretAccessKey: { name: 'minio-credentials',
+    key: 'MINIO_ROOT_PASSWORD' } },
 };
 
 /** A Prometheus remote-write URL for the metrics-generator. */
 export const remoteWrite = 'http://prometheus.tempo.svc.cluster.local:9090/api/v1/write';
 
 /** A synthesized Kubernetes object, as plain JSON. */
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
+export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string,
+  string> }; [key: string]: any };
 
 /** Synthesizes one Tempo chart in namespace `tempo` and returns its objects. */
 export function synthTempo(props: TempoProps = {}, namespace = 'tempo'): { chart: TempoChart; objects: K8sObject[] } {
@@ -30,7 +32,8 @@ export function objectsOf(chart: Chart): K8sObject[] {
 /** Finds exactly one object by kind and name; fails the test otherwise. */
 export function find(objects: K8sObject[], kind: string, name: string): K8sObject {
   const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${kind}/${name}, found ${found.length} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  if (found.length !== 1) throw new Error(`expected one ${kind}/${name}, found ${found.length} among ${objects.map((
+    o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
   return found[0];
 }
 

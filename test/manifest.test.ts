@@ -239,7 +239,10 @@ describe('renamed components', () => {
 test('the gateway\'s Secrets: its htpasswd is the user\'s, its TLS Secret from a Certificate is cert-manager\'s (the deploy creates neither)', () => {
   const { manifest, objects } = manifestOf({
     name: 'gw', namespace: 'obs', grafana: false,
-    gateway: { auth: { type: 'basic', secretName: 'senders' }, tls: { issuer: { kind: 'ClusterIssuer', name: 'ca' }, dnsNames: ['otlp.example.com'] } },
+    gateway: {
+      auth: { type: 'basic', secretName: 'senders' },
+      tls: { issuer: { kind: 'ClusterIssuer', name: 'ca' }, dnsNames: ['otlp.example.com'] },
+    },
   });
   const certificate = objects.find((o) => o.kind === 'Certificate')!;
   expect(manifest.secrets.filter((s) => s.usedBy.includes('gateway')).map((s) => [s.name, s.createdBy])).toEqual([

@@ -223,7 +223,8 @@ describe('MinIO container', () => {
 describe('MinIO validation', () => {
   test('a bad name is refused', () => {
     expect(() => synth({ name: 'MinIO' })).toThrow(
-      'minio: \'name\' must be a DNS label (lower-case letters, digits and \'-\', starting with a letter, at most 40 characters), got \'MinIO\'; pick a name such as \'minio\'');
+      'minio: \'name\' must be a DNS label (lower-case letters, digits and \'-\', starting with a letter, at most 40 characters), got \'MinIO\'; '
+        + 'pick a name such as \'minio\'');
   });
 
   test('a name too long for "<name>-headless" is refused', () => {
@@ -232,7 +233,8 @@ describe('MinIO validation', () => {
 
   test.each(['Tempo_Traces', 'ab', 'a'.repeat(64), '-traces', 'traces-', 'tempo..traces', '192.168.1.10'])('bucket name %p is refused', (bucket) => {
     expect(() => synth({ bucket })).toThrow(
-      `minio: 'bucket' must be a valid S3 bucket name (3 to 63 characters: lower-case letters, digits, '.' and '-', starting and ending with a letter or digit, no '..', not an IP address), got '${bucket}'; use e.g. 'tempo-traces'`);
+      `minio: 'bucket' must be a valid S3 bucket name (3 to 63 characters: lower-case letters, digits, '.' and '-', starting and ending with a `
+        + `letter or digit, no '..', not an IP address), got '${bucket}'; use e.g. 'tempo-traces'`);
   });
 
   test.each(['abc', 'tempo.traces-2', 'a'.repeat(63)])('bucket name %p is accepted', (bucket) => {
@@ -241,23 +243,28 @@ describe('MinIO validation', () => {
 
   test('a bad credentials Secret name is refused', () => {
     expect(() => synth({ credentialsSecret: 'Minio_Creds' })).toThrow(
-      'minio: \'credentialsSecret\' must be a DNS subdomain (lower-case letters, digits, \'-\' and \'.\', starting and ending alphanumeric, at most 253 characters), got \'Minio_Creds\'; name an object such as \'minio-credentials\'');
+      'minio: \'credentialsSecret\' must be a DNS subdomain (lower-case letters, digits, \'-\' and \'.\', starting and ending alphanumeric, at most '
+        + '253 characters), got \'Minio_Creds\'; name an object such as \'minio-credentials\'');
   });
 
   test('a bad storage size is refused', () => {
-    expect(() => synth({ storageSize: '10GB' })).toThrow('minio: \'storageSize\' must be a positive Kubernetes quantity, got \'10GB\'; write it like \'10Gi\'');
+    expect(() => synth({ storageSize: '10GB' })).toThrow('minio: \'storageSize\' must be a positive Kubernetes quantity, got \'10GB\'; write it like '
+      + '\'10Gi\'');
   });
 
   test('a bad resource quantity is refused', () => {
     const resources = { requests: { cpu: 'lots', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
-    expect(() => synth({ resources })).toThrow('minio: \'resources.requests.cpu\' must be a positive Kubernetes quantity, got \'lots\'; write it like \'500m\'');
+    expect(() => synth({ resources })).toThrow('minio: \'resources.requests.cpu\' must be a positive Kubernetes quantity, got \'lots\'; write it '
+      + 'like \'500m\'');
   });
 
   test('a request above its limit is refused', () => {
     const cpu = { requests: { cpu: '2', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
-    expect(() => synth({ resources: cpu })).toThrow('minio: \'resources.requests.cpu\' must not exceed the limit (1), got \'2\'; lower the request or raise the limit');
+    expect(() => synth({ resources: cpu })).toThrow('minio: \'resources.requests.cpu\' must not exceed the limit (1), got \'2\'; lower the request '
+      + 'or raise the limit');
     const memory = { requests: { cpu: '100m', memory: '2Gi' }, limits: { cpu: '1', memory: '1Gi' } };
-    expect(() => synth({ resources: memory })).toThrow('minio: \'resources.requests.memory\' must not exceed the limit (1Gi), got \'2Gi\'; lower the request or raise the limit');
+    expect(() => synth({ resources: memory })).toThrow('minio: \'resources.requests.memory\' must not exceed the limit (1Gi), got \'2Gi\'; lower the '
+      + 'request or raise the limit');
   });
 
   test.each(['latest', ''])('an unpinned image tag %p is refused', (tag) => {
@@ -266,7 +273,8 @@ describe('MinIO validation', () => {
   });
 
   test('a malformed image tag is refused', () => {
-    expect(() => synth({ image: { repository: 'minio/minio', tag: 'RELEASE 2024' } })).toThrow('minio: \'image.tag\' must be a pinned image tag, got \'RELEASE 2024\'');
+    expect(() => synth({ image: { repository: 'minio/minio',
+      tag: 'RELEASE 2024' } })).toThrow('minio: \'image.tag\' must be a pinned image tag, got \'RELEASE 2024\'');
   });
 
   test('an empty image repository is refused', () => {

@@ -86,11 +86,13 @@ describe('the policy evaluator', () => {
   const db: Pod = { namespace: 'a', labels: { app: 'db' }, ports: [{ name: 'sql', containerPort: 5432 }, { name: 'admin', containerPort: 9000 }] };
   const web: Pod = { namespace: 'a', labels: { app: 'web' } };
   const elsewhere: Pod = { namespace: 'b', labels: { app: 'web' } };
-  const policy = (spec: any): K8sObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'a' }, spec });
+  const policy = (spec: any): K8sObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'a' },
+    spec });
 
   test('an unselected pod accepts everything; a selected one with no rules nothing', () => {
     expect(allowed([], elsewhere, db, 'sql')).toBe(true);
-    expect(allowed([policy({ podSelector: { matchLabels: { app: 'other' } }, policyTypes: ['Ingress'], ingress: [] })], elsewhere, db, 'sql')).toBe(true);
+    expect(allowed([policy({ podSelector: { matchLabels: { app: 'other' } }, policyTypes: ['Ingress'], ingress: [] })], elsewhere, db,
+      'sql')).toBe(true);
     expect(allowed([policy({ podSelector: {}, policyTypes: ['Ingress'] })], web, db, 'sql')).toBe(false);
   });
 
@@ -98,9 +100,11 @@ describe('the policy evaluator', () => {
     const same = policy({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] });
     expect(allowed([same], web, db, 'sql')).toBe(true);
     expect(allowed([same], elsewhere, db, 'sql')).toBe(false);
-    const anyNs = policy({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } }, namespaceSelector: {} }] }] });
+    const anyNs = policy({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } },
+      namespaceSelector: {} }] }] });
     expect(allowed([anyNs], elsewhere, db, 'sql')).toBe(true);
-    const onlyC = policy({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['c'] }] } }] }] });
+    const onlyC = policy({ podSelector: {}, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['c'] }] } }] }] });
     expect(allowed([onlyC], elsewhere, db, 'sql')).toBe(false);
     expect(allowed([onlyC], { ...elsewhere, namespace: 'c' }, db, 'sql')).toBe(true);
   });
@@ -128,7 +132,8 @@ function podOf(objects: K8sObject[], name: string): Pod {
   const found = podTemplates(objects).filter(({ owner }) => owner.metadata.name === name);
   if (found.length !== 1) throw new Error(`expected one workload ${name}, found ${found.length}`);
   const { owner, template } = found[0];
-  return { namespace: owner.metadata.namespace!, labels: template.metadata.labels, ports: template.spec.containers.flatMap((c: any) => c.ports ?? []) };
+  return { namespace: owner.metadata.namespace!, labels: template.metadata.labels, ports: template.spec.containers.flatMap((c: any) => c.ports
+    ?? []) };
 }
 
 /** An application pod (say, an OpenTelemetry SDK or collector) in another namespace. */
@@ -281,7 +286,8 @@ describe('network policy wiring', () => {
     expect(stack.tempoChart.tempo.apiClients![0]).toEqual(extra);
     const objects = stack.prometheusChart!.toJson() as K8sObject[];
     const policy = objects.find((o) => o.kind === 'NetworkPolicy')!;
-    expect(allowed([policy], { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana-central' } }, podOf(objects, 'prometheus'), 'http')).toBe(true);
+    expect(allowed([policy], { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana-central' } }, podOf(objects, 'prometheus'),
+      'http')).toBe(true);
   });
 
   test('with the Prometheus Operator, its Prometheus (any namespace) reaches Tempo\'s API', () => {
@@ -292,7 +298,8 @@ describe('network policy wiring', () => {
     const objects = stack.tempoChart.toJson() as K8sObject[];
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
     const t = podOf(objects, 'tempo');
-    expect(allowed(policies, { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'kps' } }, t, 'http')).toBe(true);
+    expect(allowed(policies, { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'kps' } }, t,
+      'http')).toBe(true);
     expect(allowed(policies, app('monitoring'), t, 'http')).toBe(false);
   });
 
@@ -313,32 +320,40 @@ describe('bad network props are refused with the field, the value and the fix', 
   const scrape = { podSelector: { app: 'tempo' }, metricsPortName: 'http', replicas: 1 };
 
   test.each([
-    ['a misspelt \'all\'', 'All', "tempo: 'otlpFromNamespaces' must be 'all' or a list of namespace names (lower-case letters, digits and '-', at most 63 characters), got 'All'; write 'all', or list the namespaces, e.g. ['ingress-nginx']"],
-    ['a bad namespace name', ['Shop'], "tempo: 'otlpFromNamespaces' must be 'all' or a list of namespace names (lower-case letters, digits and '-', at most 63 characters), got [\"Shop\"]; write 'all', or list the namespaces, e.g. ['ingress-nginx']"],
-    ['an empty list', [], "tempo: 'otlpFromNamespaces' must name at least one namespace, got []; write 'all' to admit every namespace, or list the namespaces that may connect"],
-    ['a namespace twice', ['shop', 'shop'], "tempo: 'otlpFromNamespaces' must not list a namespace twice ('shop'), got [\"shop\",\"shop\"]; list each namespace once"],
+    ['a misspelt \'all\'', 'All', "tempo: 'otlpFromNamespaces' must be 'all' or a list of namespace names (lower-case letters, digits and '-', at "
+      + "most 63 characters), got 'All'; write 'all', or list the namespaces, e.g. ['ingress-nginx']"],
+    ['a bad namespace name', ['Shop'], "tempo: 'otlpFromNamespaces' must be 'all' or a list of namespace names (lower-case letters, digits and '-', "
+      + "at most 63 characters), got [\"Shop\"]; write 'all', or list the namespaces, e.g. ['ingress-nginx']"],
+    ['an empty list', [], "tempo: 'otlpFromNamespaces' must name at least one namespace, got []; write 'all' to admit every namespace, or list the "
+      + "namespaces that may connect"],
+    ['a namespace twice', ['shop', 'shop'],
+      "tempo: 'otlpFromNamespaces' must not list a namespace twice ('shop'), got [\"shop\",\"shop\"]; list each namespace once"],
   ])('Tempo otlpFromNamespaces: %s', (_label, value, message) => {
     expect(() => new Tempo(chart(), 't', { otlpFromNamespaces: value as any })).toThrow(message);
   });
 
   test('Grafana fromNamespaces, through the stack', () => {
     expect(() => new TempoStack(new App(), 's', { namespace: 'obs', grafana: { fromNamespaces: 'everywhere' as any } })).toThrow(
-      "grafana: 'fromNamespaces' must be 'all' or a list of namespace names (lower-case letters, digits and '-', at most 63 characters), got 'everywhere'; write 'all', or list the namespaces, e.g. ['ingress-nginx']");
+      "grafana: 'fromNamespaces' must be 'all' or a list of namespace names (lower-case letters, digits and '-', at most 63 characters), got "
+        + "'everywhere'; write 'all', or list the namespaces, e.g. ['ingress-nginx']");
   });
 
   test('a peer\'s namespaces', () => {
     expect(() => new Tempo(chart(), 't', { apiClients: [{ podSelector: { app: 'grafana' }, namespaces: [] }] })).toThrow(
-      "tempo: 'apiClients[0].namespaces' must name at least one namespace, got []; write 'all' to admit every namespace, or list the namespaces that may connect");
+      "tempo: 'apiClients[0].namespaces' must name at least one namespace, got []; write 'all' to admit every namespace, or list the namespaces that "
+        + "may connect");
   });
 
   test('a peer without a label map', () => {
     expect(() => new Prometheus(chart(), 'p', { tempo: scrape, clients: [{ podSelector: 'grafana' as any }] })).toThrow(
-      "prometheus: 'clients[0].podSelector' must map label names to label values, got 'grafana'; write the labels of the pods that may connect, e.g. { 'app.kubernetes.io/name': 'grafana' }");
+      "prometheus: 'clients[0].podSelector' must map label names to label values, got 'grafana'; write the labels of the pods that may connect, e.g. "
+        + "{ 'app.kubernetes.io/name': 'grafana' }");
   });
 
   test('a peer with a label value Kubernetes refuses', () => {
     expect(() => new Minio(chart(), 'm', { clients: [{ podSelector: { app: 'tempo' } }, { podSelector: { app: 'a b' } }] })).toThrow(
-      "minio: 'clients[1].podSelector' must map label names to label values, got {\"app\":\"a b\"}; write the labels of the pods that may connect, e.g. { 'app.kubernetes.io/name': 'grafana' }");
+      "minio: 'clients[1].podSelector' must map label names to label values, got {\"app\":\"a b\"}; write the labels of the pods that may connect, "
+        + "e.g. { 'app.kubernetes.io/name': 'grafana' }");
   });
 
   test('clients that are not a list', () => {
@@ -347,7 +362,8 @@ describe('bad network props are refused with the field, the value and the fix', 
   });
 
   test('valid props pass', () => {
-    expect(() => new Grafana(chart(), 'g', { tempo: tempoLink, prometheus: prometheusLink, fromNamespaces: ['ingress-nginx', 'kube-system'] })).not.toThrow();
+    expect(() => new Grafana(chart(), 'g', { tempo: tempoLink, prometheus: prometheusLink, fromNamespaces: ['ingress-nginx',
+      'kube-system'] })).not.toThrow();
   });
 });
 
@@ -387,13 +403,17 @@ describe('bad network props in tempo-stack.yaml are located in the file', () => 
 
   test.each([
     ['an empty OTLP selection', '{tempo: {otlpFromNamespaces: []}}',
-      "tempo-stack.yaml: 'environments[0].tempo.otlpFromNamespaces' must name at least one namespace, got []; write 'all' to admit every namespace, or list the namespaces that may connect"],
+      "tempo-stack.yaml: 'environments[0].tempo.otlpFromNamespaces' must name at least one namespace, got []; write 'all' to admit every namespace, "
+        + "or list the namespaces that may connect"],
     ['a namespace twice for Grafana', '{grafana: {fromNamespaces: [shop, shop]}}',
-      "tempo-stack.yaml: 'environments[0].grafana.fromNamespaces' must not list a namespace twice ('shop'), got [\"shop\",\"shop\"]; list each namespace once"],
+      "tempo-stack.yaml: 'environments[0].grafana.fromNamespaces' must not list a namespace twice ('shop'), got [\"shop\",\"shop\"]; list each "
+        + "namespace once"],
     ['a bad namespace of an API client', '{tempo: {apiClients: [{podSelector: {app: x}, namespaces: [Bad]}]}}',
-      "tempo-stack.yaml: 'environments[0].tempo.apiClients[0].namespaces' must be 'all' or a list of namespace names (lower-case letters, digits and '-', at most 63 characters), got [\"Bad\"]; write 'all', or list the namespaces, e.g. ['ingress-nginx']"],
+      "tempo-stack.yaml: 'environments[0].tempo.apiClients[0].namespaces' must be 'all' or a list of namespace names (lower-case letters, digits and "
+        + "'-', at most 63 characters), got [\"Bad\"]; write 'all', or list the namespaces, e.g. ['ingress-nginx']"],
     ['a bad label value of a MinIO client', '{minio: {clients: [{podSelector: {app: "a b"}}]}, tempo: {mode: cluster}}',
-      "tempo-stack.yaml: 'environments[0].minio.clients[0].podSelector' must map label names to label values, got {\"app\":\"a b\"}; write the labels of the pods that may connect, e.g. { 'app.kubernetes.io/name': 'grafana' }"],
+      "tempo-stack.yaml: 'environments[0].minio.clients[0].podSelector' must map label names to label values, got {\"app\":\"a b\"}; write the "
+        + "labels of the pods that may connect, e.g. { 'app.kubernetes.io/name': 'grafana' }"],
   ])('%s', (_label, props, message) => {
     const env = yaml.load(props) as object;
     expect(messageOf(yaml.dump({ environments: [{ name: 'a', namespace: 'a', ...env }] }))).toBe(message);

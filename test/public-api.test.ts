@@ -11,8 +11,8 @@ import { App } from 'cdk8s';
 import * as api from '../charts';
 import {
   ArgoCdChart, ConfigError, ConfigErrorDetail, ContainerResources, Datasource, Environment, Grafana, GrafanaChart, KUSTOMIZATION_FILE, Minio,
-  MinioChart,
-  MinioProps, NamespaceChart, Prometheus, PrometheusChart, PrometheusOperatorChart, RuleGroup, SCRAPE_JOBS, ENVIRONMENT_FILE, EnvironmentManifest, ScrapeConfig,
+  MinioChart, MinioProps, NamespaceChart, Prometheus, PrometheusChart, PrometheusOperatorChart, RuleGroup, SCRAPE_JOBS, ENVIRONMENT_FILE,
+  EnvironmentManifest, ScrapeConfig,
   StackConfigFile, StackGrafanaProps, StackPrometheusProps, Tempo, TempoChart, TempoProps, TempoStack, buildEnvironment, loadStackConfig,
   parseStackConfig, renderEnvironment, synthesizeAll,
 } from '../charts';

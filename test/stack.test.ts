@@ -5,7 +5,8 @@ import { ENVIRONMENTS, find, K8sObject, tempoYaml } from './helpers';
 
 const objectsOfEnv = (name: string): K8sObject[] => {
   const env = ENVIRONMENTS.find((e) => e.name === name)!;
-  return [...renderEnvironment(buildEnvironment(env))].filter(([file]) => file.endsWith('.k8s.yaml')).flatMap(([, text]) => yaml.loadAll(text) as K8sObject[]);
+  return [...renderEnvironment(buildEnvironment(env))].filter(([file]) => file.endsWith('.k8s.yaml')).flatMap(([,
+    text]) => yaml.loadAll(text) as K8sObject[]);
 };
 
 describe('the stack wires the bundled MinIO into Tempo', () => {
@@ -59,7 +60,8 @@ describe('stack props', () => {
   test('the bundled MinIO and an own object store are mutually exclusive', () => {
     expect(() => new TempoStack(new App(), 'x', {
       namespace: 'tempo', minio: {}, tempo: { mode: 'cluster', storage: { backend: 'gcs', bucket: 'traces' }, metricsRemoteWriteUrl: 'http://p:9090/api/v1/write' },
-    })).toThrow("stack: 'minio' cannot be combined with tempo.storage, got 'gcs'; remove minio to use your own object store, or remove tempo.storage to use the bundled MinIO");
+    })).toThrow("stack: 'minio' cannot be combined with tempo.storage, got 'gcs'; remove minio to use your own object store, or remove tempo.storage "
+      + "to use the bundled MinIO");
   });
 
   test('a bad namespace is refused before anything is built', () => {
@@ -73,7 +75,8 @@ describe('stack props', () => {
 });
 
 describe('the stack deploys Prometheus in every environment', () => {
-  test.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('%s: Prometheus scrapes its Tempo, and its file comes after Tempo\'s and before Grafana\'s', (_name, env) => {
+  test.each(ENVIRONMENTS.map((e) => [e.name,
+    e] as const))('%s: Prometheus scrapes its Tempo, and its file comes after Tempo\'s and before Grafana\'s', (_name, env) => {
     const built = buildEnvironment(env);
     const prometheus = built.stack.prometheusChart!.prometheus;
     expect(prometheus.serviceName).toBe('prometheus');
@@ -96,7 +99,8 @@ describe('the stack deploys Prometheus in every environment', () => {
 
 describe('extra labels', () => {
   test('land on every object of every chart, beside the recommended ones', () => {
-    const stack = new TempoStack(new App(), 'x', { namespace: 'tempo', labels: { 'acme.com/team': 'tracing', tier: 'observability' }, minio: {}, tempo: { mode: 'cluster' } });
+    const stack = new TempoStack(new App(), 'x', { namespace: 'tempo', labels: { 'acme.com/team': 'tracing', tier: 'observability' }, minio: {},
+      tempo: { mode: 'cluster' } });
     const objects = stack.node.children.flatMap((c: any) => (typeof c.toJson === 'function' ? c.toJson() : [])) as K8sObject[];
     expect(objects.length).toBeGreaterThan(20);
     for (const o of objects) {

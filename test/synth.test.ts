@@ -8,7 +8,8 @@ import { unknownTempoKeys } from './support/tempo-keys';
 import { CONFIG, ENVIRONMENTS, K8sObject, podTemplates } from './helpers';
 
 const rendered = ENVIRONMENTS.map((env) => ({ env, files: renderEnvironment(buildEnvironment(env)) }));
-const objectsOf = (files: Map<string, string>) => [...files].filter(([name]) => name.endsWith('.k8s.yaml')).flatMap(([, text]) => yaml.loadAll(text) as K8sObject[]);
+const objectsOf = (files: Map<string, string>) => [...files].filter(([name]) => name.endsWith('.k8s.yaml')).flatMap(([,
+  text]) => yaml.loadAll(text) as K8sObject[]);
 
 describe.each(rendered.map((r) => [r.env.name, r] as const))('environment %s', (_name, { env, files }) => {
   const objects = objectsOf(files);
@@ -95,7 +96,8 @@ describe('synthesis', () => {
     const before = tree(out);
     const broken: Environment = { name: 'broken', description: 'bad', namespace: 'x', tempo: { replicas: 3 } };
     expect(() => synthesizeAll({ environments: [...ENVIRONMENTS, broken] }, out))
-      .toThrow(`tempo-stack.yaml: 'environments[${ENVIRONMENTS.length}].tempo.replicas' must be 1 in single-node mode, got 3; use mode 'cluster' for more replicas`);
+      .toThrow(`tempo-stack.yaml: 'environments[${ENVIRONMENTS.length}].tempo.replicas' must be 1 in single-node mode, got 3; use mode 'cluster' for `
+      + `more replicas`);
     expect(tree(out)).toEqual(before);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
@@ -110,6 +112,7 @@ describe('synthesis', () => {
 
   test('two environments with the same name are refused', () => {
     expect(() => synthesizeAll({ environments: [ENVIRONMENTS[0], ENVIRONMENTS[0]] }, path.join(tmp, 'dist')))
-      .toThrow(`tempo-stack.yaml: 'environments[1].name' is already used by environments[0], got '${ENVIRONMENTS[0].name}'; give every environment its own name`);
+      .toThrow(`tempo-stack.yaml: 'environments[1].name' is already used by environments[0], got '${ENVIRONMENTS[
+      0].name}'; give every environment its own name`);
   });
 });

@@ -33,7 +33,8 @@ describe.each(ENVIRONMENTS.map((e) => [e.name]))('environment %s', (name) => {
   test('Grafana\'s Tempo datasource reaches Tempo\'s HTTP API', () => {
     const tempo = datasources.datasources.find((d: any) => d.type === 'tempo');
     // In distributed mode Grafana queries the query-frontends.
-    expect(resolveUrl(objects, tempo.url)).toBe(env.tempo?.mode === 'distributed' ? 'Deployment/tempo-query-frontend:3200' : 'StatefulSet/tempo:3200');
+    expect(resolveUrl(objects, tempo.url)).toBe(env.tempo?.mode === 'distributed' ? 'Deployment/tempo-query-frontend:3200'
+      : 'StatefulSet/tempo:3200');
   });
 
   test('Grafana\'s Prometheus datasource reaches Prometheus', () => {
@@ -49,6 +50,7 @@ describe.each(ENVIRONMENTS.map((e) => [e.name]))('environment %s', (name) => {
   });
 
   test('every object carries app.kubernetes.io/part-of', () => {
-    for (const o of objects) expect([o.kind, o.metadata.name, o.metadata.labels?.['app.kubernetes.io/part-of']]).toEqual([o.kind, o.metadata.name, 'tempo-stack']);
+    for (const o of objects) expect([o.kind, o.metadata.name, o.metadata.labels?.['app.kubernetes.io/part-of']]).toEqual([o.kind, o.metadata.name,
+      'tempo-stack']);
   });
 });

@@ -34,7 +34,8 @@ export function loadStackConfig(file: string): StackConfigFile {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new ConfigError(`${name}: cannot read '${file}'; create it (the repository's tempo-stack.yaml is an example) or pass --config <file>`);
+    throw new ConfigError(`${name}: cannot read '${file}'; run 'tempo-stack init' to write a starter config, `
+      + "copy the repository's tempo-stack.yaml, or pass --config <file>");
   }
   let data: unknown;
   try {
@@ -59,7 +60,7 @@ export function parseStackConfig(data: unknown, name = DEFAULT_CONFIG_FILE): Sta
     const union = errors.find((e) => e.keyword === 'anyOf' && e.instancePath === error.instancePath);
     const node = union && schemaAt(data, error.instancePath, false);
     if (node?.anyOf && pick(node, valueAt(data, error.instancePath)) === node) {
-      const got = describe(valueAt(data, error.instancePath));
+      const got = shown(data, error.instancePath);
       throw new ConfigError(`${name}: '${dotted(error.instancePath)}' must be ${alternatives(node)}, got ${got}; `
         + 'write one of them here (see tempo-stack.schema.json)');
     }
@@ -214,9 +215,23 @@ function alternatives(node: SchemaNode): string {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ajv types each keyword's params differently
 type AjvParams = Record<string, any>;
 
+/** The definition every credential the config file names goes through: a Secret and a key. */
+const SECRET_KEY_REF = (SCHEMA as { definitions: Record<string, SchemaNode> }).definitions.SecretKeyRef;
+
+/**
+ * The value at `pointer` as an error message shows it; a plain value where a Secret reference belongs
+ * is most likely the credential itself (a Slack webhook URL, a password), so it is never echoed.
+ */
+function shown(data: unknown, pointer: string): string {
+  const value = valueAt(data, pointer);
+  const node = schemaAt(data, pointer, false);
+  const secret = node === SECRET_KEY_REF || (node?.anyOf ?? []).some((b) => resolve(b) === SECRET_KEY_REF);
+  return secret && (typeof value !== 'object' || value === null) && value !== undefined ? "'<redacted>'" : describe(value);
+}
+
 function explain(error: { instancePath: string; keyword: string; params: AjvParams; message?: string }, data: unknown): string {
   const at = dotted(error.instancePath);
-  const got = describe(valueAt(data, error.instancePath));
+  const got = shown(data, error.instancePath);
   const field = (key: string) => (at ? `${at}.${key}` : key);
   switch (error.keyword) {
     case 'additionalProperties': {

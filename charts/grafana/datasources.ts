@@ -247,7 +247,8 @@ export class DatasourceList {
     if (typeof ds.uid !== 'string' || !UID.test(ds.uid)) {
       fail('grafana', `${prop}.uid`, 'must be 1 to 40 letters, digits, \'-\' or \'_\'', ds.uid, 'pick a stable uid such as \'loki\'');
     }
-    if (typeof ds.type !== 'string' || ds.type === '') fail('grafana', `${prop}.type`, 'must name a datasource plugin', ds.type, 'use e.g. \'loki\' or \'prometheus\'');
+    if (typeof ds.type !== 'string' || ds.type === '') fail('grafana', `${prop}.type`, 'must name a datasource plugin', ds.type,
+      'use e.g. \'loki\' or \'prometheus\'');
     if (typeof ds.url !== 'string' || !/^https?:\/\/\S+$/.test(ds.url)) {
       fail('grafana', `${prop}.url`, 'must be an http(s) URL', ds.url, 'use the Service URL, e.g. \'http://loki.logs.svc.cluster.local:3100\'');
     }

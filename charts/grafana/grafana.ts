@@ -7,7 +7,8 @@ import { GeneratedSecret, ProvidedSecret } from '../shared/secrets';
 import { NamespaceSelection } from '../shared/network';
 import { serviceFqdn } from '../shared/workload';
 import { GRAFANA_PATHS, GRAFANA_PORT, buildGrafanaIni } from './config';
-import { DashboardModel, DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, buildDashboards, checkAddedDashboard } from './dashboards';
+import { DashboardModel, DashboardProvidersFile, ProvisionedDashboard, buildDashboardProviders, buildDashboards,
+  checkAddedDashboard } from './dashboards';
 import {
   Datasource, DatasourceList, PROMETHEUS_DATASOURCE_UID, TEMPO_DATASOURCE_UID, alertmanagerDatasource, prometheusDatasource, tempoDatasources,
 } from './datasources';

@@ -48,7 +48,9 @@ function formatValue(section: string, key: string, value: IniValue): string {
     if (!Number.isFinite(value)) throw new Error(`grafana.ini: [${section}] ${key} must be a finite number, got ${value}`);
     return String(value);
   }
-  if (typeof value !== 'string') throw new Error(`grafana.ini: [${section}] ${key} must be a string, number or boolean, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string') {
+    throw new Error(`grafana.ini: [${section}] ${key} must be a string, number or boolean, got ${JSON.stringify(value)}`);
+  }
   if (/[\r\n]/.test(value)) throw new Error(`grafana.ini: [${section}] ${key} must fit on one line, got ${JSON.stringify(value)}`);
   if (value !== value.trim() || /[;#`"]/.test(value)) {
     if (value.includes('`')) throw new Error(`grafana.ini: [${section}] ${key} cannot contain a backtick, got ${JSON.stringify(value)}`);

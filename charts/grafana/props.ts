@@ -101,7 +101,10 @@ export interface GrafanaProps extends WorkloadIdentityProps {
   readonly anonymous?: boolean;
   /** The public URL users reach Grafana at behind an Ingress (`[server] root_url`), e.g. `https://grafana.example.com/`. @default - Grafana's own */
   readonly rootUrl?: string;
-  /** Keep Grafana's SQLite database on a PersistentVolumeClaim; `false` uses an emptyDir (dev: lost on restart). @default true without `database`, false with it */
+  /**
+   * Keep Grafana's SQLite database on a PersistentVolumeClaim; `false` uses an emptyDir (dev: lost on restart).
+   * @default true without `database`, false with it
+   */
   readonly persistence?: boolean;
   /** Size of the PVC at /var/lib/grafana. @default '1Gi' */
   readonly storageSize?: string;

@@ -107,7 +107,8 @@ export function resolveGrafanaSettings(props: GrafanaProps): GrafanaSettings {
   const iniOverrides = props.iniOverrides ?? {};
   for (const [section, entries] of Object.entries(iniOverrides)) {
     if (!INI_SECTION_NAME.test(section)) {
-      fail(C, `iniOverrides['${section}']`, 'is not a grafana.ini section name go-ini reads back (letters, digits, \'_\', \'.\', \':\', \'-\')', section,
+      fail(C, `iniOverrides['${section}']`, 'is not a grafana.ini section name go-ini reads back (letters, digits, \'_\', \'.\', \':\', \'-\')',
+        section,
         'write the section as Grafana names it, e.g. \'auth.generic_oauth\'');
     }
     if (entries === null || typeof entries !== 'object' || Array.isArray(entries)) {
@@ -188,10 +189,12 @@ function validateDatabase(db: GrafanaDatabase): void {
       fail(C, `database.${key}`, 'must be a plain name (letters, digits, \'_\', \'.\', \'-\')', db[key], 'write e.g. \'grafana\'');
     }
   }
-  if (!db.password) fail(C, 'database.password', 'is required', db.password, 'reference the Secret key holding the password, e.g. { name: \'grafana-db\', key: \'password\' }');
+  if (!db.password) fail(C, 'database.password', 'is required', db.password,
+    'reference the Secret key holding the password, e.g. { name: \'grafana-db\', key: \'password\' }');
   checkDnsSubdomain(C, 'database.password.name', db.password.name, 'grafana-db');
   if (typeof db.password.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(db.password.key)) {
-    fail(C, 'database.password.key', 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', db.password.key, 'name the key inside the Secret, e.g. \'password\'');
+    fail(C, 'database.password.key', 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', db.password.key,
+      'name the key inside the Secret, e.g. \'password\'');
   }
   if (db.sslMode !== undefined) {
     if (db.type !== 'postgres') fail(C, 'database.sslMode', 'applies to postgres only', db.sslMode, 'remove sslMode for mysql');
@@ -215,7 +218,8 @@ function checkIniEntry(section: string, key: string, value: unknown): void {
       'write the value on one line');
   }
   if (typeof value === 'string' && value.includes('`') && (value !== value.trim() || /[;#"]/.test(value))) {
-    fail(C, `iniOverrides.${section}.${key}`, 'cannot hold a backtick together with spaces at its ends, \';\', \'#\' or \'"\' (such values are quoted with backticks)', value,
+    fail(C, `iniOverrides.${section}.${key}`,
+      'cannot hold a backtick together with spaces at its ends, \';\', \'#\' or \'"\' (such values are quoted with backticks)', value,
       'remove the backtick, or the characters that need quoting');
   }
 }

@@ -68,7 +68,8 @@ export function resolveMinioSettings(props: MinioProps = {}): MinioSettings {
 
 function checkBucketName(bucket: string): string {
   if (typeof bucket !== 'string' || !BUCKET_NAME.test(bucket) || bucket.includes('..') || IPV4.test(bucket)) {
-    fail(C, 'bucket', 'must be a valid S3 bucket name (3 to 63 characters: lower-case letters, digits, \'.\' and \'-\', starting and ending with a letter or digit, no \'..\', not an IP address)',
+    fail(C, 'bucket', 'must be a valid S3 bucket name (3 to 63 characters: lower-case letters, digits, \'.\' and \'-\', starting and ending with a '
+      + 'letter or digit, no \'..\', not an IP address)',
       bucket, 'use e.g. \'tempo-traces\'');
   }
   return bucket;

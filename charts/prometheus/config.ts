@@ -18,7 +18,8 @@ export interface RelabelConfig {
   readonly modulus?: number;
   readonly target_label?: string;
   readonly replacement?: string;
-  readonly action?: 'replace' | 'keep' | 'drop' | 'keepequal' | 'dropequal' | 'hashmod' | 'labelmap' | 'labeldrop' | 'labelkeep' | 'lowercase' | 'uppercase';
+  readonly action?: 'replace' | 'keep' | 'drop' | 'keepequal' | 'dropequal' | 'hashmod' | 'labelmap' | 'labeldrop' | 'labelkeep'
+    | 'lowercase' | 'uppercase';
 }
 
 /** `<static_config>`. */
@@ -170,7 +171,8 @@ export function tempoTargetRelabelings(): RelabelConfig[] {
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_container_name'], target_label: TARGET_LABELS.container },
     // Which Tempo component (distributor, ingester, ...) the pod runs: alerts and dashboards per component.
     {
-      action: 'replace', source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(COMPONENT_POD_LABEL)}`], target_label: TARGET_LABELS.component,
+      action: 'replace', source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(COMPONENT_POD_LABEL)}`],
+        target_label: TARGET_LABELS.component,
     },
     { action: 'replace', source_labels: ['__meta_kubernetes_pod_name'], target_label: 'instance' },
   ];

@@ -48,7 +48,8 @@ const alertmanager: Shape = {
 const remoteWrite: Shape = {
   url: 'leaf', name: 'leaf', remote_timeout: 'leaf', headers: 'map', send_exemplars: 'leaf', send_native_histograms: 'leaf',
   write_relabel_configs: { list: relabel },
-  queue_config: { capacity: 'leaf', max_shards: 'leaf', min_shards: 'leaf', max_samples_per_send: 'leaf', batch_send_deadline: 'leaf', min_backoff: 'leaf', max_backoff: 'leaf' },
+  queue_config: { capacity: 'leaf', max_shards: 'leaf', min_shards: 'leaf', max_samples_per_send: 'leaf', batch_send_deadline: 'leaf',
+    min_backoff: 'leaf', max_backoff: 'leaf' },
   metadata_config: { send: 'leaf', send_interval: 'leaf', max_samples_per_send: 'leaf' },
   ...httpClient,
 };

@@ -1,9 +1,11 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelings, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, PodMonitorSpecPodMetricsEndpointsScheme,
+  PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelings, PodMonitorSpecPodMetricsEndpointsRelabelingsAction,
+    PodMonitorSpecPodMetricsEndpointsScheme,
 } from '../../imports/monitoring-podmonitor-monitoring.coreos.com';
-import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring-prometheusrule-monitoring.coreos.com';
+import { PrometheusRule, PrometheusRuleSpecGroups,
+  PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring-prometheusrule-monitoring.coreos.com';
 import { standardLabels } from '../shared/labels';
 import { SCRAPE_JOBS, TARGET_LABELS } from '../shared/telemetry';
 import { checkDnsLabel, fail } from '../shared/validate';
@@ -55,7 +57,8 @@ export class PrometheusOperatorMonitoring extends Construct {
     const name = checkDnsLabel(C, 'name', props.name ?? 'tempo');
     const namespace = checkDnsLabel(C, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
     if (typeof props.release !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(props.release)) {
-      fail(C, 'release', 'must be a Helm release name', props.release, 'pass the release name of your kube-prometheus-stack, e.g. \'kube-prometheus-stack\'');
+      fail(C, 'release', 'must be a Helm release name', props.release,
+        'pass the release name of your kube-prometheus-stack, e.g. \'kube-prometheus-stack\'');
     }
     const tempo = props.tempo;
     if (!tempo || Object.keys(tempo.podSelector ?? {}).length === 0) {

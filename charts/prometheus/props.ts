@@ -85,7 +85,10 @@ export interface PrometheusProps extends WorkloadIdentityProps {
   readonly evaluationInterval?: string;
   /** The Tempo job's scrape interval. @default '30s' (the seed's) */
   readonly tempoScrapeInterval?: string;
-  /** `external_labels.cluster`: names this cluster to Alertmanager and remote storage. @default - in a TempoStack its namespace, else 'tempo-cluster' */
+  /**
+   * `external_labels.cluster`: names this cluster to Alertmanager and remote storage.
+   * @default - in a TempoStack its namespace, else 'tempo-cluster'
+   */
   readonly cluster?: string;
   /** `external_labels.environment`. @default - in a TempoStack its id (the environment's name), else 'production' */
   readonly environment?: string;

@@ -71,7 +71,8 @@ export function checkPrometheusSize(component: string, prop: string, value: stri
   const match = typeof value === 'string' ? PROM_SIZE.exec(value) : null;
   const bytes = match ? Number(match[1]) * PROM_SIZE_UNITS[match[2]] : 0;
   if (!match || bytes <= 0) {
-    fail(component, prop, 'must be a positive Prometheus size', value, 'write a whole number with one of the units B, KB, MB, GB, TB, PB, EB, e.g. \'45GB\'');
+    fail(component, prop, 'must be a positive Prometheus size', value,
+      'write a whole number with one of the units B, KB, MB, GB, TB, PB, EB, e.g. \'45GB\'');
   }
   return bytes;
 }
@@ -98,7 +99,8 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
   const tempoScrapeSeconds = checkPrometheusDuration(C, 'tempoScrapeInterval', tempoScrapeInterval);
   // Prometheus refuses a scrape_timeout longer than the interval; the global timeout is 10s.
   if (scrapeSeconds < 10) fail(C, 'scrapeInterval', 'must be at least 10s (the scrape timeout)', scrapeInterval, 'use \'10s\' or longer');
-  if (tempoScrapeSeconds < 10) fail(C, 'tempoScrapeInterval', 'must be at least 10s (the scrape timeout)', tempoScrapeInterval, 'use \'10s\' or longer');
+  if (tempoScrapeSeconds < 10) fail(C, 'tempoScrapeInterval', 'must be at least 10s (the scrape timeout)', tempoScrapeInterval,
+    'use \'10s\' or longer');
 
   const externalLabels = {
     cluster: checkLabelValue('cluster', props.cluster ?? 'tempo-cluster'),
@@ -165,7 +167,8 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
       ...(additionalActiveSeries > 0 ? ['additionalActiveSeries'] : []),
       names?.tempoReplicas ?? 'tempo.replicas',
     ];
-    fail(C, 'resources.limits.memory', `is too small for ${Math.round(capacity.activeSeries)} active series (Prometheus needs about ${formatMiB(capacity.memoryBytes)})`,
+    fail(C, 'resources.limits.memory',
+      `is too small for ${Math.round(capacity.activeSeries)} active series (Prometheus needs about ${formatMiB(capacity.memoryBytes)})`,
       resources.limits.memory, `raise it to at least ${formatMiB(capacity.memoryBytes)}, or lower the series (${sources.join(', ')})`);
   }
 
@@ -226,7 +229,8 @@ function defaultResources(memoryBytes: number, memoryLimit: string | undefined):
 }
 
 function resolveTempoTarget(tempo: TempoScrapeTarget | undefined, namespace: string): ResolvedTempoTarget {
-  if (!tempo) fail(C, 'tempo', 'is required', tempo, 'pass the Tempo pods to scrape: { podSelector, metricsPortName, replicas } from the Tempo construct');
+  if (!tempo) fail(C, 'tempo', 'is required', tempo,
+    'pass the Tempo pods to scrape: { podSelector, metricsPortName, replicas } from the Tempo construct');
   const selector = tempo.podSelector ?? {};
   if (Object.keys(selector).length === 0) {
     fail(C, 'tempo.podSelector', 'must name at least one label', tempo.podSelector, 'pass Tempo\'s podSelector, which selects exactly its pods');
@@ -276,10 +280,12 @@ function checkLabelValue(prop: string, value: string): string {
 /** Checks a Secret reference: a DNS-subdomain name and a Secret key. */
 export function checkSecretKeyRef(component: string, prop: string, ref: SecretKeyRef): SecretKeyRef {
   if (!ref || typeof ref.name !== 'string' || !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(ref.name)) {
-    fail(component, `${prop}.name`, 'must be the name of a Secret', ref?.name, 'name a Secret in the same namespace, e.g. \'remote-write-credentials\'');
+    fail(component, `${prop}.name`, 'must be the name of a Secret', ref?.name,
+      'name a Secret in the same namespace, e.g. \'remote-write-credentials\'');
   }
   if (typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
-    fail(component, `${prop}.key`, 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', ref.key, 'name the key inside the Secret, e.g. \'password\'');
+    fail(component, `${prop}.key`, 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', ref.key,
+      'name the key inside the Secret, e.g. \'password\'');
   }
   return ref;
 }
@@ -296,7 +302,8 @@ function checkRemoteWrite(rw: RemoteWriteTarget): void {
   }
   if (rw.basicAuth) {
     if (typeof rw.basicAuth.username !== 'string' || rw.basicAuth.username === '' || /[\n"\\]/.test(rw.basicAuth.username)) {
-      fail(C, 'remoteWrite.basicAuth.username', 'must be a non-empty user name', rw.basicAuth.username, 'set the user name your store expects (for Mimir, the tenant id)');
+      fail(C, 'remoteWrite.basicAuth.username', 'must be a non-empty user name', rw.basicAuth.username,
+        'set the user name your store expects (for Mimir, the tenant id)');
     }
     checkSecretKeyRef(C, 'remoteWrite.basicAuth.password', rw.basicAuth.password);
   }
@@ -316,7 +323,8 @@ const OWNED_LISTS: Record<string, string> = {
 function checkConfigOverrides(overrides: ConfigOverrides | undefined): ConfigOverrides | undefined {
   if (overrides === undefined) return undefined;
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
-    fail(C, 'configOverrides', 'must be a mapping of prometheus.yml keys', overrides, 'write e.g. { global: { query_log_file: \'/prometheus/query.log\' } }');
+    fail(C, 'configOverrides', 'must be a mapping of prometheus.yml keys', overrides,
+      'write e.g. { global: { query_log_file: \'/prometheus/query.log\' } }');
   }
   for (const [key, what] of Object.entries(OWNED_LISTS)) {
     if (key in overrides) {
@@ -328,7 +336,8 @@ function checkConfigOverrides(overrides: ConfigOverrides | undefined): ConfigOve
     const [, path, what] = /^(.*): (unknown key|expected .*)$/.exec(problem) ?? [problem, problem, 'unknown key'];
     const got = valueAtPath(overrides, path);
     if (what !== 'unknown key') {
-      fail(C, `configOverrides.${path}`, `does not have the shape Prometheus expects (${what})`, got, `write ${what.replace('expected ', '')} at this key, as in Prometheus's configuration reference`);
+      fail(C, `configOverrides.${path}`, `does not have the shape Prometheus expects (${what})`, got,
+        `write ${what.replace('expected ', '')} at this key, as in Prometheus's configuration reference`);
     }
     const dot = path.lastIndexOf('.');
     const parent = dot < 0 ? '' : path.slice(0, dot);
@@ -336,7 +345,8 @@ function checkConfigOverrides(overrides: ConfigOverrides | undefined): ConfigOve
     const suggestion = closestKey(key, prometheusKeysAt(parent));
     fail(C, `configOverrides.${path}`, 'is not a Prometheus config key (2.53 and 3.5)', got, suggestion
       ? `did you mean '${parent ? `${parent}.` : ''}${suggestion}'? Prometheus refuses unknown keys at start-up`
-      : `Prometheus refuses unknown keys at start-up; check the key and its level (${parent ? `'${parent}'` : 'the top level'}) against Prometheus's configuration reference`);
+      : `Prometheus refuses unknown keys at start-up; check the key and its level (${parent ? `'${parent}'` : 'the top level'}) `
+        + 'against Prometheus\'s configuration reference');
   }
   const secret = secretOverridePaths(overrides)[0];
   if (secret !== undefined) {

@@ -61,7 +61,9 @@ export function prometheusWorkloadSpec(s: PrometheusSettings, files: PrometheusF
       roles: [
         { namespace: s.tempo.namespace, rules: [DISCOVERY_RULE] },
         // The Alertmanager pods are discovered too, in their own namespace when that differs.
-        ...(s.alertmanagers && s.alertmanagers.namespace !== s.tempo.namespace ? [{ namespace: s.alertmanagers.namespace, rules: [DISCOVERY_RULE] }] : []),
+        ...(s.alertmanagers && s.alertmanagers.namespace !== s.tempo.namespace
+          ? [{ namespace: s.alertmanagers.namespace, rules: [DISCOVERY_RULE] }]
+          : []),
       ],
       annotations: s.serviceAccountAnnotations,
     },

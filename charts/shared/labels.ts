@@ -40,7 +40,8 @@ export function standardLabels(id: LabelIdentity): Record<string, string> {
 
 const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const OPTIONAL_LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-const keyFix = (example: string) => `use an optional DNS-subdomain prefix and a name of at most 63 letters, digits, '-', '_' or '.', e.g. '${example}'`;
+const keyFix = (example: string) => `use an optional DNS-subdomain prefix and a name of at most 63 letters, digits, '-', '_' or '.', e.g. `
+  + `'${example}'`;
 
 type StringMap = Readonly<Record<string, string>>;
 

@@ -81,7 +81,8 @@ export function checkNamespaceSelection(component: string, prop: string, value: 
   }
   if (value !== 'all') {
     if (value.length === 0) {
-      fail(component, prop, 'must name at least one namespace', value, 'write \'all\' to admit every namespace, or list the namespaces that may connect');
+      fail(component, prop, 'must name at least one namespace', value,
+        'write \'all\' to admit every namespace, or list the namespaces that may connect');
     }
     const duplicate = value.find((v, i) => value.indexOf(v) !== i);
     if (duplicate !== undefined) fail(component, prop, `must not list a namespace twice ('${duplicate}')`, value, 'list each namespace once');

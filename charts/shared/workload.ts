@@ -25,10 +25,12 @@ export function checkResources(component: string, resources: ContainerResources)
     limitMemory: checkQuantity(component, 'resources.limits.memory', resources.limits?.memory, '2Gi'),
   };
   if (parsed.requestCpu > parsed.limitCpu) {
-    fail(component, 'resources.requests.cpu', `must not exceed the limit (${resources.limits.cpu})`, resources.requests.cpu, 'lower the request or raise the limit');
+    fail(component, 'resources.requests.cpu', `must not exceed the limit (${resources.limits.cpu})`, resources.requests.cpu,
+      'lower the request or raise the limit');
   }
   if (parsed.requestMemory > parsed.limitMemory) {
-    fail(component, 'resources.requests.memory', `must not exceed the limit (${resources.limits.memory})`, resources.requests.memory, 'lower the request or raise the limit');
+    fail(component, 'resources.requests.memory', `must not exceed the limit (${resources.limits.memory})`, resources.requests.memory,
+      'lower the request or raise the limit');
   }
   return parsed;
 }

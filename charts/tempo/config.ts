@@ -135,7 +135,8 @@ export function buildTempoConfig(s: TempoSettings): TempoConfig {
   const { headlessService, gossipService } = tempoAddresses(s);
   // Ring members are identified by pod name and reached at the pod IP: the defaults (hostname,
   // the address of eth0) depend on the CNI's interface naming.
-  const ring = (): RingConfig => ({ kvstore: { store: 'memberlist' }, instance_id: `\${${TEMPO_ENV.podName}}`, instance_addr: `\${${TEMPO_ENV.podIp}}` });
+  const ring = (): RingConfig => ({ kvstore: { store: 'memberlist' }, instance_id: `\${${TEMPO_ENV.podName}}`,
+    instance_addr: `\${${TEMPO_ENV.podIp}}` });
 
   const config: TempoConfig = {
     target: cluster ? 'scalable-single-binary' : 'all',

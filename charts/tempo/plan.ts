@@ -174,8 +174,10 @@ export function planDeployment(request: PlanRequest): TempoPlan {
       + `and ${formatBytes(storedBytes)} of blocks fit the ${PLAN_BOUNDS.maxLocalStorageBytes / GiB / 1024} TiB one local volume should hold`);
   }
   const why = single.fits
-    ? `${formatBytes(storedBytes)} of blocks at ${retention} exceed the ${PLAN_BOUNDS.maxLocalStorageBytes / GiB / 1024} TiB one local volume should hold: blocks go to object storage`
-    : `one replica would need ${single.resources.limits.cpu} cores / ${single.resources.limits.memory}, more than ${PLAN_BOUNDS.maxReplicaCpuCores} cores / ${PLAN_BOUNDS.maxReplicaMemoryBytes / GiB}Gi`;
+    ? `${formatBytes(storedBytes)} of blocks at ${retention} exceed the ${PLAN_BOUNDS.maxLocalStorageBytes / GiB / 1024} TiB one local volume should `
+    + `hold: blocks go to object storage`
+    : `one replica would need ${single.resources.limits.cpu} cores / ${single.resources.limits.memory}, more than `
+    + `${PLAN_BOUNDS.maxReplicaCpuCores} cores / ${PLAN_BOUNDS.maxReplicaMemoryBytes / GiB}Gi`;
   const replicas = smallestCluster(load, generator);
   if (replicas === undefined || replicas > PLAN_BOUNDS.maxScalableSingleBinaryReplicas) {
     return planDistributed(load, retention, storedBytes, generator, replicas === undefined
@@ -221,7 +223,10 @@ function sizeReplica(load: ResolvedLoad, replicas: number, generator: boolean): 
   const memory = memoryMiB % 1024 === 0 ? `${memoryMiB / 1024}Gi` : `${memoryMiB}Mi`;
   return {
     capacity,
-    resources: { requests: { cpu: requestMilli % 1000 === 0 ? `${requestMilli / 1000}` : `${requestMilli}m`, memory }, limits: { cpu: `${limitCores}`, memory } },
+    resources: {
+      requests: { cpu: requestMilli % 1000 === 0 ? `${requestMilli / 1000}` : `${requestMilli}m`, memory },
+      limits: { cpu: `${limitCores}`, memory },
+    },
     fits: limitCores <= PLAN_BOUNDS.maxReplicaCpuCores && memoryMiB * MiB <= PLAN_BOUNDS.maxReplicaMemoryBytes,
   };
 }
@@ -346,7 +351,8 @@ export function formatPlan(plan: TempoPlan): string {
     `ingestion limits     rate_strategy ${c.rateStrategy}, rate_limit_bytes ${c.rateLimitBytes}`
       + (c.rateStrategy === 'global' ? ` (${Math.floor(c.distributorBytesPerSecond)} B/s per distributor)` : ''),
     `                     burst_size_bytes ${c.burstSizeBytes}, max_traces_per_user ${c.maxTracesPerUser}, max_bytes_per_trace ${c.maxBytesPerTrace}`,
-    `ingester timing      trace_idle_period ${plan.traceIdlePeriod}, flush_check_period ${plan.flushCheckPeriod} (live window ${c.liveWindowSeconds} s)`,
+    `ingester timing      trace_idle_period ${plan.traceIdlePeriod}, flush_check_period ${plan.flushCheckPeriod} (live window `
+      + `${c.liveWindowSeconds} s)`,
     `WAL per replica      ${formatBytes(plan.walBytesPerReplica)}; PVC per replica ${plan.storageSize}`
       + (plan.mode === 'single-node' ? ' (WAL and every block)' : ' (WAL only; blocks in object storage)'),
     `${plan.mode !== 'single-node' ? 'object storage       writes' : 'local blocks         writes'} `

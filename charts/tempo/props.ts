@@ -126,7 +126,10 @@ export interface S3Storage {
   readonly backend: 's3';
   /** The bucket; it must exist. */
   readonly bucket: string;
-  /** `host:port` without a scheme, e.g. `s3.eu-west-1.amazonaws.com` or `minio.tempo.svc.cluster.local:9000`. @default 's3.<region>.amazonaws.com' when region is set */
+  /**
+   * `host:port` without a scheme, e.g. `s3.eu-west-1.amazonaws.com` or `minio.tempo.svc.cluster.local:9000`.
+   * @default 's3.<region>.amazonaws.com' when region is set
+   */
   readonly endpoint?: string;
   /** @default - none (Tempo's client decides) */
   readonly region?: string;
@@ -327,7 +330,10 @@ export interface TempoProps extends WorkloadIdentityProps {
   readonly compactorMaxBlockBytes?: number;
   /** `query_frontend.search.duration_slo`: searches faster than this count towards the SLO metrics. @default preset's */
   readonly searchDurationSlo?: string;
-  /** `query_frontend.search.throughput_bytes_slo`: searches with at least this throughput count towards the SLO (needed with duration_slo). @default preset's */
+  /**
+   * `query_frontend.search.throughput_bytes_slo`: searches with at least this throughput count towards the SLO (needed with duration_slo).
+   * @default preset's
+   */
   readonly searchThroughputBytesSlo?: number;
   /** `query_frontend.search.concurrent_jobs`. @default preset's */
   readonly searchConcurrentJobs?: number;

@@ -257,7 +257,8 @@ function resolveReplicas(mode: TempoMode, replicas: number | undefined): number 
     }
     return 1;
   }
-  return checkInteger(C, 'replicas', replicas ?? 3, 2, 99, 'a cluster needs at least 2 replicas (3 for replication factor 3); use mode \'single-node\' for one');
+  return checkInteger(C, 'replicas', replicas ?? 3, 2, 99,
+    'a cluster needs at least 2 replicas (3 for replication factor 3); use mode \'single-node\' for one');
 }
 
 function resolveReplicationFactor(mode: TempoMode, replicas: number, replicationFactor: number | undefined): number {
@@ -268,7 +269,8 @@ function resolveReplicationFactor(mode: TempoMode, replicas: number, replication
     return 1;
   }
   const rf = replicationFactor ?? Math.min(3, replicas);
-  return checkInteger(C, 'replicationFactor', rf, 1, replicas, `it must not exceed replicas (${replicas}); raise replicas or lower replicationFactor`);
+  return checkInteger(C, 'replicationFactor', rf, 1, replicas,
+    `it must not exceed replicas (${replicas}); raise replicas or lower replicationFactor`);
 }
 
 function validateStorage(mode: TempoMode, storage: TempoStorage): void {
@@ -316,7 +318,8 @@ function requireText(prop: string, value: string, example: string): void {
 function checkSecretRef(prop: string, ref: { name: string; key: string }): void {
   checkDnsSubdomain(C, `${prop}.name`, ref.name, 'tempo-object-storage');
   if (typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
-    fail(C, `${prop}.key`, 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', ref.key, 'name the key inside the Secret, e.g. \'AWS_ACCESS_KEY_ID\'');
+    fail(C, `${prop}.key`, 'must be a Secret key (letters, digits, \'-\', \'_\', \'.\')', ref.key,
+      'name the key inside the Secret, e.g. \'AWS_ACCESS_KEY_ID\'');
   }
 }
 
@@ -337,13 +340,16 @@ function validateResources(resources: TempoResources, { limitCpu, limitMemory }:
   if (limitMemory < capacity.memoryBytesPerReplica) {
     const need = formatMiB(capacity.memoryBytesPerReplica);
     fail(C, 'resources.limits.memory',
-      `cannot hold what the rate limit admits (${capacity.maxTracesPerUser} live traces of ${load.spansPerTrace} spans of ${load.minBytesPerSpan} bytes per replica need about ${need})`,
-      resources.limits.memory, `raise it to at least ${need}, lower 'expectedLoad', raise 'expectedLoad.minBytesPerSpan' if spans are never that small, `
+      `cannot hold what the rate limit admits (${capacity.maxTracesPerUser} live traces of ${load.spansPerTrace} spans of `
+        + `${load.minBytesPerSpan} bytes per replica need about ${need})`,
+      resources.limits.memory,
+      `raise it to at least ${need}, lower 'expectedLoad', raise 'expectedLoad.minBytesPerSpan' if spans are never that small, `
         + 'shorten \'ingesterFlushCheckPeriod\', or add replicas in cluster mode');
   }
   if (limitCpu < capacity.cpuCoresPerReplica) {
     const cores = Math.ceil(capacity.cpuCoresPerReplica * 10) / 10;
-    fail(C, 'resources.limits.cpu', `is too small for the expected load (each replica ingests ${Math.round(capacity.spansPerSecondPerReplica)} spans/s, about ${cores} cores)`,
+    fail(C, 'resources.limits.cpu',
+      `is too small for the expected load (each replica ingests ${Math.round(capacity.spansPerSecondPerReplica)} spans/s, about ${cores} cores)`,
       resources.limits.cpu, `raise it to at least '${cores}', lower 'expectedLoad', or add replicas in cluster mode`);
   }
 }
@@ -450,7 +456,8 @@ function checkConfigOverrides(overrides: ConfigOverrides | undefined): ConfigOve
   }
   for (const [path, why] of Object.entries(WIRED_KEYS)) {
     const got = valueAtPath(overrides, path);
-    if (got !== undefined) fail(C, `configOverrides.${path}`, 'cannot be overridden: the Kubernetes objects are built around it', got, `leave it out: ${why}`);
+    if (got !== undefined) fail(C, `configOverrides.${path}`, 'cannot be overridden: the Kubernetes objects are built around it', got,
+      `leave it out: ${why}`);
     // `null` on a parent removes the wired key with it.
     const segments = path.split('.');
     for (let i = 1; i < segments.length; i++) {

@@ -156,7 +156,8 @@ describe('alertmanager.yml', () => {
 describe('Alertmanager settings: bad input is a ConfigError naming the prop', () => {
   const cases: Array<[string, AlertmanagerProps, string]> = [
     ['an unknown receiver type', { receivers: [{ name: 'x', type: 'sms' } as any] },
-      "alertmanager: 'receivers[0].type' must be one of 'webhook', 'slack', 'pagerduty', 'email', 'msteams', 'opsgenie', 'telegram', 'discord', got 'sms'"],
+      "alertmanager: 'receivers[0].type' must be one of 'webhook', 'slack', 'pagerduty', 'email', 'msteams', 'opsgenie', 'telegram', 'discord', got "
+        + "'sms'"],
     ['a route naming a missing receiver', { receivers: [EVERY_RECEIVER[1]], criticalReceiver: 'pagr' },
       "alertmanager: 'criticalReceiver' names no receiver, got 'pagr'; name one of 'null', 'chat'"],
     ['a route naming a receiver when none is configured', { warningReceiver: 'chat' },

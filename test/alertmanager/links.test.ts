@@ -8,7 +8,8 @@ import { ALERTMANAGER_SERIES_PER_POD, Prometheus, PrometheusProps, resolvePromet
 import { find } from '../helpers';
 
 const tempo = { podSelector: { 'app.kubernetes.io/name': 'tempo' }, metricsPortName: 'http', replicas: 1 };
-const pods = { podSelector: { 'app.kubernetes.io/name': 'alertmanager', 'app.kubernetes.io/instance': 'alertmanager' }, portName: 'http', replicas: 2 };
+const pods = { podSelector: { 'app.kubernetes.io/name': 'alertmanager', 'app.kubernetes.io/instance': 'alertmanager' }, portName: 'http',
+  replicas: 2 };
 
 describe('Prometheus with alertmanagers', () => {
   test('counts every Alertmanager pod\'s series in its capacity plan', () => {
@@ -30,7 +31,8 @@ describe('Prometheus with alertmanagers', () => {
   test.each<[string, Partial<PrometheusProps>, string]>([
     ['with alertmanagerUrl too', { alertmanagers: pods, alertmanagerUrl: 'http://am:9093' }, "prometheus: 'alertmanagerUrl' cannot be combined with alertmanagers"],
     ['without a selector', { alertmanagers: { ...pods, podSelector: {} } }, "prometheus: 'alertmanagers.podSelector' must name at least one label"],
-    ['with a port number for a name', { alertmanagers: { ...pods, portName: '9093' as string } }, "prometheus: 'alertmanagers.portName' must be a container port name"],
+    ['with a port number for a name', { alertmanagers: { ...pods, portName: '9093' as string } },
+      "prometheus: 'alertmanagers.portName' must be a container port name"],
     ['without replicas', { alertmanagers: { ...pods, replicas: 0 } }, "prometheus: 'alertmanagers.replicas' must be a whole number >= 1"],
   ])('is refused %s', (_what, props, message) => {
     expect(() => resolvePrometheusSettings({ tempo, ...props })).toThrow(message);
@@ -40,7 +42,8 @@ describe('Prometheus with alertmanagers', () => {
 describe('Grafana with an alertmanager', () => {
   test('provisions an Alertmanager datasource of implementation prometheus, not the default', () => {
     expect(alertmanagerDatasource('http://alertmanager.tempo.svc.cluster.local:9093')).toMatchObject({
-      type: 'alertmanager', uid: 'alertmanager', access: 'proxy', isDefault: false, jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
+      type: 'alertmanager', uid: 'alertmanager', access: 'proxy', isDefault: false, jsonData: { implementation: 'prometheus',
+        handleGrafanaManagedAlerts: false },
     });
   });
 

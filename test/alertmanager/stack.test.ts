@@ -84,7 +84,8 @@ describe('the stack with an Alertmanager', () => {
       "stack: 'alertmanager' needs the stack's own Prometheus to send it alerts, got false; remove prometheus: false, or remove alertmanager"],
     ['with the Prometheus Operator', { namespace: 'x', prometheus: false as const, prometheusOperator: { release: 'kps' }, grafana: false as const,
       alertmanager: {} },
-      "stack: 'alertmanager' needs the stack's own Prometheus to send it alerts, got 'prometheusOperator'; the Prometheus Operator's stack ships its own Alertmanager"],
+      "stack: 'alertmanager' needs the stack's own Prometheus to send it alerts, got 'prometheusOperator'; the Prometheus Operator's stack ships its "
+        + "own Alertmanager"],
   ])('is refused %s', (_what, props, message) => {
     expect(() => new TempoStack(new App(), 'x', props)).toThrow(message);
   });

@@ -15,7 +15,8 @@ describe('the Watchdog check', () => {
   test('passes when the Watchdog is there and routed to the dead man\'s switch, naming the receivers', () => {
     expect(checkWatchdogReceived([watchdog('beat')], routed, ['pager', 'beat'])).toEqual({
       ok: true,
-      detail: 'Watchdog received from Prometheus (firing since 2026-12-04T21:00:00Z), routed to beat; receivers pager, beat; critical -> pager, warning -> null, other -> null, Watchdog -> beat',
+      detail: 'Watchdog received from Prometheus (firing since 2026-12-04T21:00:00Z), routed to beat; receivers pager, beat; critical -> pager, '
+        + 'warning -> null, other -> null, Watchdog -> beat',
     });
   });
 

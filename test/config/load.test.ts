@@ -89,7 +89,7 @@ describe('reading the file', () => {
   test('a missing file says how to get one', () => {
     expect(errorOf(() => loadStackConfig(path.join(tmp, 'nope.yaml'))).message)
       .toBe(`nope.yaml: cannot read '${path.join(tmp, 'nope.yaml')}'; `
-        + 'create it (the repository\'s tempo-stack.yaml is an example) or pass --config <file>');
+        + 'run \'tempo-stack init\' to write a starter config, copy the repository\'s tempo-stack.yaml, or pass --config <file>');
   });
 });
 

@@ -306,8 +306,8 @@ describe('deploy', () => {
       '--namespace tempo-cluster create -f -',
       `${APPLY} -k $ROOT/dist/cluster/`,
       // Every workload the manifests hold, in the order of their files.
-      ...['statefulset.apps/minio', 'statefulset.apps/tempo', 'statefulset.apps/prometheus', 'deployment.apps/grafana', 'deployment.apps/otlp-gateway',
-        'statefulset.apps/alertmanager'].map((x) => `--namespace tempo-cluster rollout status ${x} --timeout=5m`),
+      ...['statefulset.apps/minio', 'statefulset.apps/tempo', 'statefulset.apps/prometheus', 'deployment.apps/grafana',
+        'deployment.apps/otlp-gateway', 'statefulset.apps/alertmanager'].map((x) => `--namespace tempo-cluster rollout status ${x} --timeout=5m`),
       `--namespace tempo-cluster get services -l ${NS_LABELS} -o name`,
       '--namespace tempo-cluster port-forward svc/tempo :3200 :4318 --address 127.0.0.1',
     ]);
@@ -739,7 +739,8 @@ describe('--verify', () => {
     expect(run.http.filter((c) => c.endsWith('/api/v2/alerts'))).toHaveLength(2);
   });
 
-  test('dist/distributed: waits for every component, sends to each tenant through the distributors, reads back through the query-frontends', async () => {
+  test('dist/distributed: waits for every component, sends to each tenant through the distributors, reads back through the query-frontends',
+    async () => {
     w = world().dist('distributed', repoDist('distributed'));
     deployed(w, 'tempo-distributed', 'distributed');
     w.on('kubectl', '--namespace tempo-distributed get services *', { stdout: 'service/tempo\nservice/tempo-distributor\n' });

@@ -131,12 +131,14 @@ describe('the library example of docs/library.md', () => {
     expect(sa.automountServiceAccountToken).toBe(false);
   });
 
-  test('the collector on RestrictedWorkload: restricted pods, config mounted where the image reads it and hashed, exporting to Tempo\'s OTLP port', () => {
+  test('the collector on RestrictedWorkload: restricted pods, config mounted where the image reads it and hashed, '
+    + 'exporting to Tempo\'s OTLP port', () => {
     const deployment = find(objects, 'Deployment', 'otelcol');
     const pod = deployment.spec.template.spec;
     const [container] = pod.containers;
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] } });
     expect(container.image).toBe('otel/opentelemetry-collector-contrib:0.116.1');
     expect(container.readinessProbe.httpGet).toEqual({ path: '/', port: 'health' });
     expect(deployment.spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{16,}$/);

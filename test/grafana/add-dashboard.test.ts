@@ -20,7 +20,8 @@ function chart(): GrafanaChart {
 /** A panel on the Prometheus datasource (or `uid`) with one query. */
 function panel(title: string, uid = 'prometheus', queryUid = uid): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder().title(title).datasource({ type: 'prometheus', uid })
-    .withTarget(new prometheus.DataqueryBuilder().refId('A').datasource({ type: 'prometheus', uid: queryUid }).expr('sum(rate(http_requests_total[5m]))'));
+    .withTarget(new prometheus.DataqueryBuilder().refId('A').datasource({ type: 'prometheus',
+    uid: queryUid }).expr('sum(rate(http_requests_total[5m]))'));
 }
 
 function appDashboard(uid = 'checkout', title = 'Checkout'): dashboard.DashboardBuilder {
@@ -104,7 +105,8 @@ describe('addDashboard', () => {
     expect(() => c.grafana.addDashboard(appDashboard('checkout', 'Checkout 2').build())).toThrow(new ConfigError(
       "grafana: 'dashboards['Checkout 2'].uid' is already used by dashboard 'Checkout', got 'checkout'; give every dashboard its own uid"));
     expect(() => c.grafana.addDashboard(appDashboard(OPERATIONS_DASHBOARD_UID, 'Mine').build())).toThrow(
-      "grafana: 'dashboards['Mine'].uid' is already used by dashboard 'Tempo / Operations', got 'tempo-operations'; give every dashboard its own uid");
+      "grafana: 'dashboards['Mine'].uid' is already used by dashboard 'Tempo / Operations', got 'tempo-operations'; "
+        + 'give every dashboard its own uid');
   });
 
   test('a title already provisioned is refused', () => {
@@ -165,7 +167,8 @@ describe('addDashboard', () => {
   test('a refused dashboard leaves nothing behind', () => {
     const c = chart();
     const before = c.toJson();
-    expect(() => c.grafana.addDashboard(new dashboard.DashboardBuilder('Logs').uid('logs').withPanel(panel('Log rate', 'loki')).build())).toThrow(ConfigError);
+    expect(() => c.grafana.addDashboard(new dashboard.DashboardBuilder('Logs').uid('logs').withPanel(panel('Log rate',
+      'loki')).build())).toThrow(ConfigError);
     expect(c.toJson()).toEqual(before);
   });
 });

@@ -63,7 +63,8 @@ describe.each([true, false])('provisioned datasources (metrics-generator %s)', (
 
   test('Tempo: node graph and search on, search streaming on, metrics streaming off (Tempo 2.6)', () => {
     expect(byUid(TEMPO_DATASOURCE_UID).jsonData).toMatchObject({
-      nodeGraph: { enabled: true }, search: { hide: false }, streamingEnabled: { search: true, metrics: false }, traceQuery: { timeShiftEnabled: false },
+      nodeGraph: { enabled: true }, search: { hide: false }, streamingEnabled: { search: true, metrics: false },
+        traceQuery: { timeShiftEnabled: false },
     });
   });
 
@@ -131,7 +132,8 @@ describe('addDatasource', () => {
     expect(hash([loki])).not.toBe(hash([]));
   });
 
-  const list = () => new DatasourceList([tempoDatasource(resolveGrafanaSettings(props(true))), prometheusDatasource(resolveGrafanaSettings(props(true)))]);
+  const list = () => new DatasourceList([tempoDatasource(resolveGrafanaSettings(props(true))),
+    prometheusDatasource(resolveGrafanaSettings(props(true)))]);
 
   test('a duplicate name is refused', () => {
     expect(() => list().add({ ...loki, name: 'Prometheus' })).toThrow(
@@ -145,7 +147,8 @@ describe('addDatasource', () => {
 
   test('a second default is refused', () => {
     expect(() => list().add({ ...loki, isDefault: true })).toThrow(
-      "grafana: 'datasources['Loki'].isDefault' conflicts with 'Tempo', already the default, got true; exactly one datasource is the default; leave isDefault unset");
+      "grafana: 'datasources['Loki'].isDefault' conflicts with 'Tempo', already the default, got true; exactly one datasource is the default; leave "
+        + "isDefault unset");
   });
 
   test('a list without a default cannot be written', () => {
@@ -157,7 +160,8 @@ describe('addDatasource', () => {
     expect(() => list().add({ ...loki, name: '' })).toThrow("grafana: 'datasource.name' must not be empty, got ''; name the datasource, e.g. 'Loki'");
     expect(() => list().add({ ...loki, uid: 'has space' })).toThrow(
       "grafana: 'datasources['Loki'].uid' must be 1 to 40 letters, digits, '-' or '_', got 'has space'; pick a stable uid such as 'loki'");
-    expect(() => list().add({ ...loki, type: '' })).toThrow("grafana: 'datasources['Loki'].type' must name a datasource plugin, got ''; use e.g. 'loki' or 'prometheus'");
+    expect(() => list().add({ ...loki,
+      type: '' })).toThrow("grafana: 'datasources['Loki'].type' must name a datasource plugin, got ''; use e.g. 'loki' or 'prometheus'");
     expect(() => list().add({ ...loki, url: 'loki:3100' })).toThrow(
       "grafana: 'datasources['Loki'].url' must be an http(s) URL, got 'loki:3100'; use the Service URL, e.g. 'http://loki.logs.svc.cluster.local:3100'");
   });
@@ -165,6 +169,7 @@ describe('addDatasource', () => {
   test('secureJsonData is refused: it would write a secret into dist/', () => {
     const withSecret = { ...loki, secureJsonData: { basicAuthPassword: 'hunter2' } } as Datasource;
     expect(() => list().add(withSecret)).toThrow(
-      "grafana: 'datasources['Loki'].secureJsonData' must not be set (it would write a secret into dist/), got '<redacted>'; leave credentials out of the provisioned datasource and add them from a Secret at deploy time");
+      "grafana: 'datasources['Loki'].secureJsonData' must not be set (it would write a secret into dist/), got '<redacted>'; leave credentials out "
+        + "of the provisioned datasource and add them from a Secret at deploy time");
   });
 });

@@ -149,7 +149,8 @@ describe('what Grafana exposes', () => {
     expect(g.httpUrl).toBe('http://grafana.tempo.svc.cluster.local:3000');
     expect(g.serviceName).toBe(find(objects, 'Service', 'grafana').metadata.name);
     expect([g.tempoDatasourceUid, g.prometheusDatasourceUid]).toEqual(['tempo', 'prometheus']);
-    const provisioned = (yaml.load(find(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']) as any).datasources.map((d: any) => d.uid);
+    const provisioned = (yaml.load(find(objects, 'ConfigMap',
+      'grafana-datasources').data['datasources.yaml']) as any).datasources.map((d: any) => d.uid);
     expect(provisioned).toEqual([g.tempoDatasourceUid, g.prometheusDatasourceUid]);
   });
 
@@ -194,45 +195,74 @@ describe('config hash', () => {
 describe('Grafana settings errors', () => {
   const err = (props: Partial<GrafanaProps>) => () => synth(props);
   const cases: [string, Partial<GrafanaProps>, string][] = [
-    ['name', { name: 'Grafana' }, "grafana: 'name' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 50 characters), got 'Grafana'; pick a name such as 'grafana'"],
-    ['namespace', { namespace: 'Tempo' }, "grafana: 'namespace' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 63 characters), got 'Tempo'; pick a name such as 'grafana'"],
-    ['image.repository', { image: { repository: '', tag: '12.3.11' } }, "grafana: 'image.repository' must not be empty, got ''; use e.g. 'grafana/grafana'"],
-    ['image.tag', { image: { repository: 'grafana/grafana', tag: 'latest' } }, "grafana: 'image.tag' must be a pinned image tag, got 'latest'; use an exact version such as '12.3.11' (never 'latest')"],
-    ['tempo', { tempo: undefined }, "grafana: 'tempo' is required, got undefined; pass the Tempo construct's URL and whether its metrics-generator runs"],
+    ['name', { name: 'Grafana' }, "grafana: 'name' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 50 "
+      + "characters), got 'Grafana'; pick a name such as 'grafana'"],
+    ['namespace', { namespace: 'Tempo' }, "grafana: 'namespace' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at "
+      + "most 63 characters), got 'Tempo'; pick a name such as 'grafana'"],
+    ['image.repository', { image: { repository: '', tag: '12.3.11' } },
+      "grafana: 'image.repository' must not be empty, got ''; use e.g. 'grafana/grafana'"],
+    ['image.tag', { image: { repository: 'grafana/grafana', tag: 'latest' } },
+      "grafana: 'image.tag' must be a pinned image tag, got 'latest'; use an exact version such as '12.3.11' (never 'latest')"],
+    ['tempo', { tempo: undefined },
+      "grafana: 'tempo' is required, got undefined; pass the Tempo construct's URL and whether its metrics-generator runs"],
     ['tempo.url', { tempo: { url: 'tempo:3200', metricsGenerator: false } }, "grafana: 'tempo.url' must be an http(s) URL, got 'tempo:3200'; use e.g. 'http://tempo.tempo.svc.cluster.local:3200'"],
-    ['tempo.metricsGenerator', { tempo: { url: links.tempo.url } as any }, "grafana: 'tempo.metricsGenerator' must be true or false, got undefined; pass whether Tempo's metrics-generator runs"],
-    ['tempo.replicas', { tempo: { ...links.tempo, replicas: 0 } }, "grafana: 'tempo.replicas' must be a whole number >= 1, got 0; use a whole number >= 1"],
-    ['tempo.memoryLimitBytes', { tempo: { ...links.tempo, memoryLimitBytes: -1 } }, "grafana: 'tempo.memoryLimitBytes' must be a number greater than 0, got -1; use a number greater than 0"],
-    ['tempo.cpuLimitCores', { tempo: { ...links.tempo, cpuLimitCores: 0 } }, "grafana: 'tempo.cpuLimitCores' must be a number greater than 0, got 0; use a number greater than 0"],
+    ['tempo.metricsGenerator', { tempo: { url: links.tempo.url } as any },
+      "grafana: 'tempo.metricsGenerator' must be true or false, got undefined; pass whether Tempo's metrics-generator runs"],
+    ['tempo.replicas', { tempo: { ...links.tempo, replicas: 0 } },
+      "grafana: 'tempo.replicas' must be a whole number >= 1, got 0; use a whole number >= 1"],
+    ['tempo.memoryLimitBytes', { tempo: { ...links.tempo, memoryLimitBytes: -1 } },
+      "grafana: 'tempo.memoryLimitBytes' must be a number greater than 0, got -1; use a number greater than 0"],
+    ['tempo.cpuLimitCores', { tempo: { ...links.tempo, cpuLimitCores: 0 } },
+      "grafana: 'tempo.cpuLimitCores' must be a number greater than 0, got 0; use a number greater than 0"],
     ['prometheus', { prometheus: undefined }, "grafana: 'prometheus' is required, got undefined; pass the Prometheus construct's URL"],
     ['prometheus.url', { prometheus: { url: 'prometheus' } }, "grafana: 'prometheus.url' must be an http(s) URL, got 'prometheus'; use e.g. 'http://prometheus.tempo.svc.cluster.local:9090'"],
-    ['adminSecretName', { adminSecretName: 'Admin' }, "grafana: 'adminSecretName' must be a DNS subdomain (lower-case letters, digits, '-' and '.', starting and ending alphanumeric, at most 253 characters), got 'Admin'; name an object such as 'grafana-admin'"],
+    ['adminSecretName', { adminSecretName: 'Admin' }, "grafana: 'adminSecretName' must be a DNS subdomain (lower-case letters, digits, '-' and '.', "
+      + "starting and ending alphanumeric, at most 253 characters), got 'Admin'; name an object such as 'grafana-admin'"],
     ['rootUrl', { rootUrl: 'grafana.example.com' }, "grafana: 'rootUrl' must be an http(s) URL, got 'grafana.example.com'; use e.g. 'https://grafana.example.com/'"],
-    ['replicas with SQLite', { replicas: 2 }, "grafana: 'replicas' must be 1 with the built-in SQLite database, got 2; SQLite lives on one ReadWriteOnce volume; set database (postgres or mysql) to run more replicas"],
+    ['replicas with SQLite', { replicas: 2 }, "grafana: 'replicas' must be 1 with the built-in SQLite database, got 2; SQLite lives on one "
+      + "ReadWriteOnce volume; set database (postgres or mysql) to run more replicas"],
     ['replicas range', { replicas: 0 }, "grafana: 'replicas' must be a whole number from 1 to 20, got 0; use a whole number from 1 to 20"],
-    ['persistence with replicas', { database, replicas: 2, persistence: true }, "grafana: 'persistence' cannot be true with 2 replicas, got true; a ReadWriteOnce volume cannot be shared; set persistence: false (the external database keeps the state)"],
+    ['persistence with replicas', { database, replicas: 2, persistence: true }, "grafana: 'persistence' cannot be true with 2 replicas, got true; a "
+      + "ReadWriteOnce volume cannot be shared; set persistence: false (the external database keeps the state)"],
     ['storageSize', { storageSize: '1GB' }, "grafana: 'storageSize' must be a positive Kubernetes quantity, got '1GB'; write it like '1Gi'"],
-    ['storageClassName', { storageClassName: 'Fast_SSD' }, "grafana: 'storageClassName' must be a DNS subdomain (lower-case letters, digits, '-' and '.', starting and ending alphanumeric, at most 253 characters), got 'Fast_SSD'; name an object such as 'standard'"],
-    ['resources', { resources: { requests: { cpu: '2', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } } }, "grafana: 'resources.requests.cpu' must not exceed the limit (1), got '2'; lower the request or raise the limit"],
-    ['database.type', { database: { ...database, type: 'sqlite' as any } }, "grafana: 'database.type' must be one of 'postgres', 'mysql', got 'sqlite'; pick one of postgres, mysql"],
-    ['database.host', { database: { ...database, host: 'postgres' } }, "grafana: 'database.host' must be host:port, got 'postgres'; write e.g. 'postgres.db.svc.cluster.local:5432'"],
-    ['database.name', { database: { ...database, name: 'my db' } }, "grafana: 'database.name' must be a plain name (letters, digits, '_', '.', '-'), got 'my db'; write e.g. 'grafana'"],
-    ['database.user', { database: { ...database, user: '' } }, "grafana: 'database.user' must be a plain name (letters, digits, '_', '.', '-'), got ''; write e.g. 'grafana'"],
-    ['database.password', { database: { ...database, password: undefined as any } }, "grafana: 'database.password' is required, got undefined; reference the Secret key holding the password, e.g. { name: 'grafana-db', key: 'password' }"],
-    ['database.password.name', { database: { ...database, password: { name: 'DB', key: 'password' } } }, "grafana: 'database.password.name' must be a DNS subdomain (lower-case letters, digits, '-' and '.', starting and ending alphanumeric, at most 253 characters), got 'DB'; name an object such as 'grafana-db'"],
-    ['database.password.key', { database: { ...database, password: { name: 'grafana-db', key: 'pass word' } } }, "grafana: 'database.password.key' must be a Secret key (letters, digits, '-', '_', '.'), got 'pass word'; name the key inside the Secret, e.g. 'password'"],
-    ['database.sslMode on mysql', { database: { ...database, type: 'mysql', sslMode: 'require' } }, "grafana: 'database.sslMode' applies to postgres only, got 'require'; remove sslMode for mysql"],
-    ['database.sslMode value', { database: { ...database, sslMode: 'prefer' as any } }, "grafana: 'database.sslMode' must be one of 'disable', 'require', 'verify-full', got 'prefer'; pick one of disable, require, verify-full"],
-    ['iniOverrides section', { iniOverrides: { server: 'x' as any } }, "grafana: 'iniOverrides.server' must be an object of keys and values, got 'x'; write e.g. { 'server': { key: 'value' } }"],
-    ['iniOverrides admin password', { iniOverrides: { security: { admin_password: 'hunter2' } } }, "grafana: 'iniOverrides.security' must not set the admin user or password (it would land in dist/), got [\"admin_password\"]; put them in the Secret named by adminSecretName"],
-    ['iniOverrides database password', { iniOverrides: { database: { password: 'hunter2' } } }, "grafana: 'iniOverrides.database.password' must not be set (it would land in dist/), got '<redacted>'; use database.password, a Secret reference"],
+    ['storageClassName', { storageClassName: 'Fast_SSD' }, "grafana: 'storageClassName' must be a DNS subdomain (lower-case letters, digits, '-' and "
+      + "'.', starting and ending alphanumeric, at most 253 characters), got 'Fast_SSD'; name an object such as 'standard'"],
+    ['resources', { resources: { requests: { cpu: '2', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } } },
+      "grafana: 'resources.requests.cpu' must not exceed the limit (1), got '2'; lower the request or raise the limit"],
+    ['database.type', { database: { ...database, type: 'sqlite' as any } },
+      "grafana: 'database.type' must be one of 'postgres', 'mysql', got 'sqlite'; pick one of postgres, mysql"],
+    ['database.host', { database: { ...database, host: 'postgres' } },
+      "grafana: 'database.host' must be host:port, got 'postgres'; write e.g. 'postgres.db.svc.cluster.local:5432'"],
+    ['database.name', { database: { ...database, name: 'my db' } },
+      "grafana: 'database.name' must be a plain name (letters, digits, '_', '.', '-'), got 'my db'; write e.g. 'grafana'"],
+    ['database.user', { database: { ...database, user: '' } },
+      "grafana: 'database.user' must be a plain name (letters, digits, '_', '.', '-'), got ''; write e.g. 'grafana'"],
+    ['database.password', { database: { ...database, password: undefined as any } }, "grafana: 'database.password' is required, got undefined; "
+      + "reference the Secret key holding the password, e.g. { name: 'grafana-db', key: 'password' }"],
+    ['database.password.name', { database: { ...database, password: { name: 'DB', key: 'password' } } }, "grafana: 'database.password.name' must be "
+      + "a DNS subdomain (lower-case letters, digits, '-' and '.', starting and ending alphanumeric, at most 253 characters), got 'DB'; name an "
+      + "object such as 'grafana-db'"],
+    ['database.password.key', { database: { ...database, password: { name: 'grafana-db', key: 'pass word' } } }, "grafana: 'database.password.key' "
+      + "must be a Secret key (letters, digits, '-', '_', '.'), got 'pass word'; name the key inside the Secret, e.g. 'password'"],
+    ['database.sslMode on mysql', { database: { ...database, type: 'mysql', sslMode: 'require' } },
+      "grafana: 'database.sslMode' applies to postgres only, got 'require'; remove sslMode for mysql"],
+    ['database.sslMode value', { database: { ...database, sslMode: 'prefer' as any } },
+      "grafana: 'database.sslMode' must be one of 'disable', 'require', 'verify-full', got 'prefer'; pick one of disable, require, verify-full"],
+    ['iniOverrides section', { iniOverrides: { server: 'x' as any } },
+      "grafana: 'iniOverrides.server' must be an object of keys and values, got 'x'; write e.g. { 'server': { key: 'value' } }"],
+    ['iniOverrides admin password', { iniOverrides: { security: { admin_password: 'hunter2' } } }, "grafana: 'iniOverrides.security' must not set "
+      + "the admin user or password (it would land in dist/), got [\"admin_password\"]; put them in the Secret named by adminSecretName"],
+    ['iniOverrides database password', { iniOverrides: { database: { password: 'hunter2' } } }, "grafana: 'iniOverrides.database.password' must not "
+      + "be set (it would land in dist/), got '<redacted>'; use database.password, a Secret reference"],
   ];
   test.each(cases)('%s', (_prop, props, message) => {
     expect(err(props)).toThrow(message);
   });
 
   test('a refused password never appears in the error message', () => {
-    expect(err({ iniOverrides: { database: { password: 'hunter2' } } })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
-    expect(err({ iniOverrides: { security: { admin_password: 'hunter2' } } })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+    expect(err({ iniOverrides: { database: { password: 'hunter2' } } })).toThrow(expect.objectContaining({ message: expect.not.stringContaining(
+      'hunter2') }));
+    expect(err({ iniOverrides: { security: { admin_password: 'hunter2' } } })).toThrow(expect.objectContaining({ message: expect.not.stringContaining(
+      'hunter2') }));
   });
 });

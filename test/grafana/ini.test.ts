@@ -75,7 +75,8 @@ describe('grafana.ini', () => {
 
   test('makes no outbound calls: analytics, update checks, news, gravatar, plugin preinstall and external snapshots off', () => {
     const i = ini();
-    expect(i.analytics).toMatchObject({ reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false, feedback_links_enabled: false });
+    expect(i.analytics).toMatchObject({ reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false,
+      feedback_links_enabled: false });
     expect(i.news).toEqual({ news_feed_enabled: false });
     expect(i.plugins).toEqual({ preinstall_disabled: true });
     expect(i.security).toEqual({ disable_gravatar: true });
@@ -94,15 +95,19 @@ describe('grafana.ini', () => {
   });
 
   test('paths are the image\'s, logs go to the console, SQLite by default', () => {
-    expect(ini().paths).toEqual({ data: '/var/lib/grafana', logs: '/var/log/grafana', plugins: '/var/lib/grafana/plugins', provisioning: '/etc/grafana/provisioning' });
+    expect(ini().paths).toEqual({ data: '/var/lib/grafana', logs: '/var/log/grafana', plugins: '/var/lib/grafana/plugins',
+      provisioning: '/etc/grafana/provisioning' });
     expect(ini().log).toEqual({ mode: 'console' });
     expect(ini().database).toEqual({ type: 'sqlite3', path: 'grafana.db' });
   });
 
   test('an external database is named without its password', () => {
-    const database = { type: 'postgres' as const, host: 'pg.db.svc.cluster.local:5432', name: 'grafana', user: 'grafana', password: { name: 'grafana-db', key: 'password' } };
-    expect(ini({ database }).database).toEqual({ type: 'postgres', host: 'pg.db.svc.cluster.local:5432', name: 'grafana', user: 'grafana', ssl_mode: 'require' });
-    expect(ini({ database: { ...database, type: 'mysql', host: 'mysql:3306' } }).database).toEqual({ type: 'mysql', host: 'mysql:3306', name: 'grafana', user: 'grafana' });
+    const database = { type: 'postgres' as const, host: 'pg.db.svc.cluster.local:5432', name: 'grafana', user: 'grafana',
+      password: { name: 'grafana-db', key: 'password' } };
+    expect(ini({ database }).database).toEqual({ type: 'postgres', host: 'pg.db.svc.cluster.local:5432', name: 'grafana', user: 'grafana',
+      ssl_mode: 'require' });
+    expect(ini({ database: { ...database, type: 'mysql', host: 'mysql:3306' } }).database).toEqual({ type: 'mysql', host: 'mysql:3306',
+      name: 'grafana', user: 'grafana' });
   });
 
   test('iniOverrides are merged last', () => {

@@ -41,7 +41,8 @@ describe('Grafana iniOverrides', () => {
   test('applied last in the rendered grafana.ini: a generated key is replaced, a prop\'s value too, new sections are added', () => {
     const text = iniText(synth({
       anonymous: true,
-      iniOverrides: { 'auth.anonymous': { org_role: 'Editor' }, log: { level: 'debug' }, 'auth.generic_oauth': { enabled: true, client_secret: '$__file{/etc/grafana/oauth/secret}' } },
+      iniOverrides: { 'auth.anonymous': { org_role: 'Editor' }, log: { level: 'debug' }, 'auth.generic_oauth': { enabled: true,
+        client_secret: '$__file{/etc/grafana/oauth/secret}' } },
     }));
     expect(section(text, 'auth.anonymous')).toEqual(['enabled = true', 'org_role = Editor']);
     expect(section(text, 'log')).toEqual(['mode = console', 'level = debug']);
@@ -57,10 +58,12 @@ describe('Grafana iniOverrides', () => {
 
   test.each([
     ['a section name go-ini would misread', { 'auth generic': { enabled: true } },
-      "grafana: 'iniOverrides['auth generic']' is not a grafana.ini section name go-ini reads back (letters, digits, '_', '.', ':', '-'), got 'auth generic'; "
+      "grafana: 'iniOverrides['auth generic']' is not a grafana.ini section name go-ini reads back (letters, digits, '_', '.', ':', '-'), got 'auth "
+        + "generic'; "
       + "write the section as Grafana names it, e.g. 'auth.generic_oauth'"],
     ['a key name with \'=\'', { server: { 'root_url=': 'x' } },
-      "grafana: 'iniOverrides.server['root_url=']' is not a grafana.ini key name go-ini reads back (letters, digits, '_', '.', '-'), got 'root_url='; "
+      "grafana: 'iniOverrides.server['root_url=']' is not a grafana.ini key name go-ini reads back (letters, digits, '_', '.', '-'), got "
+        + "'root_url='; "
       + "write the key as Grafana names it, e.g. 'root_url'"],
     ['a nested mapping', { server: { root: { url: 'x' } } },
       "grafana: 'iniOverrides.server.root' must be a string, number or boolean (grafana.ini has no nesting or lists), got {\"url\":\"x\"}; "
@@ -68,10 +71,12 @@ describe('Grafana iniOverrides', () => {
     ['a multi-line value', { server: { root_url: 'https://a/\nhttps://b/' } },
       "grafana: 'iniOverrides.server.root_url' must fit on one line (go-ini ends a value at the line break), got 'https://a/\\nhttps://b/'; write the value on one line"],
     ['a backtick in a value that needs quoting', { server: { root_url: '`a;b' } },
-      "grafana: 'iniOverrides.server.root_url' cannot hold a backtick together with spaces at its ends, ';', '#' or '\"' (such values are quoted with backticks), got '`a;b'; "
+      "grafana: 'iniOverrides.server.root_url' cannot hold a backtick together with spaces at its ends, ';', '#' or '\"' (such values are quoted "
+        + "with backticks), got '`a;b'; "
       + 'remove the backtick, or the characters that need quoting'],
     ['a credential written in', { 'auth.generic_oauth': { client_secret: 'hunter2' } },
-      "grafana: 'iniOverrides.auth.generic_oauth.client_secret' must not hold a credential (it would land in the ConfigMap and in dist/), got '<redacted>'; "
+      "grafana: 'iniOverrides.auth.generic_oauth.client_secret' must not hold a credential (it would land in the ConfigMap and in dist/), got "
+        + "'<redacted>'; "
       + 'reference it instead: $__file{<path>} of a file mounted from a Secret, or $__env{<VAR>} of a variable filled from a Secret'],
   ])('refuses %s at synth', (_label, iniOverrides, message) => {
     expect(messageOf(() => synth({ iniOverrides: iniOverrides as any }))).toBe(message);

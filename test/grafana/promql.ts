@@ -43,7 +43,8 @@ export function checkPanelQuery(expr: string, generatorLabels: readonly string[]
         for (const matcher of matchers ? matchers.getChildren('UnquotedLabelMatcher') : []) {
           const label = matcher.getChild('LabelName');
           const labelName = label ? text.slice(label.from, label.to) : '';
-          if (!metric.labels.has(labelName) && !(metric.source === 'generator' && generatorLabels.includes(labelName))) problems.push(`'${name}' has no label '${labelName}' in this stack`);
+          if (!metric.labels.has(labelName) && !(metric.source === 'generator' && generatorLabels.includes(labelName))) problems.push(`'${name}' has `
+            + `no label '${labelName}' in this stack`);
         }
       }
       if (node.name === 'GroupingLabels') {

@@ -4,7 +4,8 @@ import {
 } from '../../charts/prometheus';
 
 const load: PrometheusLoad = {
-  tempoReplicas: 3, tempoScrapeIntervalSeconds: 30, scrapeIntervalSeconds: 15, generatorActiveSeries: 0, additionalActiveSeries: 0, retentionSeconds: 15 * 86400,
+  tempoReplicas: 3, tempoScrapeIntervalSeconds: 30, scrapeIntervalSeconds: 15, generatorActiveSeries: 0, additionalActiveSeries: 0,
+    retentionSeconds: 15 * 86400,
 };
 
 describe('Prometheus capacity plan', () => {

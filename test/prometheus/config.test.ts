@@ -51,7 +51,8 @@ describe('prometheus.yml builder', () => {
       __meta_kubernetes_pod_container_name: 'tempo', __meta_kubernetes_pod_container_port_name: port,
       ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`__meta_kubernetes_pod_label_${sanitizeLabelName(k)}`, v])),
     });
-    expect(relabel(target(tempo.podSelector, 'http'), rules)).toEqual({ job: 'tempo', namespace: 'tracing', pod: 'tempo-1', container: 'tempo', instance: 'tempo-1' });
+    expect(relabel(target(tempo.podSelector, 'http'), rules)).toEqual({ job: 'tempo', namespace: 'tracing', pod: 'tempo-1', container: 'tempo',
+      instance: 'tempo-1' });
     expect(relabel(target(tempo.podSelector, 'grpc'), rules)).toBeUndefined();
     expect(relabel(target({ ...tempo.podSelector, 'app.kubernetes.io/instance': 'tempo-canary' }, 'http'), rules)).toBeUndefined();
     expect(relabel(target({ 'app.kubernetes.io/name': 'tempo' }, 'http'), rules)).toBeUndefined();

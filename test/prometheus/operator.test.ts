@@ -8,7 +8,8 @@ import { discoverPod, relabel } from './relabel';
 
 const tempo = { podSelector: { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': 'tempo' }, metricsPortName: 'http', replicas: 3 };
 const synth = (props: Partial<PrometheusOperatorProps> = {}) => {
-  const chart = new PrometheusOperatorChart(new App(), 'prometheus-operator', { namespace: 'tracing', operator: { tempo, release: 'kube-prometheus-stack', ...props } });
+  const chart = new PrometheusOperatorChart(new App(), 'prometheus-operator', { namespace: 'tracing', operator: { tempo,
+    release: 'kube-prometheus-stack', ...props } });
   return { monitoring: chart.monitoring, objects: () => chart.toJson() as K8sObject[] };
 };
 
@@ -54,7 +55,8 @@ describe('Prometheus Operator output', () => {
       name: 'tempo-2', namespace: 'tracing', labels: tempo.podSelector,
       containers: [{ name: 'tempo', ports: [{ name: 'http', containerPort: 3200 }] }],
     }).map((t) => ({ ...t, job: 'ignored' }));
-    const viaOperator = relabel(target, [...operatorPrefix('tracing', 'tempo', 'http'), ...podMonitor.spec.podMetricsEndpoints[0].relabelings.map(fromCrd)]);
+    const viaOperator = relabel(target, [...operatorPrefix('tracing', 'tempo', 'http'),
+      ...podMonitor.spec.podMetricsEndpoints[0].relabelings.map(fromCrd)]);
     const ownJob = buildPrometheusConfig(resolvePrometheusSettings({ namespace: 'tracing', tempo })).scrape_configs[0];
     const viaOwn = relabel({ ...target, job: ownJob.job_name }, ownJob.relabel_configs!);
     expect(viaOperator).toEqual(viaOwn);
@@ -69,17 +71,24 @@ describe('Prometheus Operator output', () => {
 
   test('addRuleGroup adds to the PrometheusRule; a taken name throws', () => {
     const { monitoring, objects: out } = synth();
-    monitoring.addRuleGroup({ name: 'mine', rules: [{ alert: 'MineDown', expr: 'up == 0', labels: { severity: 'info' }, annotations: { summary: 's', description: 'd', runbook_url: 'u' } }] });
+    monitoring.addRuleGroup({ name: 'mine', rules: [{ alert: 'MineDown', expr: 'up == 0', labels: { severity: 'info' }, annotations: { summary: 's',
+      description: 'd', runbook_url: 'u' } }] });
     const groups = find(out(), 'PrometheusRule', 'tempo').spec.groups;
-    expect(groups[groups.length - 1]).toEqual({ name: 'mine', rules: [{ alert: 'MineDown', expr: 'up == 0', labels: { severity: 'info' }, annotations: { summary: 's', description: 'd', runbook_url: 'u' } }] });
-    expect(() => monitoring.addRuleGroup({ name: 'mine', rules: [] })).toThrow(/^prometheus: 'addRuleGroup.name' is already taken \(groups: .*mine\), got 'mine'; give the group its own name$/);
+    expect(groups[groups.length - 1]).toEqual({ name: 'mine', rules: [{ alert: 'MineDown', expr: 'up == 0', labels: { severity: 'info' },
+      annotations: { summary: 's', description: 'd', runbook_url: 'u' } }] });
+    expect(() => monitoring.addRuleGroup({ name: 'mine',
+      rules: [] })).toThrow(/^prometheus: 'addRuleGroup.name' is already taken \(groups: .*mine\), got 'mine'; give the group its own name$/);
   });
 
   test.each([
-    [{ release: 'Kube Prom' }, "prometheusOperator: 'release' must be a Helm release name, got 'Kube Prom'; pass the release name of your kube-prometheus-stack, e.g. 'kube-prometheus-stack'"],
-    [{ tempo: { ...tempo, podSelector: {} } }, "prometheusOperator: 'tempo.podSelector' must name at least one label, got {}; pass Tempo's podSelector, which selects exactly its pods"],
-    [{ name: 'Tempo' }, "prometheusOperator: 'name' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 63 characters), got 'Tempo'; pick a name such as 'prometheusOperator'"],
-    [{ tempoScrapeInterval: '30' }, "prometheusOperator: 'tempoScrapeInterval' must be a positive Prometheus duration such as '30s', '5m', '15d', got '30'; write whole numbers with the units y, w, d, h, m, s or ms, largest first (e.g. '1h30m')"],
+    [{ release: 'Kube Prom' }, "prometheusOperator: 'release' must be a Helm release name, got 'Kube Prom'; pass the release name of your "
+      + "kube-prometheus-stack, e.g. 'kube-prometheus-stack'"],
+    [{ tempo: { ...tempo, podSelector: {} } },
+      "prometheusOperator: 'tempo.podSelector' must name at least one label, got {}; pass Tempo's podSelector, which selects exactly its pods"],
+    [{ name: 'Tempo' }, "prometheusOperator: 'name' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 63 "
+      + "characters), got 'Tempo'; pick a name such as 'prometheusOperator'"],
+    [{ tempoScrapeInterval: '30' }, "prometheusOperator: 'tempoScrapeInterval' must be a positive Prometheus duration such as '30s', '5m', '15d', "
+      + "got '30'; write whole numbers with the units y, w, d, h, m, s or ms, largest first (e.g. '1h30m')"],
   ] as Array<[Partial<PrometheusOperatorProps>, string]>)('refuses %j', (props, message) => {
     expect(() => synth(props)).toThrow(message);
   });
@@ -110,7 +119,8 @@ describe('the stack with the Prometheus Operator', () => {
 
   test('cannot be combined with our own Prometheus', () => {
     expect(() => new TempoStack(new App(), 'x', { namespace: 'tempo', prometheus: {}, prometheusOperator: { release: 'monitoring' } })).toThrow(
-      "stack: 'prometheusOperator' replaces our own Prometheus and cannot be combined with prometheus, got 'monitoring'; set prometheus: false to use the Prometheus Operator, or remove prometheusOperator");
+      "stack: 'prometheusOperator' replaces our own Prometheus and cannot be combined with prometheus, got 'monitoring'; set prometheus: false to "
+        + "use the Prometheus Operator, or remove prometheusOperator");
   });
 
   test('prometheus: false deploys neither', () => {
@@ -130,7 +140,8 @@ describe('CRD schema validation (test support)', () => {
   const { objects } = synth();
 
   test('knows the Prometheus Operator kinds kept in test/fixtures/crds', () => {
-    expect(knownCustomResourceKinds()).toEqual(expect.arrayContaining(['monitoring.coreos.com/v1/PodMonitor', 'monitoring.coreos.com/v1/PrometheusRule']));
+    expect(knownCustomResourceKinds()).toEqual(expect.arrayContaining(['monitoring.coreos.com/v1/PodMonitor',
+      'monitoring.coreos.com/v1/PrometheusRule']));
   });
 
   test('rejects an unknown field, a wrong type and a missing required field', () => {
@@ -148,7 +159,8 @@ describe('CRD schema validation (test support)', () => {
   test('rejects a rule with a misspelt key', () => {
     const pr = JSON.parse(JSON.stringify(find(objects(), 'PrometheusRule', 'tempo')));
     pr.spec.groups[0].rules[0].annotation = {};
-    expect(validateCustomResource(pr)).toEqual(['PrometheusRule/tempo: /spec/groups/0/rules/0/annotation: must NOT have additional properties (annotation)']);
+    expect(validateCustomResource(pr)).toEqual(['PrometheusRule/tempo: /spec/groups/0/rules/0/annotation: must NOT have additional properties '
+      + '(annotation)']);
   });
 
   test('throws for a kind no CRD defines, so nothing passes unvalidated', () => {

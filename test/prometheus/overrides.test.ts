@@ -30,8 +30,10 @@ describe('Prometheus partial resources', () => {
   });
 
   test('the merged limit is still checked against the capacity plan', () => {
-    expect(() => resolvePrometheusSettings({ tempo, metricsGenerator: true, generatorActiveSeries: 1_000_000, resources: { limits: { cpu: '2' } } })).not.toThrow();
-    expect(() => resolvePrometheusSettings({ tempo, metricsGenerator: true, generatorActiveSeries: 1_000_000, resources: { limits: { memory: '512Mi' } } }))
+    expect(() => resolvePrometheusSettings({ tempo, metricsGenerator: true, generatorActiveSeries: 1_000_000,
+      resources: { limits: { cpu: '2' } } })).not.toThrow();
+    expect(() => resolvePrometheusSettings({ tempo, metricsGenerator: true, generatorActiveSeries: 1_000_000,
+      resources: { limits: { memory: '512Mi' } } }))
       .toThrow("prometheus: 'resources.limits.memory' is too small for ");
   });
 
@@ -82,20 +84,26 @@ describe('Prometheus configOverrides', () => {
 
   test.each([
     ['a typo, with the key it meant', { global: { scrape_intervall: '1m' } },
-      "prometheus: 'configOverrides.global.scrape_intervall' is not a Prometheus config key (2.53 and 3.5), got '1m'; did you mean 'global.scrape_interval'? Prometheus refuses unknown keys at start-up"],
+      "prometheus: 'configOverrides.global.scrape_intervall' is not a Prometheus config key (2.53 and 3.5), got '1m'; did you mean "
+        + "'global.scrape_interval'? Prometheus refuses unknown keys at start-up"],
     ['a section this project does not check (3.x only)', { otlp: { promote_resource_attributes: ['service.name'] } },
       "prometheus: 'configOverrides.otlp' is not a Prometheus config key (2.53 and 3.5), got {\"promote_resource_attributes\":[\"service.name\"]}; "
       + "Prometheus refuses unknown keys at start-up; check the key and its level (the top level) against Prometheus's configuration reference"],
     ['a typo inside a list item', { remote_write: [{ url: 'https://m/api/v1/push', queue_confg: {} }] },
-      "prometheus: 'configOverrides.remote_write[0].queue_confg' is not a Prometheus config key (2.53 and 3.5), got {}; did you mean 'remote_write[0].queue_config'? Prometheus refuses unknown keys at start-up"],
+      "prometheus: 'configOverrides.remote_write[0].queue_confg' is not a Prometheus config key (2.53 and 3.5), got {}; did you mean "
+        + "'remote_write[0].queue_config'? Prometheus refuses unknown keys at start-up"],
     ['a scalar where Prometheus has a mapping', { global: '15s' },
-      "prometheus: 'configOverrides.global' does not have the shape Prometheus expects (expected an object), got '15s'; write an object at this key, as in Prometheus's configuration reference"],
+      "prometheus: 'configOverrides.global' does not have the shape Prometheus expects (expected an object), got '15s'; write an object at this key, "
+        + "as in Prometheus's configuration reference"],
     ['scrape_configs, which would replace the Tempo job', { scrape_configs: [{ job_name: 'x' }] },
-      "prometheus: 'configOverrides.scrape_configs' must not be overridden (a list replaces the Tempo and self-scrape jobs), got [{\"job_name\":\"x\"}]; add jobs with addScrapeJob()"],
+      "prometheus: 'configOverrides.scrape_configs' must not be overridden (a list replaces the Tempo and self-scrape jobs), got "
+        + "[{\"job_name\":\"x\"}]; add jobs with addScrapeJob()"],
     ['rule_files, which would drop the Tempo alerts', { rule_files: ['/x.yaml'] },
-      "prometheus: 'configOverrides.rule_files' must not be overridden (a list replaces the rules directory the Tempo alerts load from), got [\"/x.yaml\"]; add rules with addRuleGroup()"],
+      "prometheus: 'configOverrides.rule_files' must not be overridden (a list replaces the rules directory the Tempo alerts load from), got "
+        + "[\"/x.yaml\"]; add rules with addRuleGroup()"],
     ['a credential', { remote_write: [{ url: 'https://m/api/v1/push', basic_auth: { username: 'u', password: 'hunter2' } }] },
-      "prometheus: 'configOverrides.remote_write[0].basic_auth.password' must not hold a credential (it would land in the ConfigMap and in dist/), got '<redacted>'; "
+      "prometheus: 'configOverrides.remote_write[0].basic_auth.password' must not hold a credential (it would land in the ConfigMap and in dist/), "
+        + "got '<redacted>'; "
       + 'use a *_file key naming a file mounted from a Secret, or remoteWrite.basicAuth / remoteWrite.bearerToken (Secret references)'],
   ])('refuses %s at synth', (_label, configOverrides, message) => {
     expect(messageOf(() => synth({ configOverrides }))).toBe(message);

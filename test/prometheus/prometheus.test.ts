@@ -12,7 +12,8 @@ const stacks: Array<[string, TempoStackProps]> = [
   ['cluster', { namespace: 'tempo', tempo: { mode: 'cluster', storage: s3 } }],
 ];
 
-const tempoTarget = { podSelector: { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': 'tempo' }, metricsPortName: 'http', replicas: 1 };
+const tempoTarget = { podSelector: { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': 'tempo' }, metricsPortName: 'http',
+  replicas: 1 };
 
 function synthPrometheus(props: Partial<PrometheusProps> = {}): { prometheus: Prometheus; objects: () => K8sObject[] } {
   const chart = new PrometheusChart(new App(), 'prometheus', { namespace: 'tempo', prometheus: { tempo: tempoTarget, ...props } });
@@ -150,7 +151,8 @@ describe('Prometheus objects', () => {
     expect([volume('rules').configMap.name, mount('rules').mountPath]).toEqual(['prometheus-rules', '/etc/prometheus/rules']);
     expect(Object.keys(find(objects, 'ConfigMap', 'prometheus-rules').data)).toEqual(['tempo.rules.yaml']);
     const rules = yaml.load(find(objects, 'ConfigMap', 'prometheus-rules').data['tempo.rules.yaml']) as any;
-    expect(rules.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert ?? r.record))).toEqual(expect.arrayContaining(['TempoDown', 'TempoHighMemory']));
+    expect(rules.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert ?? r.record))).toEqual(expect.arrayContaining(['TempoDown',
+      'TempoHighMemory']));
   });
 
   test('no Secret and no credential in the output', () => {
@@ -182,7 +184,8 @@ describe('config hash and platform-team additions', () => {
     expect(promConfig(out).scrape_configs.map((j: any) => j.job_name)).toEqual(['tempo', 'prometheus', 'my-app']);
     const rules = find(out, 'ConfigMap', 'prometheus-rules').data;
     expect(Object.keys(rules).sort()).toEqual(['added.rules.yaml', 'tempo.rules.yaml']);
-    expect(yaml.load(rules['added.rules.yaml'])).toEqual({ groups: [{ name: 'my-app', rules: [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }] }] });
+    expect(yaml.load(rules['added.rules.yaml'])).toEqual({ groups: [{ name: 'my-app', rules: [{ record: 'job:up:sum',
+      expr: 'sum by (job) (up)' }] }] });
   });
 
   test('a duplicate job name throws', () => {
@@ -219,8 +222,10 @@ describe('remote write credentials', () => {
     expect(pod.spec.volumes.find((v: any) => v.name === 'remote-write-credentials')).toEqual({
       name: 'remote-write-credentials', secret: { secretName: 'mimir-auth', items: [{ key: 'pw', path: 'password' }], defaultMode: 0o440 },
     });
-    expect(promContainer(out).volumeMounts).toContainEqual({ name: 'remote-write-credentials', mountPath: '/etc/prometheus/secrets/remote-write', readOnly: true });
-    expect(promConfig(out).remote_write[0].basic_auth).toEqual({ username: 'tenant-1', password_file: '/etc/prometheus/secrets/remote-write/password' });
+    expect(promContainer(out).volumeMounts).toContainEqual({ name: 'remote-write-credentials', mountPath: '/etc/prometheus/secrets/remote-write',
+      readOnly: true });
+    expect(promConfig(out).remote_write[0].basic_auth).toEqual({ username: 'tenant-1',
+      password_file: '/etc/prometheus/secrets/remote-write/password' });
     const text = JSON.stringify(out);
     expect(text).not.toMatch(/"password"\s*:|credentials"\s*:|bearer_token"\s*:/);
     expect(allOf(out, 'Secret')).toEqual([]);

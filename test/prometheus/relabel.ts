@@ -32,7 +32,8 @@ export function relabel(target: Labels, rules: readonly RelabelConfig[]): Labels
 }
 
 /** The targets Kubernetes pod discovery produces for one pod: one per container port, with the `__meta_kubernetes_*` labels. */
-export function discoverPod(pod: { name: string; namespace: string; labels: Labels; containers: Array<{ name: string; ports?: Array<{ name?: string; containerPort: number }> }> }, ip = '10.0.0.1'): Labels[] {
+export function discoverPod(pod: { name: string; namespace: string; labels: Labels; containers: Array<{ name: string; ports?: Array<{
+  name?: string; containerPort: number }> }> }, ip = '10.0.0.1'): Labels[] {
   const base: Labels = { __meta_kubernetes_namespace: pod.namespace, __meta_kubernetes_pod_name: pod.name };
   for (const [k, v] of Object.entries(pod.labels)) base[`__meta_kubernetes_pod_label_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`] = v;
   return pod.containers.flatMap((c) => (c.ports ?? []).map((p) => ({

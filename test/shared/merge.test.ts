@@ -26,7 +26,8 @@ test('overridePaths lists every leaf an override sets', () => {
 
 test('mergeResources keeps every quantity the user did not set', () => {
   const preset = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } };
-  expect(mergeResources(preset, { limits: { memory: '3Gi' } })).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '3Gi' } });
+  expect(mergeResources(preset, { limits: { memory: '3Gi' } })).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2',
+    memory: '3Gi' } });
   expect(mergeResources(preset, undefined)).toEqual(preset);
   expect(mergeResources(preset, { requests: { cpu: undefined, memory: '1Gi' } }).requests).toEqual({ cpu: '500m', memory: '1Gi' });
 });
@@ -49,5 +50,6 @@ test('secretOverridePaths finds credentials written as strings, not *_file keys,
     s3: { secret_key: 'x', access_key: 'y', use_federated_token: true, session_token: '' },
     remote_write: [{ basic_auth: { password: 'p', password_file: '/etc/p' }, tls_config: { key: 'PEM', key_file: '/k' } }],
     'auth.generic_oauth': { client_secret: 's' },
-  })).toEqual(['s3.secret_key', 's3.access_key', 'remote_write[0].basic_auth.password', 'remote_write[0].tls_config.key', 'auth.generic_oauth.client_secret']);
+  })).toEqual(['s3.secret_key', 's3.access_key', 'remote_write[0].basic_auth.password', 'remote_write[0].tls_config.key',
+    'auth.generic_oauth.client_secret']);
 });

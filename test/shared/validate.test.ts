@@ -14,7 +14,8 @@ describe('Go durations', () => {
 
   test('days get a hint to write hours', () => {
     expect(() => checkDuration('tempo', 'blockRetention', '7d')).toThrow(
-      "tempo: 'blockRetention' must be a Go duration such as '30s', '5m' or '336h', got '7d'; write it with the units ns, us, ms, s, m or h (days are not accepted: write 7d as '168h')",
+      "tempo: 'blockRetention' must be a Go duration such as '30s', '5m' or '336h', got '7d'; write it with the units ns, us, ms, s, m or h (days "
+        + "are not accepted: write 7d as '168h')",
     );
   });
 });
@@ -47,6 +48,7 @@ describe('names and tags', () => {
   });
 
   test.each(['latest', '', 'has space'])('tag %p is not pinned', (tag) => {
-    expect(() => checkImageTag('tempo', 'image.tag', tag, '2.6.1')).toThrow(`tempo: 'image.tag' must be a pinned image tag, got '${tag}'; use an exact version such as '2.6.1' (never 'latest')`);
+    expect(() => checkImageTag('tempo', 'image.tag', tag,
+      '2.6.1')).toThrow(`tempo: 'image.tag' must be a pinned image tag, got '${tag}'; use an exact version such as '2.6.1' (never 'latest')`);
   });
 });

@@ -89,6 +89,8 @@ export function runProgram(generated: string): K8sObject[] {
   const previous = process.env.CDK8S_OUTDIR;
   process.env.CDK8S_OUTDIR = outdir;
   try {
+    // The example is a program run for its side effect (it synthesizes into CDK8S_OUTDIR), not an import.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     jest.isolateModules(() => require(path.join(ROOT, generated)));
     return fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort()
       .flatMap((f) => yaml.loadAll(fs.readFileSync(path.join(outdir, f), 'utf8')) as K8sObject[]);

@@ -6,7 +6,8 @@ import {
 import { formatMiB } from '../../charts/shared/validate';
 import { remoteWrite, s3 } from '../helpers';
 
-const single: Topology = { replicas: 1, replicationFactor: 1, metricsGenerator: false, rateStrategy: 'local', traceIdlePeriodSeconds: 10, flushCheckPeriodSeconds: 5 };
+const single: Topology = { replicas: 1, replicationFactor: 1, metricsGenerator: false, rateStrategy: 'local', traceIdlePeriodSeconds: 10,
+  flushCheckPeriodSeconds: 5 };
 
 /**
  * Replays what Tempo does, step by step, independently of the formulas in capacity.ts: every
@@ -16,7 +17,8 @@ const single: Topology = { replicas: 1, replicationFactor: 1, metricsGenerator: 
  * `check` seconds and cuts traces idle for longer than `idle`. Returns the most traces live at
  * once across the cluster, before the ring splits them among ingesters.
  */
-function simulatePeakLiveTraces(o: { distributors: number; rate: number; burst: number; traceBytes: number; duration: number; idle: number; check: number }): number {
+function simulatePeakLiveTraces(o: {
+  distributors: number; rate: number; burst: number; traceBytes: number; duration: number; idle: number; check: number }): number {
   const dt = 0.05;
   const window = o.duration + o.idle + o.check;
   const steps = Math.ceil((4 * window) / dt);
@@ -59,7 +61,8 @@ describe('the invariant: whatever the rate limit admits fits the live-trace limi
                 expectedLoad: { tracesPerSecond, spansPerTrace, bytesPerSpan, minBytesPerSpan },
                 ...(mode === 'cluster' ? { storage: s3 } : {}),
               };
-              cases.push([`${mode} ${preset} x${replicas} ${rateStrategy}: ${tracesPerSecond} traces/s of ${spansPerTrace} x ${minBytesPerSpan}-${bytesPerSpan} B`, props]);
+              cases.push([`${mode} ${preset} x${replicas} ${rateStrategy}: ${tracesPerSecond} traces/s of `
+                + `${spansPerTrace} x ${minBytesPerSpan}-${bytesPerSpan} B`, props]);
             }
           }
         }
@@ -91,10 +94,12 @@ describe('the invariant: whatever the rate limit admits fits the live-trace limi
       const peakPerIngester = Math.ceil(peakCluster * share);
       const memory = BASELINE_MEMORY_BYTES + (s.metricsGeneratorProcessors.length > 0 ? GENERATOR_MEMORY_BYTES : 0)
         + GC_HEADROOM * peakPerIngester * (traceBytes + PER_TRACE_OVERHEAD_BYTES);
-      if (peakPerIngester > ingestion.max_traces_per_user) failures.push(`${name}: ${peakPerIngester} live traces > max_traces_per_user ${ingestion.max_traces_per_user}`);
+      if (peakPerIngester > ingestion.max_traces_per_user) failures.push(
+        `${name}: ${peakPerIngester} live traces > max_traces_per_user ${ingestion.max_traces_per_user}`);
       if (memory > c.memoryBytesPerReplica) failures.push(`${name}: needs ${memory} B > planned ${c.memoryBytesPerReplica} B`);
       // The bound is tight enough to be worth its memory: the worst sender reaches most of it.
-      if (peakPerIngester < 0.8 * ingestion.max_traces_per_user) failures.push(`${name}: peak ${peakPerIngester} far below the limit ${ingestion.max_traces_per_user}`);
+      if (peakPerIngester < 0.8 * ingestion.max_traces_per_user) failures.push(
+        `${name}: peak ${peakPerIngester} far below the limit ${ingestion.max_traces_per_user}`);
     }
     expect(failures).toEqual([]);
   });
@@ -105,7 +110,8 @@ describe('the invariant: whatever the rate limit admits fits the live-trace limi
     for (const [distributors, ingesters] of [[2, 3], [2, 7], [5, 3], [6, 12]] as const) {
       for (const tracesPerSecond of [10, 2000, 30_000]) {
         for (const [spansPerTrace, bytesPerSpan, minBytesPerSpan] of [[1, 500, 40], [10, 500, 100], [60, 2000, 2000]] as const) {
-          distributedCases.push([`distributed ${preset} ${distributors} distributors, ${ingesters} ingesters: ${tracesPerSecond} traces/s of ${spansPerTrace} x ${minBytesPerSpan}-${bytesPerSpan} B`, {
+          distributedCases.push([`distributed ${preset} ${distributors} distributors, ${ingesters} ingesters: ${tracesPerSecond} traces/s of `
+            + `${spansPerTrace} x ${minBytesPerSpan}-${bytesPerSpan} B`, {
             mode: 'distributed', preset, storage: s3, metricsRemoteWriteUrl: remoteWrite,
             expectedLoad: { tracesPerSecond, spansPerTrace, bytesPerSpan, minBytesPerSpan },
             components: { distributor: { replicas: distributors }, ingester: { replicas: ingesters, resources } },
@@ -140,9 +146,11 @@ describe('the invariant: whatever the rate limit admits fits the live-trace limi
       // The generator runs in its own pods: the ingesters' memory is the baseline and the live traces.
       const memory = BASELINE_MEMORY_BYTES + GC_HEADROOM * peakPerIngester * (traceBytes + PER_TRACE_OVERHEAD_BYTES);
       if (ingestion.rate_strategy !== 'global') failures.push(`${name}: rate_strategy ${ingestion.rate_strategy}`);
-      if (peakPerIngester > ingestion.max_traces_per_user) failures.push(`${name}: ${peakPerIngester} live traces > max_traces_per_user ${ingestion.max_traces_per_user}`);
+      if (peakPerIngester > ingestion.max_traces_per_user) failures.push(
+        `${name}: ${peakPerIngester} live traces > max_traces_per_user ${ingestion.max_traces_per_user}`);
       if (memory > d.capacity.ingesterMemoryBytes) failures.push(`${name}: needs ${memory} B > planned ${d.capacity.ingesterMemoryBytes} B`);
-      if (peakPerIngester < 0.8 * ingestion.max_traces_per_user) failures.push(`${name}: peak ${peakPerIngester} far below the limit ${ingestion.max_traces_per_user}`);
+      if (peakPerIngester < 0.8 * ingestion.max_traces_per_user) failures.push(
+        `${name}: peak ${peakPerIngester} far below the limit ${ingestion.max_traces_per_user}`);
     }
     expect(failures).toEqual([]);
   });
@@ -151,7 +159,8 @@ describe('the invariant: whatever the rate limit admits fits the live-trace limi
     for (const [, props] of cases.filter((_, i) => i % 37 === 0)) {
       const need = resolveTempoSettings(props).capacity.memoryBytesPerReplica;
       const tight = { requests: resources.requests, limits: { cpu: '1000', memory: `${Math.ceil(need / 2 ** 20) - 1}Mi` } };
-      expect(() => resolveTempoSettings({ ...props, resources: tight })).toThrow(`tempo: 'resources.limits.memory' cannot hold what the rate limit admits`);
+      expect(() => resolveTempoSettings({ ...props,
+        resources: tight })).toThrow(`tempo: 'resources.limits.memory' cannot hold what the rate limit admits`);
       expect(() => resolveTempoSettings({ ...props, resources: { ...tight, limits: { cpu: '1000', memory: formatMiB(need) } } })).not.toThrow();
     }
   });
@@ -172,7 +181,8 @@ describe('the invariant: whatever the rate limit admits fits the live-trace limi
 describe('capacity planning', () => {
   test('the live window is the trace duration, trace_idle_period and one flush_check_period', () => {
     expect(planCapacity(resolveLoad({ tracesPerSecond: 100, traceDurationSeconds: 3 }), single).liveWindowSeconds).toBe(3 + 10 + 5);
-    expect(planCapacity(resolveLoad({ tracesPerSecond: 100 }), { ...single, traceIdlePeriodSeconds: 2, flushCheckPeriodSeconds: 1 }).liveWindowSeconds).toBe(5 + 2 + 1);
+    expect(planCapacity(resolveLoad({ tracesPerSecond: 100 }), { ...single, traceIdlePeriodSeconds: 2,
+      flushCheckPeriodSeconds: 1 }).liveWindowSeconds).toBe(5 + 2 + 1);
   });
 
   test('shorter sweeps hold fewer live traces for the same rate limit', () => {

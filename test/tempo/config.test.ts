@@ -58,7 +58,8 @@ describe('tempo.yaml for every mode', () => {
 
   test('the ingester sweeps every 5 s and cuts traces idle for 10 s unless set', () => {
     expect(config().ingester).toMatchObject({ trace_idle_period: '10s', flush_check_period: '5s' });
-    expect(config({ ingesterTraceIdlePeriod: '8s', ingesterFlushCheckPeriod: '2s' }).ingester).toMatchObject({ trace_idle_period: '8s', flush_check_period: '2s' });
+    expect(config({ ingesterTraceIdlePeriod: '8s', ingesterFlushCheckPeriod: '2s' }).ingester).toMatchObject({ trace_idle_period: '8s',
+      flush_check_period: '2s' });
   });
 
   test('max_bytes_per_trace is written, Tempo\'s 5 MB unless set', () => {
@@ -75,7 +76,8 @@ describe('tempo.yaml for every mode', () => {
   });
 
   test('the builder is pure: the same settings give equal configs', () => {
-    expect(config({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite })).toEqual(config({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite }));
+    expect(config({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite })).toEqual(config({ preset: 'with-metrics',
+      metricsRemoteWriteUrl: remoteWrite }));
   });
 });
 
@@ -105,13 +107,15 @@ describe('the metrics-generator', () => {
   const c = config({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite });
 
   test('processors are enabled through the overrides, in Tempo\'s hyphenated names', () => {
-    expect(c.overrides.defaults.metrics_generator).toEqual({ processors: ['service-graphs', 'span-metrics', 'local-blocks'], max_active_series: 10_000 });
+    expect(c.overrides.defaults.metrics_generator).toEqual({ processors: ['service-graphs', 'span-metrics', 'local-blocks'],
+      max_active_series: 10_000 });
   });
 
   test('caps the active series of each generator, 10 000 unless set', () => {
     const set = config({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite, metricsGeneratorMaxActiveSeries: 50_000 });
     expect(set.overrides.defaults.metrics_generator?.max_active_series).toBe(50_000);
-    expect(resolveTempoSettings({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite, metricsGeneratorMaxActiveSeries: 50_000 }).metricsGeneratorMaxActiveSeries).toBe(50_000);
+    expect(resolveTempoSettings({ preset: 'with-metrics', metricsRemoteWriteUrl: remoteWrite,
+      metricsGeneratorMaxActiveSeries: 50_000 }).metricsGeneratorMaxActiveSeries).toBe(50_000);
   });
 
   test('writes its WAL and local blocks under the volume', () => {
@@ -151,7 +155,8 @@ describe('cluster mode', () => {
 
   test('the cluster label is unique to the namespace and name', () => {
     expect(c.memberlist?.cluster_label).toBe('tempo.tempo');
-    expect(config({ mode: 'cluster', storage: s3, metricsRemoteWriteUrl: remoteWrite, name: 'traces', namespace: 'team-a' }).memberlist?.cluster_label).toBe('team-a.traces');
+    expect(config({ mode: 'cluster', storage: s3, metricsRemoteWriteUrl: remoteWrite, name: 'traces',
+      namespace: 'team-a' }).memberlist?.cluster_label).toBe('team-a.traces');
   });
 
   test('replicates every trace to three ingesters by default, configurable up to replicas', () => {
@@ -183,7 +188,8 @@ describe('cluster mode', () => {
 
   test('the rate limit is shared by all distributors (global strategy) unless local is asked for', () => {
     expect(c.overrides.defaults.ingestion.rate_strategy).toBe('global');
-    expect(config({ mode: 'cluster', storage: s3, metricsRemoteWriteUrl: remoteWrite, rateStrategy: 'local', resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '8Gi' } } }).overrides.defaults.ingestion.rate_strategy).toBe('local');
+    expect(config({ mode: 'cluster', storage: s3, metricsRemoteWriteUrl: remoteWrite, rateStrategy: 'local', resources: { requests: { cpu: '1',
+      memory: '1Gi' }, limits: { cpu: '2', memory: '8Gi' } } }).overrides.defaults.ingestion.rate_strategy).toBe('local');
   });
 
   test('blocks go to S3 with credentials left to the environment', () => {
@@ -197,7 +203,8 @@ describe('cluster mode', () => {
 describe('object storage backends', () => {
   test('S3 on AWS derives the endpoint from the region', () => {
     const c = config({ storage: { backend: 's3', bucket: 'traces', region: 'eu-west-1' } });
-    expect(c.storage.trace.s3).toEqual({ bucket: 'traces', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1', insecure: false, forcepathstyle: false });
+    expect(c.storage.trace.s3).toEqual({ bucket: 'traces', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1', insecure: false,
+      forcepathstyle: false });
   });
 
   test('GCS names the bucket and prefix', () => {
@@ -206,8 +213,10 @@ describe('object storage backends', () => {
   });
 
   test('Azure takes the account key from the environment, or uses workload identity', () => {
-    const keyed = config({ storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct', accountKey: { name: 'azure', key: 'key' } } });
-    expect(keyed.storage.trace.azure).toMatchObject({ container_name: 'traces', storage_account_name: 'acct', storage_account_key: '${AZURE_STORAGE_KEY}' });
+    const keyed = config({ storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct', accountKey: { name: 'azure',
+      key: 'key' } } });
+    expect(keyed.storage.trace.azure).toMatchObject({ container_name: 'traces', storage_account_name: 'acct',
+      storage_account_key: '${AZURE_STORAGE_KEY}' });
     const federated = config({ storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct' } });
     expect(federated.storage.trace.azure).toMatchObject({ use_federated_token: true });
     expect(federated.storage.trace.azure).not.toHaveProperty('storage_account_key');

@@ -6,7 +6,8 @@ import { remoteWrite } from '../helpers';
 const secret = { name: 'creds', key: 'k' };
 const storages: TempoStorage[] = [
   { backend: 'local' },
-  { backend: 's3', bucket: 'traces', endpoint: 'minio:9000', region: 'us-east-1', insecure: true, forcePathStyle: true, prefix: 'p', credentials: { accessKeyId: secret, secretAccessKey: secret } },
+  { backend: 's3', bucket: 'traces', endpoint: 'minio:9000', region: 'us-east-1', insecure: true, forcePathStyle: true, prefix: 'p',
+    credentials: { accessKeyId: secret, secretAccessKey: secret } },
   { backend: 'gcs', bucket: 'traces', prefix: 'p', credentials: secret },
   { backend: 'azure', container: 'traces', storageAccountName: 'acct', prefix: 'p', accountKey: secret },
   { backend: 'azure', container: 'traces', storageAccountName: 'acct' },

@@ -18,9 +18,11 @@ describe('Tempo partial resources', () => {
   // single-node, more for the generator in with-metrics.
   test.each([
     ['single-node mode, preset single-node', {} as TempoProps, { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '3Gi' } }],
-    ['single-node mode, preset basic', { preset: 'basic' } as TempoProps, { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '3Gi' } }],
+    ['single-node mode, preset basic', { preset: 'basic' } as TempoProps, { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1',
+      memory: '3Gi' } }],
     ['cluster mode, preset with-metrics', clusterProps, { requests: { cpu: '1', memory: '1536Mi' }, limits: { cpu: '2', memory: '3Gi' } }],
-    ['cluster mode, preset single-node', { ...clusterProps, preset: 'single-node' } as TempoProps, { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '3Gi' } }],
+    ['cluster mode, preset single-node', { ...clusterProps, preset: 'single-node' } as TempoProps, { requests: { cpu: '500m', memory: '512Mi' },
+      limits: { cpu: '2', memory: '3Gi' } }],
   ])('%s: a memory limit alone keeps the preset\'s requests and CPU limit', (_label, props, expected) => {
     const { objects } = synthTempo({ ...props, resources: { limits: { memory: '3Gi' } } });
     expect(container(objects).resources).toEqual(expected);
@@ -33,7 +35,8 @@ describe('Tempo partial resources', () => {
 
   test('the merged resources are still checked against the load', () => {
     expect(() => resolveTempoSettings({ resources: { limits: { memory: '2Gi' } } })).toThrow(
-      "tempo: 'resources.limits.memory' cannot hold what the rate limit admits (430000 live traces of 10 spans of 100 bytes per replica need about 2336Mi), got '2Gi'; ");
+      "tempo: 'resources.limits.memory' cannot hold what the rate limit admits (430000 live traces of 10 spans of 100 bytes per replica need about "
+        + "2336Mi), got '2Gi'; ");
   });
 
   test.each([
@@ -66,7 +69,8 @@ describe('Tempo configOverrides', () => {
     const base = tempoYaml(synthTempo().objects);
     const config = tempoYaml(synthTempo({
       logLevel: 'warn',
-      configOverrides: { server: { log_level: 'debug', log_format: 'json' }, query_frontend: { search: { max_duration: '24h' } }, stream_over_http_enabled: null },
+      configOverrides: { server: { log_level: 'debug', log_format: 'json' }, query_frontend: { search: { max_duration: '24h' } },
+        stream_over_http_enabled: null },
     }).objects);
     expect(config.server).toEqual({ ...base.server, log_level: 'debug', log_format: 'json' });
     expect(config.query_frontend.search).toEqual({ ...base.query_frontend.search, max_duration: '24h' });
@@ -76,7 +80,8 @@ describe('Tempo configOverrides', () => {
   });
 
   test('in cluster mode a list override replaces the generated list', () => {
-    const s = resolveTempoSettings({ ...clusterProps, configOverrides: { memberlist: { join_members: ['dns+other.tempo.svc.cluster.local:7946'] } } });
+    const s = resolveTempoSettings({ ...clusterProps,
+      configOverrides: { memberlist: { join_members: ['dns+other.tempo.svc.cluster.local:7946'] } } });
     expect(buildTempoConfig(s).memberlist?.join_members).toEqual(['dns+other.tempo.svc.cluster.local:7946']);
   });
 
@@ -90,21 +95,27 @@ describe('Tempo configOverrides', () => {
 
   test.each([
     ['a typo one level down, with the key it meant', { server: { log_levle: 'debug' } },
-      "tempo: 'configOverrides.server.log_levle' is not a Tempo 2.6 config key, got 'debug'; did you mean 'server.log_level'? Tempo refuses unknown keys at start-up"],
+      "tempo: 'configOverrides.server.log_levle' is not a Tempo 2.6 config key, got 'debug'; did you mean 'server.log_level'? Tempo refuses unknown "
+        + "keys at start-up"],
     ['a typo at the top level', { servre: { log_level: 'debug' } },
-      "tempo: 'configOverrides.servre' is not a Tempo 2.6 config key, got {\"log_level\":\"debug\"}; did you mean 'server'? Tempo refuses unknown keys at start-up"],
-    ['a key misplaced one level too high (Tempo 2.6 has search.duration_slo, not query_frontend.duration_slo)', { query_frontend: { duration_slo: '5s' } },
+      "tempo: 'configOverrides.servre' is not a Tempo 2.6 config key, got {\"log_level\":\"debug\"}; did you mean 'server'? Tempo refuses unknown "
+        + "keys at start-up"],
+    ['a key misplaced one level too high (Tempo 2.6 has search.duration_slo, not query_frontend.duration_slo)',
+      { query_frontend: { duration_slo: '5s' } },
       "tempo: 'configOverrides.query_frontend.duration_slo' is not a Tempo 2.6 config key, got '5s'; Tempo refuses unknown keys at start-up; "
       + "check the key and its level ('query_frontend') against Tempo 2.6's configuration reference"],
     ['a typo inside a list item', { metrics_generator: { storage: { remote_write: [{ url: 'http://x:9090/api/v1/write', headerz: { a: 'b' } }] } } },
       "tempo: 'configOverrides.metrics_generator.storage.remote_write[].headerz' is not a Tempo 2.6 config key, got {\"a\":\"b\"}; "
       + "did you mean 'metrics_generator.storage.remote_write[].headers'? Tempo refuses unknown keys at start-up"],
     ['a scalar where Tempo has a mapping', { server: 'debug' },
-      "tempo: 'configOverrides.server' must be a mapping of keys in Tempo 2.6's config, got 'debug'; write it as a mapping of keys, as in Tempo's configuration reference"],
+      "tempo: 'configOverrides.server' must be a mapping of keys in Tempo 2.6's config, got 'debug'; write it as a mapping of keys, as in Tempo's "
+        + "configuration reference"],
     ['a scalar where Tempo has a list', { memberlist: { join_members: 'tempo-0:7946' } },
-      "tempo: 'configOverrides.memberlist.join_members' must be a list in Tempo 2.6's config, got 'tempo-0:7946'; write it as a list, as in Tempo's configuration reference"],
+      "tempo: 'configOverrides.memberlist.join_members' must be a list in Tempo 2.6's config, got 'tempo-0:7946'; write it as a list, as in Tempo's "
+        + "configuration reference"],
     ['a credential', { storage: { trace: { s3: { secret_key: 'hunter2' } } } },
-      "tempo: 'configOverrides.storage.trace.s3.secret_key' must not hold a credential (it would land in the ConfigMap and in dist/), got '<redacted>'; "
+      "tempo: 'configOverrides.storage.trace.s3.secret_key' must not hold a credential (it would land in the ConfigMap and in dist/), got "
+        + "'<redacted>'; "
       + 'leave it out: object-storage credentials come from a Secret through storage.credentials (s3, gcs) or storage.accountKey (azure)'],
     ['a listen port the Services target', { server: { http_listen_port: 8080 } },
       "tempo: 'configOverrides.server.http_listen_port' cannot be overridden: the Kubernetes objects are built around it, got 8080; "
@@ -137,7 +148,8 @@ describe('overrides through the config file', () => {
 
   test('partial resources and an open configOverrides object pass the schema unchanged', () => {
     const config = parseStackConfig(yaml.load(
-      'environments: [{name: a, namespace: a, tempo: {resources: {limits: {memory: 3Gi}}, configOverrides: {server: {log_format: json}}}, prometheus: false, grafana: false}]'));
+      'environments: [{name: a, namespace: a, tempo: {resources: {limits: {memory: 3Gi}}, configOverrides: {server: {log_format: json}}}, '
+        + 'prometheus: false, grafana: false}]'));
     expect(config.environments[0].tempo).toEqual({ resources: { limits: { memory: '3Gi' } }, configOverrides: { server: { log_format: 'json' } } });
   });
 
@@ -149,7 +161,8 @@ describe('overrides through the config file', () => {
 
   test('a limit alone below the preset\'s request is located in the file', () => {
     expect(render('environments: [{name: a, namespace: a, tempo: {preset: basic, resources: {limits: {memory: 128Mi}}}}]')).toBe(
-      "tempo-stack.yaml: 'environments[0].tempo.resources.limits.memory' must not be below the memory request ('256Mi', from preset 'basic'), got '128Mi'; "
+      "tempo-stack.yaml: 'environments[0].tempo.resources.limits.memory' must not be below the memory request ('256Mi', from preset 'basic'), got "
+        + "'128Mi'; "
       + "also set resources.requests.memory to at most '128Mi', or raise the limit to at least '256Mi'");
   });
 });

@@ -72,11 +72,13 @@ describe('the planner', () => {
   });
 
   test.each<[string, Parameters<typeof planDeployment>[0], string]>([
-    ['no traffic', { tracesPerSecond: 0, spansPerTrace: 10 }, "plan: '--traces-per-second' must be a number greater than 0, got 0; use a number greater than 0"],
+    ['no traffic', { tracesPerSecond: 0, spansPerTrace: 10 },
+      "plan: '--traces-per-second' must be a number greater than 0, got 0; use a number greater than 0"],
     ['a smallest span above the average', { tracesPerSecond: 10, spansPerTrace: 10, bytesPerSpan: 200, minBytesPerSpan: 300 },
       "plan: '--min-bytes-per-span' must not exceed --bytes-per-span (200), got 300; the smallest span cannot be larger than the average one"],
     ['a retention in days', { tracesPerSecond: 10, spansPerTrace: 10, retention: '14d' },
-      "plan: '--retention' must be a Go duration such as '30s', '5m' or '336h', got '14d'; write it with the units ns, us, ms, s, m or h (days are not accepted: write 7d as '168h')"],
+      "plan: '--retention' must be a Go duration such as '30s', '5m' or '336h', got '14d'; write it with the units ns, us, ms, s, m or h (days are "
+        + "not accepted: write 7d as '168h')"],
     ['a load no deployment here carries', { tracesPerSecond: 1_000_000, spansPerTrace: 10 },
       "plan: '--traces-per-second' needs more than 999 ingesters of 4 cores / 16Gi for 10 spans of 500 bytes per trace, got 1000000; "
       + 'lower the load, or split it over several stacks'],
@@ -122,7 +124,8 @@ describe('the plan command line', () => {
   };
 
   test('takes --flag value and --flag=value', () => {
-    expect(parsePlanArgs(['--traces-per-second', '1000', '--spans-per-trace=12', '--bytes-per-span', '300.5', '--retention=48h', '--metrics-generator']))
+    expect(parsePlanArgs(['--traces-per-second', '1000', '--spans-per-trace=12', '--bytes-per-span', '300.5', '--retention=48h',
+      '--metrics-generator']))
       .toEqual({ tracesPerSecond: 1000, spansPerTrace: 12, bytesPerSpan: 300.5, retention: '48h', metricsGenerator: true });
   });
 

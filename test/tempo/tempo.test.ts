@@ -145,7 +145,8 @@ describe('single-node Tempo', () => {
   });
 
   test('the PVC size and storage class come from the props', () => {
-    const claim = find(synthTempo({ storageSize: '20Gi', storageClassName: 'fast-ssd' }).objects, 'StatefulSet', 'tempo').spec.volumeClaimTemplates[0];
+    const claim = find(synthTempo({ storageSize: '20Gi', storageClassName: 'fast-ssd' }).objects, 'StatefulSet',
+      'tempo').spec.volumeClaimTemplates[0];
     expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '20Gi' } } });
   });
 
@@ -215,7 +216,8 @@ describe('cluster Tempo', () => {
   test('replicas prefer different nodes and zones, without requiring them (a one-node cluster still schedules all)', () => {
     const spec = podSpec(objects);
     expect(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
-    expect(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
+    expect(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe(
+      'kubernetes.io/hostname');
     expect(spec.topologySpreadConstraints.map((t: any) => [t.topologyKey, t.whenUnsatisfiable])).toEqual([
       ['kubernetes.io/hostname', 'ScheduleAnyway'], ['topology.kubernetes.io/zone', 'ScheduleAnyway'],
     ]);
@@ -243,16 +245,19 @@ describe('cluster Tempo', () => {
 
 describe('other object stores', () => {
   test('GCS mounts the key file from the Secret and points GOOGLE_APPLICATION_CREDENTIALS at it', () => {
-    const { objects } = synthTempo({ mode: 'cluster', metricsRemoteWriteUrl: remoteWrite, storage: { backend: 'gcs', bucket: 'traces', credentials: { name: 'gcs-key', key: 'sa.json' } } });
+    const { objects } = synthTempo({ mode: 'cluster', metricsRemoteWriteUrl: remoteWrite, storage: { backend: 'gcs', bucket: 'traces',
+      credentials: { name: 'gcs-key', key: 'sa.json' } } });
     const c = tempoContainer(objects);
     expect(c.env).toContainEqual({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/secrets/gcs/key.json' });
     expect(c.volumeMounts).toContainEqual({ name: 'gcs-credentials', mountPath: '/var/secrets/gcs', readOnly: true });
-    expect(podSpec(objects).volumes).toContainEqual({ name: 'gcs-credentials', secret: { secretName: 'gcs-key', items: [{ key: 'sa.json', path: 'key.json' }] } });
+    expect(podSpec(objects).volumes).toContainEqual({ name: 'gcs-credentials', secret: { secretName: 'gcs-key', items: [{ key: 'sa.json',
+      path: 'key.json' }] } });
     expect(validateK8sObjects(objects)).toEqual([]);
   });
 
   test('Azure hands the account key over as an expanded variable', () => {
-    const { objects } = synthTempo({ storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct', accountKey: { name: 'azure', key: 'account-key' } } });
+    const { objects } = synthTempo({ storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct', accountKey: { name: 'azure',
+      key: 'account-key' } } });
     const c = tempoContainer(objects);
     expect(c.env).toContainEqual({ name: 'AZURE_STORAGE_KEY', valueFrom: { secretKeyRef: { name: 'azure', key: 'account-key' } } });
     expect(c.args).toContain('-config.expand-env=true');
@@ -270,52 +275,86 @@ describe('bad input throws at construction with the prop, the value and the fix'
 
   test.each<[string, TempoProps, string]>([
     ['replicas in single-node mode', { replicas: 3 }, "tempo: 'replicas' must be 1 in single-node mode, got 3; use mode 'cluster' for more replicas"],
-    ['an unknown preset', { preset: 'huge' as any }, "tempo: 'preset' must be one of 'basic', 'single-node', 'with-metrics', got 'huge'; pick one of basic, single-node, with-metrics"],
-    ['an unknown mode', { mode: 'ha' as any }, "tempo: 'mode' must be one of 'single-node', 'cluster', 'distributed', got 'ha'; pick one of single-node, cluster, distributed"],
-    ['a name that is not a DNS label', { name: 'Tempo_1' }, "tempo: 'name' must be a DNS label (lower-case letters, digits and '-', starting with a letter, at most 40 characters), got 'Tempo_1'; pick a name such as 'tempo'"],
-    ['a duration Tempo cannot parse', { blockRetention: '7d' }, "tempo: 'blockRetention' must be a Go duration such as '30s', '5m' or '336h', got '7d'"],
+    ['an unknown preset', { preset: 'huge' as any },
+      "tempo: 'preset' must be one of 'basic', 'single-node', 'with-metrics', got 'huge'; pick one of basic, single-node, with-metrics"],
+    ['an unknown mode', { mode: 'ha' as any },
+      "tempo: 'mode' must be one of 'single-node', 'cluster', 'distributed', got 'ha'; pick one of single-node, cluster, distributed"],
+    ['a name that is not a DNS label', { name: 'Tempo_1' }, "tempo: 'name' must be a DNS label (lower-case letters, digits and '-', starting with a "
+      + "letter, at most 40 characters), got 'Tempo_1'; pick a name such as 'tempo'"],
+    ['a duration Tempo cannot parse', { blockRetention: '7d' },
+      "tempo: 'blockRetention' must be a Go duration such as '30s', '5m' or '336h', got '7d'"],
     ['a negative size', { ingesterMaxBlockBytes: -1 }, "tempo: 'ingesterMaxBlockBytes' must be a whole number >= 1, got -1; use a whole number >= 1"],
-    ['a negative storage size', { storageSize: '-10Gi' }, "tempo: 'storageSize' must be a positive Kubernetes quantity, got '-10Gi'; write it like '10Gi'"],
+    ['a negative storage size', { storageSize: '-10Gi' },
+      "tempo: 'storageSize' must be a positive Kubernetes quantity, got '-10Gi'; write it like '10Gi'"],
     ['a zero concurrency', { querierMaxConcurrentQueries: 0 }, "tempo: 'querierMaxConcurrentQueries' must be a whole number >= 1, got 0"],
     ['an unknown log level', { logLevel: 'trace' as any }, "tempo: 'logLevel' must be one of 'debug', 'info', 'warn', 'error', got 'trace'"],
-    ['an unpinned image', { image: { repository: 'grafana/tempo', tag: 'latest' } }, "tempo: 'image.tag' must be a pinned image tag, got 'latest'; use an exact version such as '2.6.1' (never 'latest')"],
-    ['a short grace period', { terminationGracePeriodSeconds: 5 }, "tempo: 'terminationGracePeriodSeconds' must be a whole number from 30 to 3600, got 5; Tempo needs time to flush its blocks on shutdown"],
+    ['an unpinned image', { image: { repository: 'grafana/tempo', tag: 'latest' } },
+      "tempo: 'image.tag' must be a pinned image tag, got 'latest'; use an exact version such as '2.6.1' (never 'latest')"],
+    ['a short grace period', { terminationGracePeriodSeconds: 5 },
+      "tempo: 'terminationGracePeriodSeconds' must be a whole number from 30 to 3600, got 5; Tempo needs time to flush its blocks on shutdown"],
     ['a negative load', { expectedLoad: { tracesPerSecond: -5 } }, "tempo: 'expectedLoad.tracesPerSecond' must be a number greater than 0, got -5"],
-    ['headroom below 1', { expectedLoad: { tracesPerSecond: 10, headroom: 0.5 } }, "tempo: 'expectedLoad.headroom' must be a number at least 1, got 0.5"],
-    ['a memory limit below the load', { expectedLoad: { tracesPerSecond: 2000 }, resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } } },
-      "tempo: 'resources.limits.memory' cannot hold what the rate limit admits (430000 live traces of 10 spans of 100 bytes per replica need about 2336Mi), got '1Gi'; "
-      + "raise it to at least 2336Mi, lower 'expectedLoad', raise 'expectedLoad.minBytesPerSpan' if spans are never that small, shorten 'ingesterFlushCheckPeriod', or add replicas in cluster mode"],
+    ['headroom below 1', { expectedLoad: { tracesPerSecond: 10, headroom: 0.5 } },
+      "tempo: 'expectedLoad.headroom' must be a number at least 1, got 0.5"],
+    ['a memory limit below the load', { expectedLoad: { tracesPerSecond: 2000 }, resources: { requests: { cpu: '500m', memory: '512Mi' },
+      limits: { cpu: '2', memory: '1Gi' } } },
+      "tempo: 'resources.limits.memory' cannot hold what the rate limit admits (430000 live traces of 10 spans of 100 bytes per replica need about "
+        + "2336Mi), got '1Gi'; "
+      + "raise it to at least 2336Mi, lower 'expectedLoad', raise 'expectedLoad.minBytesPerSpan' if spans are never that small, shorten "
+      + "'ingesterFlushCheckPeriod', or add replicas in cluster mode"],
     ['a smallest span above the average', { expectedLoad: { tracesPerSecond: 10, bytesPerSpan: 500, minBytesPerSpan: 600 } },
-      "tempo: 'expectedLoad.minBytesPerSpan' must not exceed expectedLoad.bytesPerSpan (500), got 600; the smallest span cannot be larger than the average one: lower minBytesPerSpan or raise bytesPerSpan"],
+      "tempo: 'expectedLoad.minBytesPerSpan' must not exceed expectedLoad.bytesPerSpan (500), got 600; the smallest span cannot be larger than the "
+        + "average one: lower minBytesPerSpan or raise bytesPerSpan"],
     ['a zero smallest span', { expectedLoad: { tracesPerSecond: 10, minBytesPerSpan: 0 } },
       "tempo: 'expectedLoad.minBytesPerSpan' must be a number at least 1, got 0; use a number at least 1"],
-    ['a trace size limit below the declared trace', { expectedLoad: { tracesPerSecond: 10, spansPerTrace: 20, bytesPerSpan: 1000 }, maxBytesPerTrace: 15_000 },
+    ['a trace size limit below the declared trace', { expectedLoad: { tracesPerSecond: 10, spansPerTrace: 20, bytesPerSpan: 1000 },
+      maxBytesPerTrace: 15_000 },
       "tempo: 'maxBytesPerTrace' is smaller than a trace of the declared shape (expectedLoad.spansPerTrace x bytesPerSpan = 20000 bytes), got 15000; "
       + 'Tempo would discard such traces as trace_too_large after answering 200; raise it to at least 20000'],
-    ['a fractional trace size limit', { maxBytesPerTrace: 5e6 + 0.5 }, "tempo: 'maxBytesPerTrace' must be a whole number >= 1, got 5000000.5; use a whole number >= 1"],
+    ['a fractional trace size limit', { maxBytesPerTrace: 5e6 + 0.5 },
+      "tempo: 'maxBytesPerTrace' must be a whole number >= 1, got 5000000.5; use a whole number >= 1"],
     ['an unlimited series limit', { metricsGeneratorMaxActiveSeries: 0 },
-      "tempo: 'metricsGeneratorMaxActiveSeries' must be a whole number >= 1, got 0; use a whole number >= 1 such as 10000 (Tempo's 0 means unlimited, which Prometheus cannot be sized for)"],
-    ['an unknown rate strategy', { rateStrategy: 'shared' as any }, "tempo: 'rateStrategy' must be one of 'local', 'global', got 'shared'; pick one of local, global"],
+      "tempo: 'metricsGeneratorMaxActiveSeries' must be a whole number >= 1, got 0; use a whole number >= 1 such as 10000 (Tempo's 0 means "
+        + "unlimited, which Prometheus cannot be sized for)"],
+    ['an unknown rate strategy', { rateStrategy: 'shared' as any },
+      "tempo: 'rateStrategy' must be one of 'local', 'global', got 'shared'; pick one of local, global"],
     ['an idle period Tempo cannot parse', { ingesterTraceIdlePeriod: '10' },
-      "tempo: 'ingesterTraceIdlePeriod' must be a Go duration such as '30s', '5m' or '336h', got '10'; write it with the units ns, us, ms, s, m or h (days are not accepted: write 7d as '168h')"],
-    ['a zero flush check period', { ingesterFlushCheckPeriod: '0s' }, "tempo: 'ingesterFlushCheckPeriod' must be longer than zero, got '0s'; use a positive duration such as '30s'"],
-    ['a CPU limit below the load', { expectedLoad: { tracesPerSecond: 3000 }, resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '4Gi' } } },
-      "tempo: 'resources.limits.cpu' is too small for the expected load (each replica ingests 60000 spans/s, about 2.7 cores), got '2'; raise it to at least '2.7', lower 'expectedLoad', or add replicas in cluster mode"],
-    ['a request above its limit', { resources: { requests: { cpu: '4', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } } }, "tempo: 'resources.requests.cpu' must not exceed the limit (2), got '4'; lower the request or raise the limit"],
-    ['a malformed quantity', { resources: { requests: { cpu: 'half', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } } }, "tempo: 'resources.requests.cpu' must be a positive Kubernetes quantity, got 'half'; write it like '500m'"],
-    ['replicationFactor in single-node mode', { replicationFactor: 3 }, "tempo: 'replicationFactor' must be 1 in single-node mode, got 3; use mode 'cluster' to replicate traces"],
-    ['cluster mode on local storage', { mode: 'cluster', metricsRemoteWriteUrl: remoteWrite }, "tempo: 'storage.backend' must be object storage (s3, gcs or azure) in cluster mode, got 'local'; each replica would only see the blocks on its own volume, so queries would miss traces; configure s3, gcs or azure"],
-    ['a replication factor above replicas', { ...clusterProps, replicas: 2, replicationFactor: 3 }, "tempo: 'replicationFactor' must be a whole number from 1 to 2, got 3; it must not exceed replicas (2); raise replicas or lower replicationFactor"],
-    ['a one-replica cluster', { ...clusterProps, replicas: 1 }, "tempo: 'replicas' must be a whole number from 2 to 99, got 1; a cluster needs at least 2 replicas (3 for replication factor 3); use mode 'single-node' for one"],
+      "tempo: 'ingesterTraceIdlePeriod' must be a Go duration such as '30s', '5m' or '336h', got '10'; write it with the units ns, us, ms, s, m or h "
+        + "(days are not accepted: write 7d as '168h')"],
+    ['a zero flush check period', { ingesterFlushCheckPeriod: '0s' },
+      "tempo: 'ingesterFlushCheckPeriod' must be longer than zero, got '0s'; use a positive duration such as '30s'"],
+    ['a CPU limit below the load', { expectedLoad: { tracesPerSecond: 3000 }, resources: { requests: { cpu: '500m', memory: '512Mi' },
+      limits: { cpu: '2', memory: '4Gi' } } },
+      "tempo: 'resources.limits.cpu' is too small for the expected load (each replica ingests 60000 spans/s, about 2.7 cores), got '2'; raise it to "
+        + "at least '2.7', lower 'expectedLoad', or add replicas in cluster mode"],
+    ['a request above its limit', { resources: { requests: { cpu: '4', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } } },
+      "tempo: 'resources.requests.cpu' must not exceed the limit (2), got '4'; lower the request or raise the limit"],
+    ['a malformed quantity', { resources: { requests: { cpu: 'half', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } } },
+      "tempo: 'resources.requests.cpu' must be a positive Kubernetes quantity, got 'half'; write it like '500m'"],
+    ['replicationFactor in single-node mode', { replicationFactor: 3 },
+      "tempo: 'replicationFactor' must be 1 in single-node mode, got 3; use mode 'cluster' to replicate traces"],
+    ['cluster mode on local storage', { mode: 'cluster', metricsRemoteWriteUrl: remoteWrite }, "tempo: 'storage.backend' must be object storage (s3, "
+      + "gcs or azure) in cluster mode, got 'local'; each replica would only see the blocks on its own volume, so queries would miss traces; "
+      + "configure s3, gcs or azure"],
+    ['a replication factor above replicas', { ...clusterProps, replicas: 2, replicationFactor: 3 }, "tempo: 'replicationFactor' must be a whole "
+      + "number from 1 to 2, got 3; it must not exceed replicas (2); raise replicas or lower replicationFactor"],
+    ['a one-replica cluster', { ...clusterProps, replicas: 1 }, "tempo: 'replicas' must be a whole number from 2 to 99, got 1; a cluster needs at "
+      + "least 2 replicas (3 for replication factor 3); use mode 'single-node' for one"],
     ['an S3 endpoint with a scheme', { storage: { backend: 's3', bucket: 'traces', endpoint: 'http://minio:9000' } }, "tempo: 'storage.endpoint' must be host:port without a scheme or path, got 'http://minio:9000'; write e.g. 'minio.tempo.svc.cluster.local:9000' (use insecure: true for plain HTTP)"],
-    ['S3 with neither endpoint nor region', { storage: { backend: 's3', bucket: 'traces' } }, "tempo: 'storage.region' is required when no endpoint is given, got undefined; set region (AWS) or endpoint (S3-compatible store)"],
-    ['an empty bucket', { storage: { backend: 'gcs', bucket: '' } }, "tempo: 'storage.bucket' must not be empty, got ''; set it, e.g. 'tempo-traces'"],
-    ['a bad Secret reference', { storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct', accountKey: { name: 'Azure!', key: 'k' } } }, "tempo: 'storage.accountKey.name' must be a DNS subdomain"],
-    ['an unknown backend', { storage: { backend: 'ftp' } as any }, "tempo: 'storage.backend' must be one of 'local', 's3', 'gcs', 'azure', got 'ftp'; pick one of local, s3, gcs, azure"],
+    ['S3 with neither endpoint nor region', { storage: { backend: 's3', bucket: 'traces' } },
+      "tempo: 'storage.region' is required when no endpoint is given, got undefined; set region (AWS) or endpoint (S3-compatible store)"],
+    ['an empty bucket', { storage: { backend: 'gcs', bucket: '' } },
+      "tempo: 'storage.bucket' must not be empty, got ''; set it, e.g. 'tempo-traces'"],
+    ['a bad Secret reference', { storage: { backend: 'azure', container: 'traces', storageAccountName: 'acct', accountKey: { name: 'Azure!',
+      key: 'k' } } }, "tempo: 'storage.accountKey.name' must be a DNS subdomain"],
+    ['an unknown backend', { storage: { backend: 'ftp' } as any },
+      "tempo: 'storage.backend' must be one of 'local', 's3', 'gcs', 'azure', got 'ftp'; pick one of local, s3, gcs, azure"],
     ['the metrics-generator without a remote-write URL', { preset: 'with-metrics' }, "tempo: 'metricsRemoteWriteUrl' is required when the metrics-generator runs (preset 'with-metrics'), got undefined; pass the Prometheus remote-write URL, e.g. 'http://prometheus:9090/api/v1/write', or set metricsGeneratorProcessors to []"],
-    ['a remote-write URL that is not http(s)', { preset: 'with-metrics', metricsRemoteWriteUrl: 'prometheus:9090' }, "tempo: 'metricsRemoteWriteUrl' must be an http(s) URL, got 'prometheus:9090'"],
-    ['an unknown processor', { metricsGeneratorProcessors: ['span-metric' as any], metricsRemoteWriteUrl: remoteWrite }, "tempo: 'metricsGeneratorProcessors[0]' must be one of 'service-graphs', 'span-metrics', 'local-blocks', got 'span-metric'"],
-    ['a processor listed twice', { metricsGeneratorProcessors: ['span-metrics', 'span-metrics'], metricsRemoteWriteUrl: remoteWrite }, "tempo: 'metricsGeneratorProcessors' must not list a processor twice"],
+    ['a remote-write URL that is not http(s)', { preset: 'with-metrics', metricsRemoteWriteUrl: 'prometheus:9090' },
+      "tempo: 'metricsRemoteWriteUrl' must be an http(s) URL, got 'prometheus:9090'"],
+    ['an unknown processor', { metricsGeneratorProcessors: ['span-metric' as any], metricsRemoteWriteUrl: remoteWrite },
+      "tempo: 'metricsGeneratorProcessors[0]' must be one of 'service-graphs', 'span-metrics', 'local-blocks', got 'span-metric'"],
+    ['a processor listed twice', { metricsGeneratorProcessors: ['span-metrics', 'span-metrics'], metricsRemoteWriteUrl: remoteWrite },
+      "tempo: 'metricsGeneratorProcessors' must not list a processor twice"],
   ])('%s', (_what, props, message) => {
     expect(throws(props)).toThrow(message);
   });
@@ -336,7 +375,8 @@ describe('network policy', () => {
   const policyOf = (props: TempoProps) => find(synthTempo(props).objects, 'NetworkPolicy', 'tempo');
   const portsOf = (rule: any) => rule.ports.map((p: any) => p.port).sort();
 
-  test.each([['single node', {}], ['cluster', clusterProps]] as Array<[string, TempoProps]>)('%s standalone: any namespace reaches the API and OTLP; only Tempo reaches grpc and gossip', (_label, props) => {
+  test.each([['single node', {}], ['cluster', clusterProps]] as Array<[string,
+    TempoProps]>)('%s standalone: any namespace reaches the API and OTLP; only Tempo reaches grpc and gossip', (_label, props) => {
     const { objects } = synthTempo(props);
     const policy = find(objects, 'NetworkPolicy', 'tempo');
     const podLabels = find(objects, 'StatefulSet', 'tempo').spec.template.metadata.labels;
@@ -362,7 +402,8 @@ describe('network policy', () => {
       from: [
         { podSelector: { matchLabels: self } },
         { podSelector: { matchLabels: grafana } },
-        { podSelector: { matchLabels: { app: 'prom' } }, namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['monitoring'] }] } },
+        { podSelector: { matchLabels: { app: 'prom' } }, namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In',
+          values: ['monitoring'] }] } },
       ],
     });
   });
