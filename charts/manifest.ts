@@ -178,7 +178,8 @@ export function environmentManifest(stack: TempoStack, environment: string, name
   // The job label Tempo's series carry, wherever they are scraped: our Prometheus or the operator's PodMonitor.
   const tempoJob = prometheus?.config.scrape_configs.some((j) => j.job_name === SCRAPE_JOBS.tempo) || stack.prometheusOperatorChart
     ? SCRAPE_JOBS.tempo : undefined;
-  const alertmanagerJob = prometheus?.config.scrape_configs.some((j) => j.job_name === SCRAPE_JOBS.alertmanager) ? SCRAPE_JOBS.alertmanager : undefined;
+  const alertmanagerJob = prometheus?.config.scrape_configs.some((j) => j.job_name === SCRAPE_JOBS.alertmanager)
+    ? SCRAPE_JOBS.alertmanager : undefined;
 
   // In the order of the files (the app's dependency order), the Namespace's own chart aside.
   const charts = App.of(stack).charts.filter((c) => c.node.scope === stack && c !== stack.namespaceChart);
@@ -263,9 +264,35 @@ function kubectlResource(object: ApiObject): string {
   return slash < 0 ? kind : `${kind}.${object.apiVersion.slice(0, slash)}`;
 }
 
-function describeService(json: any, namespace: string, roles: ReadonlyMap<string, PortRole>): ManifestService {
-  const name: string = json.metadata.name;
-  const ports = (json.spec.ports ?? []).map((p: any): ManifestPort => {
+/** The parts of a Service's JSON read here. */
+interface ServiceJson {
+  readonly metadata: { readonly name: string };
+  readonly spec: { readonly clusterIP?: string; readonly ports?: ReadonlyArray<{ name?: string; port: number; appProtocol?: string }> };
+}
+
+/** The parts of a pod spec's JSON that reference Secrets. */
+interface PodJson {
+  readonly initContainers?: readonly ContainerJson[];
+  readonly containers?: readonly ContainerJson[];
+  readonly volumes?: ReadonlyArray<{ secret?: SecretSourceJson; projected?: { sources?: ReadonlyArray<{ secret?: SecretSourceJson }> } }>;
+}
+
+interface ContainerJson {
+  readonly env?: ReadonlyArray<{ valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }>;
+  readonly envFrom?: ReadonlyArray<{ secretRef?: { name: string; optional?: boolean } }>;
+}
+
+/** A Secret volume (`secretName`) or a projected volume's Secret source (`name`). */
+interface SecretSourceJson {
+  readonly secretName?: string;
+  readonly name?: string;
+  readonly optional?: boolean;
+  readonly items?: ReadonlyArray<{ key: string }>;
+}
+
+function describeService(json: ServiceJson, namespace: string, roles: ReadonlyMap<string, PortRole>): ManifestService {
+  const name = json.metadata.name;
+  const ports = (json.spec.ports ?? []).map((p): ManifestPort => {
     const address = `${serviceFqdn(name, namespace)}:${p.port}`;
     const role = json.spec.clusterIP === 'None' ? undefined : roles.get(address);
     // Ports without an application protocol are HTTP here, except memberlist's and Alertmanager's gossip.
@@ -285,7 +312,7 @@ function pick(labels: Record<string, string> | undefined, keys: readonly string[
 }
 
 /** Every Secret a pod spec reads, required ones only (an optional reference lets the pod start without it). */
-function secretReferences(pod: any): Array<{ name: string; key?: string; usedAs: 'env' | 'file' }> {
+function secretReferences(pod: PodJson): Array<{ name: string; key?: string; usedAs: 'env' | 'file' }> {
   const refs: Array<{ name: string; key?: string; usedAs: 'env' | 'file' }> = [];
   for (const container of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
     for (const env of container.env ?? []) {
@@ -296,9 +323,9 @@ function secretReferences(pod: any): Array<{ name: string; key?: string; usedAs:
       if (from.secretRef && !from.secretRef.optional) refs.push({ name: from.secretRef.name, usedAs: 'env' });
     }
   }
-  const fromVolume = (secret: any) => {
+  const fromVolume = (secret: SecretSourceJson | undefined) => {
     if (!secret || secret.optional) return;
-    const name = secret.secretName ?? secret.name;
+    const name = secret.secretName ?? secret.name ?? '';
     if (!secret.items?.length) refs.push({ name, usedAs: 'file' });
     for (const item of secret.items ?? []) refs.push({ name, key: item.key, usedAs: 'file' });
   };

@@ -224,8 +224,8 @@ describe('renamed components', () => {
   test('a key mounted as a file (GCS) is provided as a file; with the Prometheus Operator, Tempo is still scraped as job tempo', () => {
     const { manifest: gcs } = manifestOf({
       name: 'gcs', namespace: 'obs', prometheus: false, prometheusOperator: { release: 'kps' }, grafana: false,
-      tempo: { mode: 'cluster', replicas: 3, metricsGeneratorProcessors: [], storage: { backend: 'gcs', bucket: 'traces', credentials: { name: 'gcs-key',
-        key: 'key.json' } } },
+      tempo: { mode: 'cluster', replicas: 3, metricsGeneratorProcessors: [],
+        storage: { backend: 'gcs', bucket: 'traces', credentials: { name: 'gcs-key', key: 'key.json' } } },
     });
     expect(gcs.secrets).toEqual([{ name: 'gcs-key', createdBy: 'user', usedBy: ['tempo'], keys: [{ key: 'key.json', source: 'provided',
       usedAs: 'file' }] }]);

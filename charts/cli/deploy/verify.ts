@@ -21,6 +21,8 @@ function firstLine(text: string): string {
   return text.split('\n')[0].slice(0, 200);
 }
 
+// The HTTP answers are read loosely (`?.` on every step), each field checked before use.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function json(text: string): any {
   try {
     return JSON.parse(text);
@@ -244,7 +246,9 @@ export class Verification {
     if (!component?.alerting) return;
     const url = this.urls.get('alertmanager-http');
     if (!url) {
-      if (!this.live('alertmanager-http')) this.line('FAIL', 'alertmanager: Watchdog', `no Alertmanager Service in namespace ${this.c.manifest.namespace}`);
+      if (!this.live('alertmanager-http')) {
+        this.line('FAIL', 'alertmanager: Watchdog', `no Alertmanager Service in namespace ${this.c.manifest.namespace}`);
+      }
       return;
     }
     const { routing, receivers } = component.alerting;
@@ -339,7 +343,7 @@ export class Verification {
 
   private async alertRules(prometheusUrl: string, declared: number): Promise<Probe> {
     const r = await this.http({ url: `${prometheusUrl}/api/v1/rules?type=alert` });
-    const groups: any[] = json(r.body)?.data?.groups ?? [];
+    const groups: ReadonlyArray<{ rules?: ReadonlyArray<{ type?: string }> }> = json(r.body)?.data?.groups ?? [];
     const loaded = groups.flatMap((g) => g?.rules ?? []).filter((rule) => rule?.type === 'alerting').length;
     if (r.status === '200' && loaded > 0 && loaded >= declared) {
       return { ok: true, detail: `${loaded} alert rules loaded in ${groups.length} group(s) (dist/${this.c.options.env} declares ${declared})` };
