@@ -22,7 +22,7 @@ describe('distributed mode: the Kubernetes objects', () => {
     expect(validateK8sObjects(objects)).toEqual([]);
   });
 
-  test('one workload per component, each running its own target; ingesters and the local-blocks generator are StatefulSets with a PVC', () => {
+  test('one workload per component, each running its own target; ingesters and the generator are StatefulSets, with a PVC where they keep data', () => {
     const kinds = Object.fromEntries(workloads(objects).map((w) => [component(w), w.kind]));
     expect(kinds).toEqual({
       distributor: 'Deployment', ingester: 'StatefulSet', 'metrics-generator': 'StatefulSet',
@@ -34,8 +34,18 @@ describe('distributed mode: the Kubernetes objects', () => {
       expect(configOf(objects, w.metadata.name).target).toBe(component(w));
       if (w.kind === 'StatefulSet') expect(w.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toMatch(/Gi$/);
     }
+  });
+
+  test('a generator without local blocks is still a StatefulSet (stable ring ids), with scratch space instead of a PVC', () => {
     const withoutLocalBlocks = synth({ metricsGeneratorProcessors: ['span-metrics'] }).objects;
-    expect(find(withoutLocalBlocks, 'Deployment', 'tempo-metrics-generator').kind).toBe('Deployment');
+    expect(withoutLocalBlocks.filter((o) => o.kind === 'Deployment' && o.metadata.name === 'tempo-metrics-generator')).toEqual([]);
+    const generator = find(withoutLocalBlocks, 'StatefulSet', 'tempo-metrics-generator');
+    expect(generator.spec.volumeClaimTemplates ?? []).toEqual([]);
+    expect(generator.spec.template.spec.volumes.find((v: any) => v.name === 'data').emptyDir).toBeDefined();
+    // The pod name is the ring id: the governing Service gives the pods their stable names.
+    expect(find(withoutLocalBlocks, 'Service', generator.spec.serviceName).spec.clusterIP).toBe('None');
+    const ringId = configOf(withoutLocalBlocks, 'tempo-metrics-generator').metrics_generator?.ring?.instance_id;
+    expect(ringId === undefined || /HOSTNAME|POD_NAME/.test(ringId)).toBe(true);
   });
 
   test('the gossip Service is headless, publishes not-ready pods and selects every component', () => {
