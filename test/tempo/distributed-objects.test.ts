@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { TempoChart, TempoProps, ingesterMaxUnavailable } from '../../charts/tempo';
+import { TempoChart, TempoProps, ingesterMaxUnavailable, tempoRingMembers } from '../../charts/tempo';
 import { allOf, find, K8sObject, remoteWrite, s3, selects } from '../helpers';
 import { validateK8sObjects } from '../support/k8s-schema';
 
@@ -183,5 +183,20 @@ describe('distributed mode: the Kubernetes objects', () => {
   test('TempoChart.tempo names the distributed construct instead of pretending to be a single Tempo', () => {
     expect(() => chart.tempo).toThrow(/use \.distributed/);
     expect(chart.distributed?.workloads.length).toBe(6);
+  });
+});
+
+describe('tempoRingMembers: the rings each mode keeps, for the ring size alert', () => {
+  const settingsOf = (props: TempoProps) => new TempoChart(new App(), 'tempo', { namespace: 'tempo', tempo: props }).backend.settings;
+  test('none in single-node mode; every ring at the replicas in cluster mode, the generator\'s only with the generator', () => {
+    expect(tempoRingMembers(settingsOf({}))).toBeUndefined();
+    const cluster = { mode: 'cluster' as const, replicas: 3, storage: s3, metricsRemoteWriteUrl: remoteWrite };
+    expect(tempoRingMembers(settingsOf(cluster))).toEqual({ ingester: 3, distributor: 3, compactor: 3, 'metrics-generator': 3 });
+    expect(tempoRingMembers(settingsOf({ ...cluster, metricsGeneratorProcessors: [] }))).toEqual({ ingester: 3, distributor: 3, compactor: 3 });
+  });
+  test('in distributed mode each ring has its component\'s pods (an autoscaled one its minimum)', () => {
+    const s = settingsOf({ ...base, components: { ingester: { replicas: 4 }, distributor: { autoscaling: { minReplicas: 2, maxReplicas: 6 } } } });
+    const d = s.distributed!.components;
+    expect(tempoRingMembers(s)).toEqual({ ingester: 4, distributor: 2, compactor: d.compactor!.replicas, 'metrics-generator': d['metrics-generator']!.replicas });
   });
 });

@@ -290,3 +290,27 @@ function componentIngressRules(component: TempoComponent, owner: TempoDistribute
   const rules = tempoIngressRules(owner.podSelector, true, owner.otlpFromNamespaces, owner.apiClients, owner.otlpClients);
   return component === 'distributor' ? rules : rules.filter((r) => !r.ports.includes('otlp-grpc'));
 }
+
+/** The rings Tempo keeps (the `name` label of `tempo_ring_members`). */
+export type TempoRingName = 'ingester' | 'distributor' | 'compactor' | 'metrics-generator';
+
+/**
+ * The members each of Tempo's rings should have, for the ring alerts: in cluster mode every pod
+ * joins every ring; in distributed mode each ring has its component's pods (an autoscaled one at
+ * least its minimum); the generator's ring only where the generator runs. Undefined in single-node
+ * mode: one pod is every ring, and `TempoDown` already says when it is gone.
+ */
+export function tempoRingMembers(s: Pick<TempoSettings, 'mode' | 'replicas' | 'metricsGeneratorProcessors' | 'distributed'>)
+  : Partial<Record<TempoRingName, number>> | undefined {
+  if (s.mode === 'single-node') return undefined;
+  const generator = s.metricsGeneratorProcessors.length > 0;
+  if (!s.distributed) {
+    return { ingester: s.replicas, distributor: s.replicas, compactor: s.replicas, ...(generator ? { 'metrics-generator': s.replicas } : {}) };
+  }
+  const rings: Partial<Record<TempoRingName, number>> = {};
+  for (const ring of ['ingester', 'distributor', 'compactor', 'metrics-generator'] as const) {
+    const c = s.distributed.components[ring];
+    if (c) rings[ring] = c.autoscaling?.minReplicas ?? c.replicas;
+  }
+  return rings;
+}
