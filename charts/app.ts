@@ -5,7 +5,7 @@ import { argoCdWarnings, ArgoCdChart } from './argocd/applications';
 import { Environment, StackConfigFile } from './config/file';
 import { checkEnvironments, DEFAULT_CONFIG_FILE, formatLocated, locateConfigError, locateDetail } from './config/load';
 import { toYaml } from './shared/render';
-import { renderGeneratedSecrets } from './shared/secrets';
+import { ENVIRONMENT_FILE, environmentManifest, renderEnvironmentManifest } from './manifest';
 import { ConfigError } from './shared/validate';
 import { TempoStack } from './stack';
 
@@ -18,9 +18,6 @@ export interface BuiltEnvironment {
 
 /** The file that makes a folder a kustomization. Not `kustomization.yaml`: see renderEnvironment. */
 export const KUSTOMIZATION_FILE = 'Kustomization';
-
-/** The list of Secrets deploy.sh may create, in every environment folder. */
-export const SECRETS_FILE = 'secrets.txt';
 
 /** Builds the App of one environment; throws a ConfigError on bad settings. */
 export function buildEnvironment(environment: Environment): BuiltEnvironment {
@@ -37,7 +34,8 @@ export function buildEnvironment(environment: Environment): BuiltEnvironment {
  * - `Kustomization`, listing exactly those manifests, for `kubectl apply -k` and Argo CD. It is
  *   kustomize's third accepted file name; `kubectl apply -f <dir>` reads every .yaml file and would
  *   try to create a `kustomization.yaml` as an object, but skips a file without an extension;
- * - `secrets.txt`, the Secrets deploy.sh creates when missing.
+ * - `environment` (ENVIRONMENT_FILE), the environment described for the deploy tools: its
+ *   Services, workloads, Secrets to create, ownership labels (see charts/manifest.ts).
  */
 export function renderEnvironment(built: BuiltEnvironment): Map<string, string> {
   return renderApp(built).files;
@@ -55,7 +53,8 @@ function renderApp(built: BuiltEnvironment): { files: Map<string, string>; kinds
     files.set(name, renderManifests(json));
   });
   files.set(KUSTOMIZATION_FILE, kustomization([...files.keys()]));
-  files.set(SECRETS_FILE, renderGeneratedSecrets(built.stack.generatedSecrets));
+  const namespaceFile = [...files.keys()].find((f) => f.endsWith(`-${built.stack.namespaceChart.node.id}.k8s.yaml`))!;
+  files.set(ENVIRONMENT_FILE, renderEnvironmentManifest(environmentManifest(built.stack, built.environment.name, namespaceFile)));
   return { files, kinds: countKinds(objects) };
 }
 

@@ -18,9 +18,15 @@ export type { ConfigErrorDetail } from './shared/validate';
 
 // What `tempo-stack synth` is made of: build, render and write environments.
 export {
-  buildEnvironment, KUSTOMIZATION_FILE, renderConfig, renderEnvironment, SECRETS_FILE, synthesizeAll, writeOutput,
+  buildEnvironment, KUSTOMIZATION_FILE, renderConfig, renderEnvironment, synthesizeAll, writeOutput,
 } from './app';
 export type { BuiltEnvironment, RenderedOutput } from './app';
+// dist/<env>/environment: the typed description deploy and verify read names from.
+export { ENVIRONMENT_FILE, ENVIRONMENT_MANIFEST_VERSION, environmentManifest, renderEnvironmentManifest } from './manifest';
+export type {
+  EnvironmentManifest, ManifestComponent, ManifestMetricsGenerator, ManifestOwnership, ManifestPort, ManifestSecret, ManifestSecretKey,
+  ManifestService, ManifestVolumeClaims, ManifestWorkload, PortRole,
+} from './manifest';
 export { ArgoCdChart } from './argocd/applications';
 export type { ArgoCdChartProps, ArgoCdTarget } from './argocd/applications';
 export { NamespaceChart } from './shared/namespace';

@@ -113,7 +113,7 @@ export interface TempoStackProps {
 export class TempoStack extends Construct {
   /** The namespace every object lives in. */
   public readonly namespace: string;
-  /** The Secrets the stack references that the deploy script may create (listed in `secrets.txt`). */
+  /** The Secrets the stack references that the deploy script may create (listed in `dist/<env>/environment`). */
   public readonly generatedSecrets: readonly GeneratedSecret[];
   /** What is allowed but probably not meant (a replication factor of 2), in the error format's parts; synth prints them. */
   public readonly warnings: readonly ConfigErrorDetail[];

@@ -51,7 +51,7 @@ describe('the stack wires the bundled MinIO into Tempo', () => {
     const env = ENVIRONMENTS.find((e) => e.name === 'cluster')!;
     expect([...renderEnvironment(buildEnvironment(env)).keys()])
       .toEqual(['0000-namespace.k8s.yaml', '0001-minio.k8s.yaml', '0002-tempo.k8s.yaml', '0003-prometheus.k8s.yaml', '0004-grafana.k8s.yaml',
-        '0005-gateway.k8s.yaml', '0006-alertmanager.k8s.yaml', 'Kustomization', 'secrets.txt']);
+        '0005-gateway.k8s.yaml', '0006-alertmanager.k8s.yaml', 'Kustomization', 'environment']);
   });
 });
 

@@ -18,26 +18,11 @@ export type GeneratedSecretValue =
 
 /**
  * A Secret the stack references and the deploy script may create at deploy time when nobody has
- * created it yet. Listed in `dist/<env>/secrets.txt`, never synthesized as an object.
+ * created it yet. Listed in `dist/<env>/environment`, never synthesized as an object.
  */
 export interface GeneratedSecret {
   readonly name: string;
   readonly keys: Readonly<Record<string, GeneratedSecretValue>>;
-}
-
-/**
- * `dist/<env>/secrets.txt`: one line per Secret, `<name> <key>=random|literal:<value> ...`, for
- * `deploy.sh` (plain text, so it needs no YAML parser; kubectl ignores the extension).
- */
-export function renderGeneratedSecrets(secrets: readonly GeneratedSecret[]): string {
-  const lines = secrets.map((s) => [s.name, ...Object.entries(s.keys).map(([key, v]) => `${key}=${'random' in v ? 'random' : `literal:${v.literal}`}`)].join(' '));
-  return [
-    '# Secrets this environment references and nobody synthesizes. deploy.sh creates the missing ones',
-    '# (never overwriting one that exists); without it, create them yourself with these keys.',
-    '# <secret name> <key>=random|literal:<value> ...',
-    ...lines,
-    '',
-  ].join('\n');
 }
 
 /**

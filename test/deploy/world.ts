@@ -1,59 +1,77 @@
-import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { BackgroundCommand, DeployIO, FreshSynth, HttpRequest, deployMain } from '../../charts/cli/deploy';
 
 const REPO = path.join(__dirname, '..', '..');
-const FAKE = path.join(__dirname, 'fixtures', 'fake.sh');
-/** The tools fixtures/fake.sh stands in for. */
-const FAKED = ['kubectl', 'curl', 'openssl', 'npm', 'sleep'] as const;
-type Tool = (typeof FAKED)[number];
 
-/** A canned answer of a fake tool (see fixtures/fake.sh). */
+/** A canned answer: kubectl's output and exit code, or an HTTP status and body. */
 export interface Answer {
   readonly stdout?: string;
   readonly stderr?: string;
   readonly exit?: number;
-  /** curl only: the HTTP status code it reports. */
+  /** HTTP only: the status (default 200); the body is `stdout`. */
   readonly status?: number;
   /** Answer one call only. */
   readonly once?: boolean;
 }
 
-/** What one run of deploy.sh did. */
+interface Rule {
+  readonly pattern: RegExp;
+  readonly answer: Answer;
+  used: boolean;
+}
+
+/** What one run did. */
 export interface Run {
-  readonly status: number | null;
+  readonly status: number;
   readonly stdout: string;
   readonly stderr: string;
-  /** kubectl's argv, one string per call, with the temp folders replaced by $ROOT and $WORK. */
+  /** kubectl's arguments, one string per call, joined by spaces, the temp folder replaced by $ROOT. */
   readonly kubectl: string[];
-  readonly curl: string[];
-  readonly sleep: string[];
+  /** `<METHOD> <url>` of each HTTP request, the query decoded. */
+  readonly http: string[];
+  readonly requests: HttpRequest[];
+  /** What the deploy wrote to kubectl's stdin (Secret manifests). */
+  readonly stdin: string[];
+  /** Poll intervals slept, in seconds (the port-forward's 20 ms waits left out). */
+  readonly sleep: number[];
+  /** Port-forwards still running after the run: none, when it cleaned up. */
+  readonly leftRunning: number;
+}
+
+function globRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+}
+
+const repoFolders = new Map<string, Record<string, string>>();
+
+/** A repository's own environment folder, file by file (read once). */
+export function repoDist(env: string): Record<string, string> {
+  const dir = path.join(REPO, 'dist', env);
+  if (!repoFolders.has(env)) {
+    repoFolders.set(env, Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')])));
+  }
+  return { ...repoFolders.get(env)! };
 }
 
 /**
- * A throwaway checkout: a copy of deploy.sh next to a fixture dist/, and fake kubectl, curl,
- * openssl, npm and sleep first on the PATH, answering with the rules a test registers.
+ * A throwaway root with a dist/ of its own, and a fake world for the deploy: kubectl and HTTP
+ * answer with the rules a test registers (first match wins; `override` puts a rule first), and
+ * every call is recorded. The deploy runs in this process, with its real argument lists.
  */
 export class World {
   public readonly root: string;
-  public readonly fakeDir: string;
-  private readonly bin: string;
-  private rules = 0;
+  public fresh: FreshSynth = { kind: 'no-config', file: 'tempo-stack.yaml' };
+  public kubectlOnPath = true;
+  private readonly rules = { kubectl: [] as Rule[], http: [] as Rule[] };
 
   constructor() {
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-test-'));
-    this.fakeDir = path.join(this.root, 'fake');
-    this.bin = path.join(this.root, 'bin');
-    fs.mkdirSync(this.fakeDir);
-    fs.mkdirSync(this.bin);
-    fs.mkdirSync(path.join(this.root, 'tmp'));
-    fs.copyFileSync(path.join(REPO, 'deploy.sh'), path.join(this.root, 'deploy.sh'));
-    fs.chmodSync(path.join(this.root, 'deploy.sh'), 0o755);
-    for (const tool of FAKED) fs.symlinkSync(FAKE, path.join(this.bin, tool));
   }
 
-  /** Writes dist/<env>/ with the given files. */
+  /** Writes dist/<env>/ with the given files (added to what is there). */
   dist(env: string, files: Record<string, string>): this {
     const dir = path.join(this.root, 'dist', env);
     fs.mkdirSync(dir, { recursive: true });
@@ -61,95 +79,97 @@ export class World {
     return this;
   }
 
-  /** Answers calls of `tool` whose arguments, joined by spaces, match the glob; first rule wins. */
-  on(tool: Tool, glob: string, answer: Answer = {}): this {
-    return this.rule(tool, String(this.rules++).padStart(4, '0'), glob, answer);
-  }
-
-  /** Like on(), but ahead of every rule registered so far (the fakes run in the C locale: '-' sorts first). */
-  override(tool: Tool, glob: string, answer: Answer = {}): this {
-    return this.rule(tool, `-${String(9999 - this.rules++).padStart(4, '0')}`, glob, answer);
-  }
-
-  private rule(tool: Tool, name: string, glob: string, answer: Answer): this {
-    const dir = path.join(this.fakeDir, 'rules', tool, name);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'match'), glob);
-    if (answer.stdout !== undefined) fs.writeFileSync(path.join(dir, 'stdout'), answer.stdout);
-    if (answer.stderr !== undefined) fs.writeFileSync(path.join(dir, 'stderr'), answer.stderr);
-    if (answer.exit !== undefined) fs.writeFileSync(path.join(dir, 'exit'), String(answer.exit));
-    if (answer.status !== undefined) fs.writeFileSync(path.join(dir, 'status'), String(answer.status));
-    if (answer.once) fs.writeFileSync(path.join(dir, 'once'), '');
+  /** Answers calls whose arguments (kubectl) or `<METHOD> <url>` (http), joined by spaces, match the glob. */
+  on(tool: 'kubectl' | 'http', glob: string, answer: Answer = {}): this {
+    this.rules[tool].push({ pattern: globRegExp(glob), answer, used: false });
     return this;
   }
 
-  /** Runs deploy.sh with the arguments, the fakes first on the PATH. */
-  run(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Run {
-    const result = spawnSync(path.join(this.root, 'deploy.sh'), args, {
-      encoding: 'utf8',
-      input: options.input ?? '',
-      timeout: 20_000,
-      env: {
-        PATH: `${this.bin}:${process.env.PATH}`,
-        HOME: this.root,
-        TMPDIR: path.join(this.root, 'tmp'),
-        FAKE_DIR: this.fakeDir,
-        LC_ALL: 'C',
-        ...options.env,
-      },
-    });
-    if (result.error) throw result.error;
-    return {
-      status: result.status,
-      stdout: result.stdout,
-      stderr: result.stderr,
-      kubectl: this.calls('kubectl'),
-      curl: this.calls('curl'),
-      sleep: this.calls('sleep'),
-    };
+  /** Like on(), ahead of every rule registered so far. */
+  override(tool: 'kubectl' | 'http', glob: string, answer: Answer = {}): this {
+    this.rules[tool].unshift({ pattern: globRegExp(glob), answer, used: false });
+    return this;
   }
 
-  /** The files deploy.sh handed to fakes (created-N.yaml, posted-N.json, curl-config-N). */
-  evidence(prefix: string): string[] {
-    return fs.readdirSync(this.fakeDir).filter((f) => f.startsWith(prefix)).sort()
-      .map((f) => fs.readFileSync(path.join(this.fakeDir, f), 'utf8'));
-  }
-
-  /** Whatever deploy.sh left in its temp folder (nothing, if it cleaned up). */
-  leftovers(): string[] {
-    return fs.readdirSync(path.join(this.root, 'tmp'));
+  private answer(tool: 'kubectl' | 'http', call: string): Answer | undefined {
+    const rule = this.rules[tool].find((r) => !r.used && r.pattern.test(call));
+    if (rule?.answer.once) rule.used = true;
+    return rule?.answer;
   }
 
   remove(): void {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 
-  /** Replaces the temp folders in a text with $ROOT and $WORK. */
-  normalize(text: string): string {
-    return text.split(this.root).join('$ROOT').replace(/\$ROOT\/tmp\/deploy-sh\.[A-Za-z0-9]+/g, '$WORK');
-  }
-
-  private calls(tool: Tool): string[] {
-    const log = path.join(this.fakeDir, `${tool}.log`);
-    if (!fs.existsSync(log)) return [];
-    const calls = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l !== '')
-      .map((l) => this.normalize(l));
-    return sortParallelPortForwards(calls);
+  /** Runs the deploy with these arguments; `env` may name the wrapper (TEMPO_STACK_COMMAND). */
+  async run(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
+    const kubectl: string[] = [];
+    const http: string[] = [];
+    const requests: HttpRequest[] = [];
+    const stdin: string[] = [];
+    const sleep: number[] = [];
+    let stdout = '';
+    let stderr = '';
+    const inputLines = (options.input ?? '').split('\n');
+    if (options.input === undefined || options.input === '') inputLines.length = 0;
+    const running = new Set<BackgroundCommand>();
+    const norm = (s: string) => s.split(this.root).join('$ROOT');
+    const io: DeployIO = {
+      root: this.root,
+      env: { TEMPO_STACK_COMMAND: './deploy.sh', ...options.env },
+      hasCommand: (name) => name === 'kubectl' && this.kubectlOnPath,
+      run: async (_command, argv, opts = {}) => {
+        const call = norm(argv.join(' '));
+        kubectl.push(call);
+        if (opts.input !== undefined) stdin.push(opts.input);
+        const a = this.answer('kubectl', call) ?? {};
+        if (opts.passthrough) {
+          stdout += a.stdout ?? '';
+          stderr += a.stderr ?? '';
+          return { code: a.exit ?? 0, stdout: '', stderr: '' };
+        }
+        return { code: a.exit ?? 0, stdout: a.stdout ?? '', stderr: a.stderr ?? '' };
+      },
+      start: (_command, argv) => {
+        const call = norm(argv.join(' '));
+        kubectl.push(call);
+        const a = this.answer('kubectl', call);
+        let alive = a?.exit === undefined;
+        // Local ports are the remote ones plus 40000, printed as kubectl prints a free port it picked.
+        const forwarded = argv.filter((x) => x.startsWith(':')).map((p) => p.slice(1));
+        const output = alive ? forwarded.map((p) => `Forwarding from 127.0.0.1:${Number(p) + 40000} -> ${p}\n`).join('')
+          : `${a?.stdout ?? ''}${a?.stderr ?? ''}`;
+        const command: BackgroundCommand = {
+          output: () => output,
+          running: () => alive,
+          stop: async () => { alive = false; running.delete(command); },
+        };
+        if (alive) running.add(command);
+        return command;
+      },
+      http: async (request) => {
+        const call = `${request.method} ${decodeURIComponent(request.url.replace(/\+/g, ' '))}`;
+        http.push(call);
+        requests.push(request);
+        const a = this.answer('http', call);
+        if (!a) return { status: 0, body: `fetch failed: connect ECONNREFUSED (no rule for ${call})` };
+        return { status: a.status ?? 200, body: a.stdout ?? '' };
+      },
+      sleep: async (ms) => { if (ms >= 1000) sleep.push(ms / 1000); },
+      // The bytes whose hex is the ids the tests expect; anything else (Secret values) from the real CSPRNG.
+      randomBytes: (size) => (size === 16 ? Buffer.from(TRACE_ID, 'hex') : size === 8 ? Buffer.from(SPAN_ID, 'hex') : crypto.randomBytes(size)),
+      nowNanos: () => BigInt(Date.now()) * 1_000_000n,
+      out: (text) => { stdout += text; },
+      err: (text) => { stderr += text; },
+      readLine: async () => inputLines.shift(),
+      freshSynth: async () => this.fresh,
+    };
+    const status = await deployMain(args, io);
+    return { status, stdout, stderr, kubectl, http, requests, stdin, sleep, leftRunning: running.size };
   }
 }
 
-/** deploy.sh starts its port-forwards together, so they reach the log in any order: sort each run of them. */
-function sortParallelPortForwards(calls: string[]): string[] {
-  const out: string[] = [];
-  let batch: string[] = [];
-  for (const call of [...calls, '']) {
-    if (call.includes(' port-forward ')) {
-      batch.push(call);
-      continue;
-    }
-    out.push(...batch.sort());
-    batch = [];
-    if (call !== '') out.push(call);
-  }
-  return out;
-}
+/** The trace id the fake randomness gives. */
+export const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+/** The span id the fake randomness gives. */
+export const SPAN_ID = 'b7ad6b7169203331';

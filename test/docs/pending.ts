@@ -5,5 +5,5 @@
 /** docs/ files linked before the branch that writes them has landed. */
 export const PENDING_DOCS: readonly string[] = [];
 
-/** Files the README says every dist/<env>/ holds, written by a branch that has not landed (deploy). */
-export const PENDING_DIST_FILES: readonly string[] = ['environment'];
+/** Files the README says every dist/<env>/ holds, written by a branch that has not landed (none left: deploy writes `environment`). */
+export const PENDING_DIST_FILES: readonly string[] = [];
