@@ -147,22 +147,26 @@ export const SCENARIOS: readonly Scenario[] = [
     alert: 'TempoRingMembersMissing',
     // Rules built with rings { ingester: 3, 'metrics-generator': 2 }: two of three ingesters are ACTIVE in every pod's view.
     series: [
-      t(0, 'tempo_ring_members', '2x30', { name: 'ingester', state: 'ACTIVE' }), t(1, 'tempo_ring_members', '2x30', { name: 'ingester', state: 'ACTIVE' }),
+      t(0, 'tempo_ring_members', '2x30', { name: 'ingester', state: 'ACTIVE' }),
+      t(1, 'tempo_ring_members', '2x30', { name: 'ingester', state: 'ACTIVE' }),
       t(0, 'tempo_ring_members', '1x30', { name: 'ingester', state: 'LEAVING' }),
       t(0, 'tempo_ring_members', '2x30', { name: 'metrics-generator', state: 'ACTIVE' }),
     ],
     firesAt: '16m', expected: [{ labels: { ...ns, name: 'ingester' }, value: '2' }], silentAt: ['10m'],
     // One pod's stale view (2) beside one that sees every member (3); the generator ring at its size.
     healthy: [
-      t(0, 'tempo_ring_members', '2x30', { name: 'ingester', state: 'ACTIVE' }), t(1, 'tempo_ring_members', '3x30', { name: 'ingester', state: 'ACTIVE' }),
+      t(0, 'tempo_ring_members', '2x30', { name: 'ingester', state: 'ACTIVE' }),
+      t(1, 'tempo_ring_members', '3x30', { name: 'ingester', state: 'ACTIVE' }),
       t(0, 'tempo_ring_members', '2x30', { name: 'metrics-generator', state: 'ACTIVE' }),
     ],
   },
   {
     alert: 'TempoDistributorRefusingSpans',
     series: [
-      t(1, 'tempo_receiver_accepted_spans', '0+540x30', { ...distributor, ...otlpHttp }), t(1, 'tempo_receiver_refused_spans', '0+60x30', { ...distributor, ...otlpHttp }),
-      t(0, 'tempo_receiver_accepted_spans', '0+600x30', { ...distributor, ...otlpHttp }), t(0, 'tempo_receiver_refused_spans', '0x30', { ...distributor, ...otlpHttp }),
+      t(1, 'tempo_receiver_accepted_spans', '0+540x30', { ...distributor, ...otlpHttp }),
+      t(1, 'tempo_receiver_refused_spans', '0+60x30', { ...distributor, ...otlpHttp }),
+      t(0, 'tempo_receiver_accepted_spans', '0+600x30', { ...distributor, ...otlpHttp }),
+      t(0, 'tempo_receiver_refused_spans', '0x30', { ...distributor, ...otlpHttp }),
     ],
     // 1 of every 10 spans refused: 10 %.
     firesAt: '10m', expected: [{ labels: { ...podOf(1), ...distributor }, value: '10%' }], silentAt: ['3m'],
@@ -193,8 +197,10 @@ export const SCENARIOS: readonly Scenario[] = [
       t(1, 'tempo_request_duration_seconds_count', '0+540x30', { ...frontend, method: 'GET', route: 'api_search', status_code: '200', ws: 'false' }),
       t(1, 'tempo_request_duration_seconds_count', '0+60x30', { ...frontend, method: 'GET', route: 'api_search', status_code: '503', ws: 'false' }),
       // A querier's own route is a frontend's sub-request, not a client's query.
-      t(2, 'tempo_request_duration_seconds_count', '0+600x30', { component: 'querier', method: 'GET', route: 'querier_api_search', status_code: '503', ws: 'false' }),
-      t(1, 'tempo_request_duration_seconds_count', '0+600x30', { ...frontend, method: 'GET', route: 'api_traces_traceid', status_code: '200', ws: 'false' }),
+      t(2, 'tempo_request_duration_seconds_count', '0+600x30',
+        { component: 'querier', method: 'GET', route: 'querier_api_search', status_code: '503', ws: 'false' }),
+      t(1, 'tempo_request_duration_seconds_count', '0+600x30', 
+        { ...frontend, method: 'GET', route: 'api_traces_traceid', status_code: '200', ws: 'false' }),
     ],
     firesAt: '20m', expected: [{ labels: { ...ns, route: 'api_search' }, value: '10%' }], silentAt: ['10m'],
   },

@@ -113,7 +113,8 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
         + ` + sum by (${pod}, ${component}) (rate(tempo_receiver_refused_spans${PODS}[${RATE}])))`, '{{component}} {{pod}}')]))
     .withPanel(timeSeries('Pushes to ingesters failing',
       'Do the distributors fail to append spans to some ingester (by distributor pod and ingester address)?', 'ops',
-      [promQuery('A', `sum by (${pod}, ingester) (rate(tempo_distributor_ingester_append_failures_total${PODS}[${RATE}]))`, '{{pod}} -> {{ingester}}')]))
+      [promQuery('A', `sum by (${pod}, ingester) (rate(tempo_distributor_ingester_append_failures_total${PODS}[${RATE}]))`,
+        '{{pod}} -> {{ingester}}')]))
     .withPanel(timeSeries('Live traces per pod against the limit',
       'How many traces does each ingester hold in memory per tenant, against the default per-ingester limit (max_local_traces_per_user)?'
         + ' At the limit new traces are discarded.', 'short',
@@ -137,7 +138,8 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
       [promQuery('A', `sum by (${pod}) (tempo_ingester_flush_queue_length${PODS})`, '{{pod}}')]))
     .withPanel(timeSeries('Flush duration p99',
       'How long does writing a block to storage take on each ingester (the slowest 1 %)?', 's',
-      [promQuery('A', `histogram_quantile(0.99, sum by (${pod}, le) (rate(tempo_ingester_flush_duration_seconds_bucket${PODS}[${RATE}])))`, '{{pod}}')]));
+      [promQuery('A', `histogram_quantile(0.99, sum by (${pod}, le) (rate(tempo_ingester_flush_duration_seconds_bucket${PODS}[${RATE}])))`,
+        '{{pod}}')]));
 
   builder
     .withRow(new dashboard.RowBuilder('Queries'))
@@ -151,7 +153,8 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
       'Which routes are called, and how many of their requests fail (status 5xx)?', 'reqps',
       [promQuery('A', `sum by (route, status_code) (${RECORDING_RULES.requestRate}${NS})`, '{{route}} {{status_code}}')]))
     .withPanel(timeSeries('Share of queries failing',
-      'What fraction of the query API\'s requests (search, trace by id, tags, metrics) end in a server error (the TempoQueriesFailing alert)?', 'percentunit',
+      'What fraction of the query API\'s requests (search, trace by id, tags, metrics) end in a server error (the TempoQueriesFailing alert)?',
+      'percentunit',
       [promQuery('A', `sum by (route) (rate(tempo_request_duration_seconds_count${QUERY_ROUTES_5XX}[${RATE}]))`
         + ` / sum by (route) (rate(tempo_request_duration_seconds_count${QUERY_ROUTES}[${RATE}]))`, '{{route}}')]))
     .withPanel(timeSeries('Query-frontend queue per tenant',
