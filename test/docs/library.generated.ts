@@ -3,8 +3,8 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { ApiObject, App, JsonPatch } from 'cdk8s';
-import { SCRAPE_JOBS, TempoStack } from '../../charts';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { RestrictedWorkload, SCRAPE_JOBS, TempoStack } from '../../charts';
 
 const app = new App();
 const stack = new TempoStack(app, 'prod', {
@@ -13,6 +13,9 @@ const stack = new TempoStack(app, 'prod', {
     mode: 'cluster',
     replicas: 5,
     storage: { backend: 's3', bucket: 'acme-traces', region: 'eu-west-1' },
+    // Tempo, Prometheus, Grafana and MinIO take serviceAccountAnnotations and podLabels: IRSA here, GKE or Azure
+    // workload identity the same way (iam.gke.io/gcp-service-account, azure.workload.identity/*).
+    serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/tempo' },
     expectedLoad: { tracesPerSecond: 5000, spansPerTrace: 12 },
     resources: { requests: { cpu: '2', memory: '3Gi' }, limits: { cpu: '4', memory: '6Gi' } },
     // A Tempo key without a prop, deep-merged into tempo.yaml last and checked against Tempo
@@ -63,6 +66,36 @@ grafana.addDashboard(new dashboard.DashboardBuilder('Acme / Ingestion')
       .legendFormat('spans/s')))
   .build());
 
+const collector = new Chart(app, 'collector', { namespace: 'tracing' });
+// JSON is YAML: the collector reads it as its config.yaml.
+const otelcolConfig = JSON.stringify({
+  receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' } } } },
+  processors: { batch: {} },
+  exporters: { otlp: { endpoint: stack.tempoChart.tempo.otlpGrpcEndpoint, tls: { insecure: true } } },
+  extensions: { health_check: { endpoint: '0.0.0.0:13133' } },
+  service: { extensions: ['health_check'], pipelines: { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['otlp'] } } },
+}, null, 2);
+const otelcol = new RestrictedWorkload(collector, 'otelcol', {
+  name: 'otelcol', namespace: 'tracing', kind: 'Deployment', replicas: 2, maxUnavailable: 1, spread: true,
+  identity: { name: 'opentelemetry-collector', instance: 'otelcol', component: 'collector' },
+  uid: 10001, // the image's own non-root user
+  container: {
+    name: 'otelcol',
+    image: { repository: 'otel/opentelemetry-collector-contrib', tag: '0.116.1' },
+    ports: [{ name: 'otlp-grpc', port: 4317, appProtocol: 'grpc' }, { name: 'health', port: 13133 }],
+    resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+    probes: {
+      readiness: { path: '/', port: 'health', periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+      liveness: { path: '/', port: 'health', periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 5 },
+    },
+  },
+  configMaps: [{ name: 'otelcol-config', volume: 'config', mountPath: '/etc/otelcol-contrib', files: { 'config.yaml': otelcolConfig } }],
+  services: [{ name: 'otelcol', ports: ['otlp-grpc'] }],
+  networkPolicy: [{ ports: ['otlp-grpc'], namespaces: 'all' }],
+});
+
 ApiObject.of(stack.tempoChart.tempo.statefulSet)
+  .addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'tracing-critical'));
+ApiObject.of(otelcol.deployment!)
   .addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'tracing-critical'));
 app.synth();

@@ -119,7 +119,37 @@ describe('the library example of docs/library.md', () => {
     });
   });
 
-  test('the JSON patch is applied to the Tempo StatefulSet', () => {
+  test('the JSON patches are applied to the Tempo StatefulSet and the collector\'s Deployment', () => {
     expect(find(objects, 'StatefulSet', 'tempo').spec.template.spec.priorityClassName).toBe('tracing-critical');
+    expect(find(objects, 'Deployment', 'otelcol').spec.template.spec.priorityClassName).toBe('tracing-critical');
+  });
+
+  test('Tempo\'s ServiceAccount carries the IRSA role, and its pods still mount no API token', () => {
+    const sa = find(objects, 'ServiceAccount', 'tempo');
+    expect(sa.metadata).toMatchObject({ annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/tempo' } });
+    expect(find(objects, 'StatefulSet', 'tempo').spec.template.spec.serviceAccountName).toBe('tempo');
+    expect(sa.automountServiceAccountToken).toBe(false);
+  });
+
+  test('the collector on RestrictedWorkload: restricted pods, config mounted where the image reads it and hashed, exporting to Tempo\'s OTLP port', () => {
+    const deployment = find(objects, 'Deployment', 'otelcol');
+    const pod = deployment.spec.template.spec;
+    const [container] = pod.containers;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(container.image).toBe('otel/opentelemetry-collector-contrib:0.116.1');
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/', port: 'health' });
+    expect(deployment.spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{16,}$/);
+    const mount = container.volumeMounts.find((m: any) => m.mountPath === '/etc/otelcol-contrib');
+    const volume = pod.volumes.find((v: any) => v.name === mount.name);
+    const config = yaml.load(find(objects, 'ConfigMap', volume.configMap.name).data['config.yaml']) as any;
+    const [host, port] = config.exporters.otlp.endpoint.split(':');
+    const tempo = find(objects, 'Service', 'tempo');
+    expect(host).toBe(`${tempo.metadata.name}.${tempo.metadata.namespace}.svc.cluster.local`);
+    expect(tempo.spec.ports.find((p: any) => p.port === Number(port))?.name).toBe('otlp-grpc');
+    const service = find(objects, 'Service', 'otelcol');
+    expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+    expect(find(objects, 'NetworkPolicy', 'otelcol').spec.podSelector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+    expect(find(objects, 'PodDisruptionBudget', 'otelcol').spec.maxUnavailable).toBe(1);
   });
 });

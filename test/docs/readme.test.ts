@@ -7,7 +7,6 @@ import * as yaml from 'js-yaml';
 import { parseStackConfig, renderConfig } from '../../charts';
 import { CONFIG, find, K8sObject } from '../helpers';
 import { codeBlocks, readDoc, ROOT, runProgram, section, tsProgram } from '../support/markdown';
-import { PENDING_DIST_FILES } from './pending';
 
 const README = 'README.md';
 const readme = readDoc(README);
@@ -106,8 +105,37 @@ describe('what lands in dist/', () => {
       const dir = path.join(ROOT, 'dist', env.name);
       const present = fs.readdirSync(dir);
       expect(present.filter((f) => /^\d{4}-[a-z-]+\.k8s\.yaml$/.test(f)).length).toBeGreaterThan(2);
-      for (const file of named.filter((f) => !PENDING_DIST_FILES.includes(f) || fs.existsSync(path.join(dir, f)))) expect(present).toContain(file);
+      for (const file of named) expect(present).toContain(file);
       for (const f of present.filter((x) => x.endsWith('.yaml'))) expect(fs.readFileSync(path.join(dir, f), 'utf8')).not.toMatch(/^kind: Secret$/m);
     }
+  });
+});
+
+describe('the cluster environment\'s placeholders', () => {
+  const dist = section(readme, 'What lands in `dist/`');
+  const text = dist.slice(dist.indexOf('\n### The cluster environment\'s placeholders\n'));
+  const cluster = (yaml.load(readDoc('tempo-stack.yaml')) as { environments: any[] }).environments.find((e) => e.name === 'cluster');
+  const manifests = fs.readdirSync(path.join(ROOT, 'dist/cluster')).filter((f) => f.endsWith('.yaml'))
+    .map((f) => fs.readFileSync(path.join(ROOT, 'dist/cluster', f), 'utf8')).join('\n');
+
+  test('names every host and the issuer the shipped cluster environment uses, and they are in dist/cluster/', () => {
+    const hosts = [...manifests.matchAll(/^ +- host: (\S+)$/gm)].map((m) => m[1]);
+    expect(new Set(hosts)).toEqual(new Set(['grafana.example.com', 'otlp.example.com', 'otlp-grpc.example.com']));
+    for (const host of hosts) expect(text).toContain(`\`${host}\``);
+    const issuers = new Set([...manifests.matchAll(/cert-manager\.io\/cluster-issuer: (\S+)$/gm)].map((m) => m[1]));
+    expect([...issuers]).toEqual([cluster.grafana.expose.ingress.tls.issuer.name]);
+    expect(text).toContain(`\`${[...issuers][0]}\``);
+  });
+
+  test('the Secret to create is the one the gateway mounts, in the environment\'s namespace, with the users and tenants it maps', () => {
+    expect(manifests).toMatch(new RegExp(`secretName: ${cluster.gateway.auth.secretName}$`, 'm'));
+    expect(text).toContain(`\`${cluster.gateway.auth.secretName}\` in \`${cluster.namespace}\``);
+    for (const [user, tenant] of Object.entries(cluster.gateway.auth.tenants as Record<string, string>)) {
+      expect(text).toContain(`\`${user}\``);
+      expect(text).toContain(`\`${tenant}\``);
+    }
+    expect(manifests).not.toMatch(/^kind: Secret$/m);
+    const environment = JSON.parse(readDoc('dist/cluster/environment')) as { secrets: Array<{ name: string; createdBy: string }> };
+    expect(environment.secrets.filter((x) => x.createdBy === 'user').map((x) => x.name)).toEqual([cluster.gateway.auth.secretName]);
   });
 });
