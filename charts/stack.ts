@@ -12,7 +12,7 @@ import { NamespaceChart } from './shared/namespace';
 import { NetworkPeer } from './shared/network';
 import { GeneratedSecret, ProvidedSecret } from './shared/secrets';
 import { checkLabelValue, ConfigErrorDetail, fail } from './shared/validate';
-import { Tempo, TempoChart, TempoDistributed, TempoProps, distributedPodSelector, tempoPodSelector, tempoWarnings } from './tempo';
+import { Tempo, TempoChart, TempoDistributed, TempoProps, distributedPodSelector, tempoPodSelector, tempoRingMembers, tempoWarnings } from './tempo';
 
 /**
  * Prometheus settings the stack takes; the Tempo target, the metrics-generator and its series cap come from Tempo, the
@@ -314,6 +314,7 @@ function scrapeTarget(tempo: Tempo | TempoDistributed): TempoScrapeTarget {
     replicas: tempo.pods,
     namespace: tempo.settings.namespace,
     memoryLimitBytes: tempo.settings.parsedResources.limitMemory,
+    ...(tempoRingMembers(tempo.settings) ? { rings: tempoRingMembers(tempo.settings) } : {}),
   };
 }
 

@@ -73,6 +73,7 @@ export class PrometheusOperatorMonitoring extends Construct {
       tempoScrapeInterval,
       metricsGenerator: props.metricsGenerator ?? false,
       tempoMemoryLimitBytes: props.rules?.tempoMemoryLimitBytes ?? tempo.memoryLimitBytes,
+      ...(props.rules?.rings ?? tempo.rings ? { rings: props.rules?.rings ?? tempo.rings } : {}),
     }, C);
     checkUniqueGroups(this.builtInGroups);
 

@@ -22,6 +22,11 @@ export interface TempoScrapeTarget {
   readonly namespace?: string;
   /** Tempo's container memory limit in bytes, for the TempoHighMemory alert. @default - the rules' fixed threshold */
   readonly memoryLimitBytes?: number;
+  /**
+   * The members each of Tempo's rings should have (`tempoRingMembers(tempo.settings)`), for the
+   * `TempoRingMembersMissing` alert. @default - no ring size alert
+   */
+  readonly rings?: Readonly<Record<string, number>>;
 }
 
 /**

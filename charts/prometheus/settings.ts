@@ -204,6 +204,7 @@ export function resolvePrometheusSettings(props: PrometheusProps): PrometheusSet
       tempoScrapeInterval,
       metricsGenerator,
       tempoMemoryLimitBytes: props.rules?.tempoMemoryLimitBytes ?? tempo.memoryLimitBytes,
+      ...(props.rules?.rings ?? tempo.rings ? { rings: props.rules?.rings ?? tempo.rings } : {}),
       // Alerts that reach an Alertmanager get the Watchdog; the stack's own also its alerts.
       ...(props.alertmanagerUrl !== undefined || alertmanagers !== undefined ? { watchdog: true } : {}),
       ...(alertmanagers ? { alertmanager: { replicas: alertmanagers.replicas } } : {}),

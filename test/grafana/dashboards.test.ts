@@ -151,6 +151,21 @@ describe('Tempo / Operations', () => {
     }
   });
 
+  test('per component: rings, distributor refusals, ingester live traces against the limit, the query-frontend queue and failing queries', () => {
+    const m = operations(tempoLink(false));
+    const exprs = (title: string): string[] => panel(m, title).targets.map((t: any) => t.expr);
+    expect(exprs('Active members per ring')[0]).toMatch(/^max by \(name\) \(tempo_ring_members\{.*state="ACTIVE"\}\)$/);
+    expect(exprs('Share of spans refused per distributor')[0]).toContain('tempo_receiver_refused_spans');
+    expect(exprs('Share of spans refused per distributor')[0]).toContain('tempo_receiver_accepted_spans');
+    expect(exprs('Live traces per pod against the limit')[1]).toContain('limit_name="max_local_traces_per_user"');
+    expect(exprs('Query-frontend queue per tenant')[0]).toContain('by (pod, user) (tempo_query_frontend_queue_length');
+    expect(exprs('Share of queries failing')[0]).toContain('status_code=~"5.."');
+    expect(exprs('Share of queries failing')[0]).not.toContain('querier_api');
+    for (const title of ['Pushes to ingesters failing', 'Flush duration p99', 'Querier workers connected', 'Retention deletions and errors']) {
+      expect(exprs(title).length).toBeGreaterThan(0);
+    }
+  });
+
   test('ring members are shown by ring name and state', () => {
     expect(panel(operations(tempoLink(false)), 'Ring members by state').targets[0].expr).toBe('max by (name, state) (tempo_ring_members{job="tempo", namespace="$namespace", component=~"$component", pod=~"$pod"})');
   });

@@ -39,6 +39,10 @@ const promTarget: Labels = { [TARGET_LABELS.job]: SCRAPE_JOBS.prometheus, instan
 const ns = { [TARGET_LABELS.namespace]: NAMESPACE };
 const podOf = (n: number): Labels => ({ ...ns, [TARGET_LABELS.pod]: `tempo-${n}` });
 const tenant = { tenant: 'single-tenant' };
+const distributor = { [TARGET_LABELS.component]: 'distributor' };
+const ingester = { [TARGET_LABELS.component]: 'ingester' };
+const frontend = { [TARGET_LABELS.component]: 'query-frontend' };
+const otlpHttp = { receiver: 'tempo/otlp_receiver', transport: 'http' };
 const t = (n: number, metric: string, values: string, labels: Labels = {}): Series => ({ metric, labels: { ...tempoTarget(n), ...labels }, values });
 
 /** A counter that failing pod tempo-1 increments once a minute, next to a quiet tempo-0. */
@@ -72,7 +76,8 @@ const slowRoute = (route: string): Series[] => [
 
 /**
  * The scenarios, for rules built with: tempoScrapeInterval '30s' (rate windows 2m, counter windows
- * 5m), metricsGenerator true, tempoMemoryLimitBytes 2 GiB, every other option at its default.
+ * 5m), metricsGenerator true, tempoMemoryLimitBytes 2 GiB, rings { ingester: 3, 'metrics-generator': 2 },
+ * every other option at its default.
  */
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -138,6 +143,67 @@ export const SCENARIOS: readonly Scenario[] = [
   ring('TempoDistributorUnhealthy', 'distributor'),
   ring('TempoCompactorUnhealthy', 'compactor'),
   ring('TempoMetricsGeneratorUnhealthy', 'metrics-generator'),
+  {
+    alert: 'TempoRingMembersMissing',
+    // Rules built with rings { ingester: 3, 'metrics-generator': 2 }: two of three ingesters are ACTIVE in every pod's view.
+    series: [
+      t(0, 'tempo_ring_members', '2x30', { name: 'ingester', state: 'ACTIVE' }),
+      t(1, 'tempo_ring_members', '2x30', { name: 'ingester', state: 'ACTIVE' }),
+      t(0, 'tempo_ring_members', '1x30', { name: 'ingester', state: 'LEAVING' }),
+      t(0, 'tempo_ring_members', '2x30', { name: 'metrics-generator', state: 'ACTIVE' }),
+    ],
+    firesAt: '16m', expected: [{ labels: { ...ns, name: 'ingester' }, value: '2' }], silentAt: ['10m'],
+    // One pod's stale view (2) beside one that sees every member (3); the generator ring at its size.
+    healthy: [
+      t(0, 'tempo_ring_members', '2x30', { name: 'ingester', state: 'ACTIVE' }),
+      t(1, 'tempo_ring_members', '3x30', { name: 'ingester', state: 'ACTIVE' }),
+      t(0, 'tempo_ring_members', '2x30', { name: 'metrics-generator', state: 'ACTIVE' }),
+    ],
+  },
+  {
+    alert: 'TempoDistributorRefusingSpans',
+    series: [
+      t(1, 'tempo_receiver_accepted_spans', '0+540x30', { ...distributor, ...otlpHttp }),
+      t(1, 'tempo_receiver_refused_spans', '0+60x30', { ...distributor, ...otlpHttp }),
+      t(0, 'tempo_receiver_accepted_spans', '0+600x30', { ...distributor, ...otlpHttp }),
+      t(0, 'tempo_receiver_refused_spans', '0x30', { ...distributor, ...otlpHttp }),
+    ],
+    // 1 of every 10 spans refused: 10 %.
+    firesAt: '10m', expected: [{ labels: { ...podOf(1), ...distributor }, value: '10%' }], silentAt: ['3m'],
+  },
+  {
+    alert: 'TempoIngesterLiveTracesNearLimit',
+    series: [
+      t(1, 'tempo_ingester_live_traces', '95000x30', { ...ingester, ...tenant }),
+      t(1, 'tempo_limits_defaults', '100000x30', { ...ingester, limit_name: 'max_local_traces_per_user' }),
+      // Another limit of the same pod is not the live-traces one.
+      t(1, 'tempo_limits_defaults', '0x30', { ...ingester, limit_name: 'max_global_traces_per_user' }),
+      t(0, 'tempo_ingester_live_traces', '50000x30', { ...ingester, ...tenant }),
+      t(0, 'tempo_limits_defaults', '100000x30', { ...ingester, limit_name: 'max_local_traces_per_user' }),
+    ],
+    firesAt: '16m', expected: [{ labels: { ...podOf(1), ...ingester, ...tenant }, value: '95%' }], silentAt: ['10m'],
+  },
+  {
+    alert: 'TempoQueryFrontendQueueBacklog',
+    series: [
+      t(1, 'tempo_query_frontend_queue_length', '150x30', { ...frontend, user: 'single-tenant' }),
+      t(0, 'tempo_query_frontend_queue_length', '20x30', { ...frontend, user: 'single-tenant' }),
+    ],
+    firesAt: '16m', expected: [{ labels: { ...podOf(1), ...frontend, user: 'single-tenant' }, value: '150' }], silentAt: ['10m'],
+  },
+  {
+    alert: 'TempoQueriesFailing',
+    series: [
+      t(1, 'tempo_request_duration_seconds_count', '0+540x30', { ...frontend, method: 'GET', route: 'api_search', status_code: '200', ws: 'false' }),
+      t(1, 'tempo_request_duration_seconds_count', '0+60x30', { ...frontend, method: 'GET', route: 'api_search', status_code: '503', ws: 'false' }),
+      // A querier's own route is a frontend's sub-request, not a client's query.
+      t(2, 'tempo_request_duration_seconds_count', '0+600x30',
+        { component: 'querier', method: 'GET', route: 'querier_api_search', status_code: '503', ws: 'false' }),
+      t(1, 'tempo_request_duration_seconds_count', '0+600x30', 
+        { ...frontend, method: 'GET', route: 'api_traces_traceid', status_code: '200', ws: 'false' }),
+    ],
+    firesAt: '20m', expected: [{ labels: { ...ns, route: 'api_search' }, value: '10%' }], silentAt: ['10m'],
+  },
   {
     alert: 'TempoWalReplayErrors',
     series: [t(1, 'tempo_ingester_replay_errors_total', '0 0 0 3x10', tenant)],

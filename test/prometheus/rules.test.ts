@@ -12,7 +12,9 @@ import { knownMetric, labelsOf, SCRAPE_ADDED_LABELS } from '../support/metric-na
 import { checkPrometheusConfig, checkRules, itWith, PROMETHEUS, PROMTOOL, testRules, withPrometheus } from '../support/promtool';
 import { alertsByName, promtoolTestFiles, SCENARIOS } from './rule-scenarios';
 
-const base: TempoRulesOptions = { tempoScrapeInterval: '30s', metricsGenerator: true, tempoMemoryLimitBytes: 2 * 2 ** 30 };
+const base: TempoRulesOptions = {
+  tempoScrapeInterval: '30s', metricsGenerator: true, tempoMemoryLimitBytes: 2 * 2 ** 30, rings: { ingester: 3, 'metrics-generator': 2 },
+};
 const withGenerator = tempoRuleGroups(base);
 const withoutGenerator = tempoRuleGroups({ tempoScrapeInterval: '30s', metricsGenerator: false });
 const withAlertmanager = tempoRuleGroups({ ...base, watchdog: true, alertmanager: { replicas: 2 } });
@@ -276,11 +278,24 @@ describe('Tempo rule groups', () => {
       'prometheus: \'rules.latencyExcludedRoutes\' must be a regular expression, got \'(metrics\'; write routes separated by |, such as \'/frontend.Frontend/Process|metrics\''],
     ['a tenant index age that is no duration', { tenantIndexMaxAge: '10' },
       'prometheus: \'rules.tenantIndexMaxAge\' must be a Prometheus duration such as \'30s\', \'5m\' or \'1h30m\', got \'10\'; write whole numbers with the units y, w, d, h, m, s or ms, largest unit first'],
+    ['a ring Tempo does not have', { rings: { querier: 2 } },
+      'prometheus: \'rules.rings.querier\' names no ring of Tempo 2.6, got \'querier\'; use one of ingester, distributor, compactor, metrics-generator'],
+    ['a ring of no members', { rings: { ingester: 0 } },
+      'prometheus: \'rules.rings.ingester\' must be a whole number of members, at least 1, got 0; give the replicas of the ring\'s component'],
   ];
   it.each(errors)('refuses %s, naming the option where a user sets it (under rules)', (_, bad, message) => {
     const call = () => tempoRuleGroups({ ...base, ...bad });
     expect(call).toThrow(ConfigError);
     expect(call).toThrow(message);
+  });
+});
+
+describe('ring size alert per mode', () => {
+  it('exists only for the rings named, each with its own member count', () => {
+    expect(alerts(withoutGenerator).map((a) => a.alert)).not.toContain('TempoRingMembersMissing');
+    const expr = alert(tempoRuleGroups({ ...base, rings: { ingester: 6, compactor: 1 } }), 'TempoRingMembersMissing').expr;
+    expect(expr).toBe('max by (namespace, name) (tempo_ring_members{job="tempo", name="ingester", state="ACTIVE"}) < 6'
+      + ' or max by (namespace, name) (tempo_ring_members{job="tempo", name="compactor", state="ACTIVE"}) < 1');
   });
 });
 

@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { TempoChart, TempoProps, ingesterMaxUnavailable } from '../../charts/tempo';
+import { TempoChart, TempoProps, ingesterMaxUnavailable, tempoRingMembers } from '../../charts/tempo';
 import { allOf, find, K8sObject, remoteWrite, s3, selects } from '../helpers';
 import { validateK8sObjects } from '../support/k8s-schema';
 
@@ -22,7 +22,7 @@ describe('distributed mode: the Kubernetes objects', () => {
     expect(validateK8sObjects(objects)).toEqual([]);
   });
 
-  test('one workload per component, each running its own target; ingesters and the local-blocks generator are StatefulSets with a PVC', () => {
+  test('one workload per component, each running its own target; ingesters and the generator are StatefulSets, with a PVC where they keep data', () => {
     const kinds = Object.fromEntries(workloads(objects).map((w) => [component(w), w.kind]));
     expect(kinds).toEqual({
       distributor: 'Deployment', ingester: 'StatefulSet', 'metrics-generator': 'StatefulSet',
@@ -34,8 +34,18 @@ describe('distributed mode: the Kubernetes objects', () => {
       expect(configOf(objects, w.metadata.name).target).toBe(component(w));
       if (w.kind === 'StatefulSet') expect(w.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toMatch(/Gi$/);
     }
+  });
+
+  test('a generator without local blocks is still a StatefulSet (stable ring ids), with scratch space instead of a PVC', () => {
     const withoutLocalBlocks = synth({ metricsGeneratorProcessors: ['span-metrics'] }).objects;
-    expect(find(withoutLocalBlocks, 'Deployment', 'tempo-metrics-generator').kind).toBe('Deployment');
+    expect(withoutLocalBlocks.filter((o) => o.kind === 'Deployment' && o.metadata.name === 'tempo-metrics-generator')).toEqual([]);
+    const generator = find(withoutLocalBlocks, 'StatefulSet', 'tempo-metrics-generator');
+    expect(generator.spec.volumeClaimTemplates ?? []).toEqual([]);
+    expect(generator.spec.template.spec.volumes.find((v: any) => v.name === 'data').emptyDir).toBeDefined();
+    // The pod name is the ring id: the governing Service gives the pods their stable names.
+    expect(find(withoutLocalBlocks, 'Service', generator.spec.serviceName).spec.clusterIP).toBe('None');
+    const ringId = configOf(withoutLocalBlocks, 'tempo-metrics-generator').metrics_generator?.ring?.instance_id;
+    expect(ringId === undefined || /HOSTNAME|POD_NAME/.test(ringId)).toBe(true);
   });
 
   test('the gossip Service is headless, publishes not-ready pods and selects every component', () => {
@@ -173,5 +183,20 @@ describe('distributed mode: the Kubernetes objects', () => {
   test('TempoChart.tempo names the distributed construct instead of pretending to be a single Tempo', () => {
     expect(() => chart.tempo).toThrow(/use \.distributed/);
     expect(chart.distributed?.workloads.length).toBe(6);
+  });
+});
+
+describe('tempoRingMembers: the rings each mode keeps, for the ring size alert', () => {
+  const settingsOf = (props: TempoProps) => new TempoChart(new App(), 'tempo', { namespace: 'tempo', tempo: props }).backend.settings;
+  test('none in single-node mode; every ring at the replicas in cluster mode, the generator\'s only with the generator', () => {
+    expect(tempoRingMembers(settingsOf({}))).toBeUndefined();
+    const cluster = { mode: 'cluster' as const, replicas: 3, storage: s3, metricsRemoteWriteUrl: remoteWrite };
+    expect(tempoRingMembers(settingsOf(cluster))).toEqual({ ingester: 3, distributor: 3, compactor: 3, 'metrics-generator': 3 });
+    expect(tempoRingMembers(settingsOf({ ...cluster, metricsGeneratorProcessors: [] }))).toEqual({ ingester: 3, distributor: 3, compactor: 3 });
+  });
+  test('in distributed mode each ring has its component\'s pods (an autoscaled one its minimum)', () => {
+    const s = settingsOf({ ...base, components: { ingester: { replicas: 4 }, distributor: { autoscaling: { minReplicas: 2, maxReplicas: 6 } } } });
+    const d = s.distributed!.components;
+    expect(tempoRingMembers(s)).toEqual({ ingester: 4, distributor: 2, compactor: d.compactor!.replicas, 'metrics-generator': d['metrics-generator']!.replicas });
   });
 });

@@ -16,6 +16,14 @@ const RATE = '$__rate_interval';
 
 /** Every Tempo pod the variables select: the Tempo scrape job, one namespace, the chosen components and pods. */
 const PODS = `{${job}="${SCRAPE_JOBS.tempo}", ${namespace}="$namespace", ${component}=~"$component", ${pod}=~"$pod"}`;
+/** The selected pods' series with more matchers. */
+function podsWith(...matchers: string[]): string {
+  return `${PODS.slice(0, -1)}, ${matchers.join(', ')}}`;
+}
+/** The query API's requests as clients send them (the queriers' own querier_api_* routes are sub-requests). */
+const QUERY_ROUTES = podsWith('route=~"api_(search|traces|v2|metrics).*"');
+/** The same, answered with a server error. */
+const QUERY_ROUTES_5XX = podsWith('route=~"api_(search|traces|v2|metrics).*"', 'status_code=~"5.."');
 /** The recording rules are aggregated per namespace and route (no pod). */
 const NS = `{${namespace}="$namespace"}`;
 
@@ -98,9 +106,23 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
     .withPanel(timeSeries('Spans refused by the receiver',
       'Does the OTLP receiver refuse spans (the exporter sees an error and may retry)?', 'cps',
       [promQuery('A', `sum by (${pod}, transport) (rate(tempo_receiver_refused_spans${PODS}[${RATE}]))`, '{{pod}} {{transport}}')]))
-    .withPanel(timeSeries('Live traces per pod',
-      'How many traces does each ingester hold in memory? Close to the max_traces_per_user limit means spans will be discarded.', 'short',
-      [promQuery('A', `sum by (${pod}) (tempo_ingester_live_traces${PODS})`, '{{pod}}')]));
+    .withPanel(timeSeries('Share of spans refused per distributor',
+      'What fraction of the spans sent to each distributor does its receiver refuse (the TempoDistributorRefusingSpans alert)?', 'percentunit',
+      [promQuery('A', `sum by (${pod}, ${component}) (rate(tempo_receiver_refused_spans${PODS}[${RATE}]))`
+        + ` / (sum by (${pod}, ${component}) (rate(tempo_receiver_accepted_spans${PODS}[${RATE}]))`
+        + ` + sum by (${pod}, ${component}) (rate(tempo_receiver_refused_spans${PODS}[${RATE}])))`, '{{component}} {{pod}}')]))
+    .withPanel(timeSeries('Pushes to ingesters failing',
+      'Do the distributors fail to append spans to some ingester (by distributor pod and ingester address)?', 'ops',
+      [promQuery('A', `sum by (${pod}, ingester) (rate(tempo_distributor_ingester_append_failures_total${PODS}[${RATE}]))`,
+        '{{pod}} -> {{ingester}}')]))
+    .withPanel(timeSeries('Live traces per pod against the limit',
+      'How many traces does each ingester hold in memory per tenant, against the default per-ingester limit (max_local_traces_per_user)?'
+        + ' At the limit new traces are discarded.', 'short',
+      [
+        promQuery('A', `sum by (${pod}, tenant) (tempo_ingester_live_traces${PODS})`, '{{pod}} {{tenant}}'),
+        promQuery('B', `max by (${pod}) (tempo_limits_defaults${podsWith('limit_name="max_local_traces_per_user"')} > 0`
+          + ` and on (${pod}) tempo_ingester_live_traces${PODS})`, 'limit {{pod}}'),
+      ]));
 
   builder
     .withRow(new dashboard.RowBuilder('Flushes'))
@@ -113,7 +135,11 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
       ]))
     .withPanel(timeSeries('Flush queue length',
       'Is the flush queue growing? A queue that never drains means storage is too slow or failing.', 'short',
-      [promQuery('A', `sum by (${pod}) (tempo_ingester_flush_queue_length${PODS})`, '{{pod}}')]));
+      [promQuery('A', `sum by (${pod}) (tempo_ingester_flush_queue_length${PODS})`, '{{pod}}')]))
+    .withPanel(timeSeries('Flush duration p99',
+      'How long does writing a block to storage take on each ingester (the slowest 1 %)?', 's',
+      [promQuery('A', `histogram_quantile(0.99, sum by (${pod}, le) (rate(tempo_ingester_flush_duration_seconds_bucket${PODS}[${RATE}])))`,
+        '{{pod}}')]));
 
   builder
     .withRow(new dashboard.RowBuilder('Queries'))
@@ -125,7 +151,18 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
       [promQuery('A', `${RECORDING_RULES.requestLatencyP50}${NS}`, '{{route}}')]))
     .withPanel(timeSeries('Requests by route and status',
       'Which routes are called, and how many of their requests fail (status 5xx)?', 'reqps',
-      [promQuery('A', `sum by (route, status_code) (${RECORDING_RULES.requestRate}${NS})`, '{{route}} {{status_code}}')]));
+      [promQuery('A', `sum by (route, status_code) (${RECORDING_RULES.requestRate}${NS})`, '{{route}} {{status_code}}')]))
+    .withPanel(timeSeries('Share of queries failing',
+      'What fraction of the query API\'s requests (search, trace by id, tags, metrics) end in a server error (the TempoQueriesFailing alert)?',
+      'percentunit',
+      [promQuery('A', `sum by (route) (rate(tempo_request_duration_seconds_count${QUERY_ROUTES_5XX}[${RATE}]))`
+        + ` / sum by (route) (rate(tempo_request_duration_seconds_count${QUERY_ROUTES}[${RATE}]))`, '{{route}}')]))
+    .withPanel(timeSeries('Query-frontend queue per tenant',
+      'How many queries wait in each query-frontend\'s queue, per tenant? A queue that stays long means the queriers do not keep up.', 'short',
+      [promQuery('A', `max by (${pod}, user) (tempo_query_frontend_queue_length${PODS})`, '{{pod}} {{user}}')]))
+    .withPanel(timeSeries('Querier workers connected',
+      'How many querier workers does each query-frontend have? Zero means no querier reaches it and every query waits or fails.', 'short',
+      [promQuery('A', `max by (${pod}) (tempo_query_frontend_connected_clients${PODS})`, '{{pod}}')]));
 
   builder
     .withRow(new dashboard.RowBuilder('Compaction and blocklist'))
@@ -143,7 +180,13 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
       [promQuery('A', `max by (${pod}) (tempodb_blocklist_length${PODS})`, '{{pod}}')]))
     .withPanel(timeSeries('Tenant index age',
       'How old is the tenant index each pod reads? An index older than a few poll cycles means the index builder is failing.', 's',
-      [promQuery('A', `max by (${pod}) (tempodb_blocklist_tenant_index_age_seconds${PODS})`, '{{pod}}')]));
+      [promQuery('A', `max by (${pod}) (tempodb_blocklist_tenant_index_age_seconds${PODS})`, '{{pod}}')]))
+    .withPanel(timeSeries('Retention deletions and errors',
+      'Does the compactor delete blocks past their retention, and does it fail to?', 'short',
+      [
+        promQuery('A', `sum by (${pod}) (increase(tempodb_retention_deleted_total${PODS}[${RATE}]))`, 'deleted {{pod}}'),
+        promQuery('B', `sum by (${pod}) (increase(tempodb_retention_errors_total${PODS}[${RATE}]))`, 'errors {{pod}}'),
+      ]));
 
   builder
     .withRow(new dashboard.RowBuilder('Resources'))
@@ -162,8 +205,11 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
     .withRow(new dashboard.RowBuilder('Ring'))
     .withPanel(timeSeries('Ring members by state',
       'Are all ring members ACTIVE? Unhealthy, LEAVING or PENDING members for more than a few minutes mean a pod cannot take its share.', 'short',
-      [promQuery('A', `max by (name, state) (tempo_ring_members${PODS})`, '{{name}} {{state}}')])
-      .span(24));
+      [promQuery('A', `max by (name, state) (tempo_ring_members${PODS})`, '{{name}} {{state}}')]))
+    .withPanel(timeSeries('Active members per ring',
+      'How many ACTIVE members does each ring (ingester, distributor, compactor, metrics-generator) have, as the pod that sees most counts them?'
+        + ' Fewer than the component\'s pods fires TempoRingMembersMissing.', 'short',
+      [promQuery('A', `max by (name) (tempo_ring_members${podsWith('state="ACTIVE"')})`, '{{name}}')]));
 
   if (tempo.metricsGenerator) {
     builder

@@ -26,6 +26,11 @@ export const DEFAULT_ALERT_FOR = {
   TempoCompactorUnhealthy: '15m',
   TempoMetricsGeneratorUnhealthy: '15m',
   TempoWalReplayErrors: '0s',
+  TempoRingMembersMissing: '15m',
+  TempoDistributorRefusingSpans: '5m',
+  TempoIngesterLiveTracesNearLimit: '15m',
+  TempoQueryFrontendQueueBacklog: '15m',
+  TempoQueriesFailing: '15m',
   TempoRequestLatencyHigh: '15m',
   TempoMetricsGeneratorRemoteWriteFailing: '15m',
   TempoMetricsGeneratorActiveSeriesAtLimit: '15m',
@@ -105,6 +110,25 @@ export interface TempoRulesOptions {
   /** Fraction of remote-write requests answered with an error at which `TempoPrometheusRemoteWriteReceiverFailing` fires. @default 0.01 */
   readonly remoteWriteReceiverErrorRatio?: number;
   /**
+   * The members each of Tempo's rings should have, by ring (the `name` label of `tempo_ring_members`:
+   * `ingester`, `distributor`, `compactor`, `metrics-generator`); adds `TempoRingMembersMissing` for
+   * the rings named. The stack passes what the mode runs (none in single-node mode).
+   * @default - no ring size alert
+   */
+  readonly rings?: Readonly<Record<string, number>>;
+  /** Fraction of the spans a distributor's receiver refuses at which `TempoDistributorRefusingSpans` fires. @default 0.01 */
+  readonly refusedSpansRatio?: number;
+  /**
+   * Fraction of the per-ingester live-traces limit (`max_local_traces_per_user`, Tempo's default for
+   * every tenant) at which `TempoIngesterLiveTracesNearLimit` fires.
+   * @default 0.9
+   */
+  readonly liveTracesLimitFraction?: number;
+  /** Queries waiting in a query-frontend's queue (per tenant) above which `TempoQueryFrontendQueueBacklog` fires. @default 100 */
+  readonly queryQueueLength?: number;
+  /** Fraction of query API requests answered with a 5xx at which `TempoQueriesFailing` fires. @default 0.05 */
+  readonly queryErrorRatio?: number;
+  /**
    * `for` durations per alert, Prometheus durations.
    * @default DEFAULT_ALERT_FOR
    */
@@ -154,6 +178,12 @@ export interface ResolvedTempoRulesOptions {
   readonly latencyExcludedRoutes: string;
   readonly generatorActiveSeriesFraction: number;
   readonly remoteWriteReceiverErrorRatio: number;
+  /** Expected members per ring; empty: no ring size alert. */
+  readonly rings: Readonly<Record<string, number>>;
+  readonly refusedSpansRatio: number;
+  readonly liveTracesLimitFraction: number;
+  readonly queryQueueLength: number;
+  readonly queryErrorRatio: number;
   readonly alertFor: Readonly<Record<TempoAlertName, string>>;
   readonly watchdog: boolean;
   /** The Alertmanager replicas the `alertmanager` group expects; undefined: no such group. */
@@ -213,6 +243,22 @@ function selector(prop: string, value: Readonly<Record<string, string>> | undefi
     }
   }
   return v;
+}
+
+const RING_NAMES = ['ingester', 'distributor', 'compactor', 'metrics-generator'];
+
+function resolveRings(rings: Readonly<Record<string, number>> | undefined): Readonly<Record<string, number>> {
+  for (const [ring, members] of Object.entries(rings ?? {})) {
+    if (!RING_NAMES.includes(ring)) fail(C, `rings.${ring}`, 'names no ring of Tempo 2.6', ring, `use one of ${RING_NAMES.join(', ')}`);
+    checkMembers(ring, members);
+  }
+  return rings ?? {};
+}
+
+function checkMembers(ring: string, members: number): void {
+  if (typeof members !== 'number' || !Number.isInteger(members) || members < 1) {
+    fail(C, `rings.${ring}`, 'must be a whole number of members, at least 1', members, 'give the replicas of the ring\'s component');
+  }
 }
 
 /** Fills in the defaults of the rule options and checks every value; errors name the option. */
@@ -275,6 +321,11 @@ export function resolveRulesOptions(options: TempoRulesOptions): ResolvedTempoRu
     latencyExcludedRoutes,
     generatorActiveSeriesFraction: number('generatorActiveSeriesFraction', options.generatorActiveSeriesFraction, 0.95, 0, 1, true),
     remoteWriteReceiverErrorRatio: number('remoteWriteReceiverErrorRatio', options.remoteWriteReceiverErrorRatio, 0.01, 0, 1, true),
+    rings: resolveRings(options.rings),
+    refusedSpansRatio: number('refusedSpansRatio', options.refusedSpansRatio, 0.01, 0, 1, true),
+    liveTracesLimitFraction: number('liveTracesLimitFraction', options.liveTracesLimitFraction, 0.9, 0, 1, true),
+    queryQueueLength: number('queryQueueLength', options.queryQueueLength, 100, 0),
+    queryErrorRatio: number('queryErrorRatio', options.queryErrorRatio, 0.05, 0, 1, true),
     alertFor: alertFor as Record<TempoAlertName, string>,
     watchdog: options.watchdog === true,
     alertmanagerReplicas: options.alertmanager === undefined ? undefined

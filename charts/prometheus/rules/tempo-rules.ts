@@ -164,6 +164,8 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
       summary: `A member of Tempo's ${ring} ring is unhealthy.`,
       description: `The ${ring} ring of Tempo in namespace ${label(NS)} has {{ $value }} member(s) that stopped heartbeating; ${consequence}.`,
     })),
+    ...ringSizeAlerts(o),
+    ...componentAlerts(o),
     alert(o, {
       alert: 'TempoWalReplayErrors', severity: 'warning',
       expr: `sum by (${NS}, ${POD_C}, tenant) (increase(${t('tempo_ingester_replay_errors_total')}[${w}])) > 0`,
@@ -175,6 +177,73 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
       expr: `${RECORDING_RULES.requestLatencyP99}${matchers({}, `route!~${JSON.stringify(o.latencyExcludedRoutes)}`)} > ${num(o.requestLatencyP99Seconds)}`,
       summary: 'Tempo answers slowly.',
       description: `The 99th percentile latency of route ${label('route')} of Tempo in namespace ${label(NS)} is {{ $value | humanize }}s.`,
+    }),
+  ];
+}
+
+/**
+ * `TempoRingMembersMissing`: a ring with fewer ACTIVE members than its component runs (only for the
+ * rings `rings` names: none in single-node mode, the generator's only where it runs). The largest
+ * count any pod sees is taken, so one pod's stale view does not fire it.
+ */
+export function ringSizeAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
+  const rings = Object.entries(o.rings);
+  if (rings.length === 0) return [];
+  const active = (ring: string, members: number): string =>
+    `max by (${NS}, name) (tempo_ring_members${matchers(o.tempoSelector, `name="${ring}"`, 'state="ACTIVE"')}) < ${members}`;
+  return [alert(o, {
+    alert: 'TempoRingMembersMissing', severity: 'warning',
+    expr: rings.map(([ring, members]) => active(ring, members)).join(' or '),
+    summary: 'A Tempo ring has fewer active members than pods of its component.',
+    description: `The ${label('name')} ring of Tempo in namespace ${label(NS)} has {{ $value }} ACTIVE member(s), fewer than expected`
+      + ` (${rings.map(([ring, members]) => `${ring} ${members}`).join(', ')}); pods of that component are missing, starting or leaving.`,
+  })];
+}
+
+/**
+ * Per-component health: distributors refusing spans, ingesters near their live-traces limit, and on
+ * the read path the query-frontend's queue and failing query requests. Each per-pod alert keeps the
+ * pod's `component` label.
+ */
+export function componentAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
+  const t = (metric: string, ...extra: string[]): string => `${metric}${matchers(o.tempoSelector, ...extra)}`;
+  const w = o.counterWindow;
+  const byPod = `${NS}, ${POD_C}`;
+  const which = `the ${label(TARGET_LABELS.component)} pod ${label(POD)} in namespace ${label(NS)}`;
+  const refused = `sum by (${byPod}) (rate(${t('tempo_receiver_refused_spans')}[${w}]))`;
+  const accepted = `sum by (${byPod}) (rate(${t('tempo_receiver_accepted_spans')}[${w}]))`;
+  // The query API as clients call it; the queriers' own routes (querier_api_*) are the frontends' sub-requests.
+  const queryRoutes = 'route=~"api_(search|traces|v2|metrics).*"';
+  const requests = (...extra: string[]): string =>
+    `sum by (${NS}, route) (rate(${t('tempo_request_duration_seconds_count', queryRoutes, ...extra)}[${w}]))`;
+  return [
+    alert(o, {
+      alert: 'TempoDistributorRefusingSpans', severity: 'warning',
+      expr: `${refused} / (${accepted} + ${refused}) > ${num(o.refusedSpansRatio)}`,
+      summary: 'A Tempo distributor refuses spans.',
+      description: `The OTLP receiver of ${which} refuses {{ $value | humanizePercentage }} of the spans sent to it;`
+        + ' the senders get an error and retry or drop them.',
+    }),
+    alert(o, {
+      alert: 'TempoIngesterLiveTracesNearLimit', severity: 'warning',
+      expr: `max by (${byPod}, tenant) (${t('tempo_ingester_live_traces')})`
+        + ` / on (${NS}, ${POD}) group_left () max by (${NS}, ${POD}) (${t('tempo_limits_defaults', 'limit_name="max_local_traces_per_user"')} > 0)`
+        + ` >= ${num(o.liveTracesLimitFraction)}`,
+      summary: 'A Tempo ingester is close to its live-traces limit.',
+      description: `Tenant ${label('tenant')} holds {{ $value | humanizePercentage }} of the default live-traces limit on ${which};`
+        + ' past it new traces are discarded (reason live_traces_exceeded) while the senders are told they were accepted.',
+    }),
+    alert(o, {
+      alert: 'TempoQueryFrontendQueueBacklog', severity: 'warning',
+      expr: `max by (${byPod}, user) (${t('tempo_query_frontend_queue_length')}) > ${num(o.queryQueueLength)}`,
+      summary: 'Queries wait in a Tempo query-frontend\'s queue.',
+      description: `{{ $value }} queries of tenant ${label('user')} wait in the queue of ${which}; the queriers do not keep up.`,
+    }),
+    alert(o, {
+      alert: 'TempoQueriesFailing', severity: 'warning',
+      expr: `${requests('status_code=~"5.."')} / ${requests()} > ${num(o.queryErrorRatio)}`,
+      summary: 'Tempo queries fail.',
+      description: `Tempo in namespace ${label(NS)} answers {{ $value | humanizePercentage }} of ${label('route')} requests with a server error.`,
     }),
   ];
 }

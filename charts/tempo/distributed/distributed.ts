@@ -54,8 +54,9 @@ export interface ComponentWorkload {
  *
  * Creates: per component a RestrictedWorkload (ServiceAccount, ConfigMap with its own tempo.yaml,
  * NetworkPolicy, PodDisruptionBudget, and the StatefulSet or Deployment): ingesters (one
- * StatefulSet per zone with zones) and a metrics-generator with local blocks as StatefulSets with a
- * PVC at /var/tempo, the others as Deployments; a headless gossip Service (`<name>-gossip`,
+ * StatefulSet per zone with zones) and the metrics-generator as StatefulSets (stable pod names are
+ * stable ring ids), with a PVC at /var/tempo for ingesters and a generator with local blocks, the
+ * others as Deployments; a headless gossip Service (`<name>-gossip`,
  * not-ready addresses published) selecting every component; a headless query-frontend discovery
  * Service the queriers dial; the query Service `<name>` on the query-frontends; the OTLP Service
  * `<name>-distributor` on the distributors; one PodDisruptionBudget over all ingesters; optional
@@ -214,7 +215,11 @@ function componentSpec(
   const component = c.component;
   const name = zone ? `${componentName(s, component)}-${zone}` : componentName(s, component);
   const addresses = distributedAddresses(s);
-  const stateful = component === 'ingester' || (component === 'metrics-generator' && c.storageSize !== undefined);
+  // The generator is a StatefulSet even without a volume: its ring id is the pod name, and a stable name lets a replaced
+  // pod take its own ring entry back instead of leaving a stale one until the heartbeat timeout (Tempo 2.6.1 has no
+  // autoforget for the generator ring).
+  const stateful = component === 'ingester' || component === 'metrics-generator';
+  const claim = c.storageSize !== undefined && stateful;
   const ports: WorkloadPort[] = [PORTS.http, PORTS.grpc, PORTS.gossip, ...(component === 'distributor' ? [PORTS.otlpGrpc, PORTS.otlpHttp] : [])];
   const services: WorkloadSpec['services'] = [
     // A StatefulSet's governing Service: stable pod DNS names, published before the pods are ready.
@@ -227,7 +232,7 @@ function componentSpec(
     ] : []),
   ];
   const volumes: WorkloadVolume[] = [
-    stateful
+    claim
       ? {
         kind: 'claim', name: 'data', mountPath: TEMPO_DATA_DIR, size: c.storageSize!,
         ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}),
@@ -284,4 +289,28 @@ function componentSpec(
 function componentIngressRules(component: TempoComponent, owner: TempoDistributed) {
   const rules = tempoIngressRules(owner.podSelector, true, owner.otlpFromNamespaces, owner.apiClients, owner.otlpClients);
   return component === 'distributor' ? rules : rules.filter((r) => !r.ports.includes('otlp-grpc'));
+}
+
+/** The rings Tempo keeps (the `name` label of `tempo_ring_members`). */
+export type TempoRingName = 'ingester' | 'distributor' | 'compactor' | 'metrics-generator';
+
+/**
+ * The members each of Tempo's rings should have, for the ring alerts: in cluster mode every pod
+ * joins every ring; in distributed mode each ring has its component's pods (an autoscaled one at
+ * least its minimum); the generator's ring only where the generator runs. Undefined in single-node
+ * mode: one pod is every ring, and `TempoDown` already says when it is gone.
+ */
+export function tempoRingMembers(s: Pick<TempoSettings, 'mode' | 'replicas' | 'metricsGeneratorProcessors' | 'distributed'>)
+  : Partial<Record<TempoRingName, number>> | undefined {
+  if (s.mode === 'single-node') return undefined;
+  const generator = s.metricsGeneratorProcessors.length > 0;
+  if (!s.distributed) {
+    return { ingester: s.replicas, distributor: s.replicas, compactor: s.replicas, ...(generator ? { 'metrics-generator': s.replicas } : {}) };
+  }
+  const rings: Partial<Record<TempoRingName, number>> = {};
+  for (const ring of ['ingester', 'distributor', 'compactor', 'metrics-generator'] as const) {
+    const c = s.distributed.components[ring];
+    if (c) rings[ring] = c.autoscaling?.minReplicas ?? c.replicas;
+  }
+  return rings;
 }
