@@ -146,7 +146,9 @@ export class TempoStack extends Construct {
         fail('stack', 'minio', 'cannot be combined with tempo.storage', tempo.storage.backend,
           'remove minio to use your own object store, or remove tempo.storage to use the bundled MinIO');
       }
-      this.minioChart = new MinioChart(this, 'minio', { namespace, labels, minio: { ...props.minio, clients: [...(props.minio.clients ?? []), tempoPeer] } });
+      this.minioChart = new MinioChart(this, 'minio', {
+        namespace, labels, minio: { ...props.minio, clients: [...(props.minio.clients ?? []), tempoPeer] },
+      });
       this.minioChart.addDependency(this.namespaceChart);
       const minio = this.minioChart.minio;
       tempo = {
@@ -286,7 +288,9 @@ export class TempoStack extends Construct {
     }
 
     // Last in the file order: nothing waits for it, and the other components' files keep their names.
-    for (const chart of [this.tempoChart, this.prometheusChart, this.grafanaChart, this.gatewayChart]) if (chart) this.alertmanagerChart?.addDependency(chart);
+    for (const chart of [this.tempoChart, this.prometheusChart, this.grafanaChart, this.gatewayChart]) {
+      if (chart) this.alertmanagerChart?.addDependency(chart);
+    }
 
     this.warnings = tempoWarnings(t.settings);
     this.providedSecrets = [
