@@ -1,3 +1,4 @@
+import * as yaml from 'js-yaml';
 import { App } from 'cdk8s';
 import {
   DASHBOARD_FOLDER, GrafanaChart, GrafanaTempoLink, OPERATIONS_DASHBOARD_UID, SERVICES_DASHBOARD_UID, buildDashboards,
@@ -8,7 +9,8 @@ import { knownMetrics } from './metric-fixture';
 import { checkPanelQuery } from './promql';
 
 const TEMPO_URL = 'http://tempo.tempo.svc.cluster.local:3200';
-const tempoLink = (metricsGenerator: boolean, extra: Partial<GrafanaTempoLink> = {}): GrafanaTempoLink => ({ url: TEMPO_URL, metricsGenerator, ...extra });
+const tempoLink = (metricsGenerator: boolean, extra: Partial<GrafanaTempoLink> = {}): GrafanaTempoLink => ({ url: TEMPO_URL, metricsGenerator,
+  ...extra });
 
 /** Every panel of a dashboard model, rows' nested panels included (rows themselves left out). */
 function panelsOf(model: any): any[] {
@@ -122,7 +124,8 @@ describe('Tempo / Operations', () => {
 
   test('memory and CPU are drawn against the limits passed in', () => {
     const model = operations(tempoLink(false, { memoryLimitBytes: 2147483648, cpuLimitCores: 1.5 }));
-    const steps = (title: string) => panel(model, title).fieldConfig.defaults.thresholds.steps.filter((s: any) => s.value !== null).map((s: any) => s.value);
+    const steps = (title: string) => panel(model,
+      title).fieldConfig.defaults.thresholds.steps.filter((s: any) => s.value !== null).map((s: any) => s.value);
     expect(steps('Memory per pod')).toEqual([2147483648]);
     expect(steps('CPU per pod')).toEqual([1.5]);
     expect(panel(model, 'Memory per pod').targets[0].expr).toContain('process_resident_memory_bytes');
@@ -139,7 +142,8 @@ describe('Tempo / Operations', () => {
     const rows = (model: any) => model.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title);
     expect(rows(operations(tempoLink(true)))).toContain('Metrics-generator');
     expect(rows(operations(tempoLink(false)))).not.toContain('Metrics-generator');
-    expect(rows(operations(tempoLink(false)))).toEqual(['Overview', 'Ingestion', 'Flushes', 'Queries', 'Compaction and blocklist', 'Resources', 'Ring']);
+    expect(rows(operations(tempoLink(false)))).toEqual(['Overview', 'Ingestion', 'Flushes', 'Queries', 'Compaction and blocklist', 'Resources',
+      'Ring']);
   });
 
   test('stat panels show the last value of their instant query', () => {
@@ -167,7 +171,8 @@ describe('Tempo / Operations', () => {
   });
 
   test('ring members are shown by ring name and state', () => {
-    expect(panel(operations(tempoLink(false)), 'Ring members by state').targets[0].expr).toBe('max by (name, state) (tempo_ring_members{job="tempo", namespace="$namespace", component=~"$component", pod=~"$pod"})');
+    expect(panel(operations(tempoLink(false)), 'Ring members by state').targets[0].expr).toBe('max by (name, state) (tempo_ring_members{job="tempo", '
+      + 'namespace="$namespace", component=~"$component", pod=~"$pod"})');
   });
 });
 
@@ -195,7 +200,7 @@ describe('dashboard provisioning', () => {
   const container = find(objects, 'Deployment', 'grafana').spec.template.spec.containers[0];
 
   test('one provider reads the dashboard files into the Tempo folder, without UI edits', () => {
-    const providers = require('js-yaml').load(find(objects, 'ConfigMap', 'grafana-dashboard-providers').data['dashboards.yaml']);
+    const providers: any = yaml.load(find(objects, 'ConfigMap', 'grafana-dashboard-providers').data['dashboards.yaml']);
     expect(providers.apiVersion).toBe(1);
     expect(providers.providers).toHaveLength(1);
     expect(providers.providers[0]).toMatchObject({ type: 'file', folder: DASHBOARD_FOLDER, allowUiUpdates: false, disableDeletion: true });

@@ -125,7 +125,8 @@ export const SCENARIOS: readonly Scenario[] = [
   perPodCounter('TempoBlocklistPollsFailing', 'tempodb_blocklist_poll_errors_total', tenant),
   {
     alert: 'TempoTenantIndexTooOld',
-    series: [t(0, 'tempodb_blocklist_tenant_index_age_seconds', '30x20', tenant), t(1, 'tempodb_blocklist_tenant_index_age_seconds', '0+60x20', tenant)],
+    series: [t(0, 'tempodb_blocklist_tenant_index_age_seconds', '30x20', tenant), t(1, 'tempodb_blocklist_tenant_index_age_seconds', '0+60x20',
+      tenant)],
     firesAt: '18m', expected: [{ labels: { ...podOf(1), ...tenant }, value: '18m 0s' }], silentAt: ['14m'],
   },
   {
@@ -216,7 +217,8 @@ export const SCENARIOS: readonly Scenario[] = [
       ...slowRoute('api_search'),
       // Long polls are slow by design.
       ...slowRoute('/frontend.Frontend/Process'),
-      bucket(0, 'api_traces_traceid', '0.5', '0+100x30'), bucket(0, 'api_traces_traceid', '5', '0+100x30'), bucket(0, 'api_traces_traceid', '+Inf', '0+100x30'),
+      bucket(0, 'api_traces_traceid', '0.5', '0+100x30'), bucket(0, 'api_traces_traceid', '5', '0+100x30'), bucket(0, 'api_traces_traceid', '+Inf',
+        '0+100x30'),
     ],
     // Every request of api_search between 0.5 s and 5 s: p99 = 0.5 + 4.5 * 0.99.
     firesAt: '20m', expected: [{ labels: { ...ns, route: 'api_search' }, value: '4.955' }], silentAt: ['10m'],
@@ -232,18 +234,23 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     alert: 'TempoMetricsGeneratorActiveSeriesAtLimit',
     series: [
-      t(0, 'tempo_metrics_generator_registry_active_series', '5000x30', tenant), t(0, 'tempo_metrics_generator_registry_max_active_series', '10000x30', tenant),
-      t(1, 'tempo_metrics_generator_registry_active_series', '9800x30', tenant), t(1, 'tempo_metrics_generator_registry_max_active_series', '10000x30', tenant),
+      t(0, 'tempo_metrics_generator_registry_active_series', '5000x30', tenant), t(0, 'tempo_metrics_generator_registry_max_active_series',
+        '10000x30', tenant),
+      t(1, 'tempo_metrics_generator_registry_active_series', '9800x30', tenant), t(1, 'tempo_metrics_generator_registry_max_active_series',
+        '10000x30', tenant),
       // A cap of 0 means unlimited.
-      t(2, 'tempo_metrics_generator_registry_active_series', '20000x30', tenant), t(2, 'tempo_metrics_generator_registry_max_active_series', '0x30', tenant),
+      t(2, 'tempo_metrics_generator_registry_active_series', '20000x30', tenant), t(2, 'tempo_metrics_generator_registry_max_active_series', '0x30',
+        tenant),
     ],
     firesAt: '16m', expected: [{ labels: { ...podOf(1), ...tenant }, value: '98%' }], silentAt: ['10m'],
   },
   {
     alert: 'TempoPrometheusRuleEvaluationFailures',
     series: [
-      { metric: 'prometheus_rule_evaluation_failures_total', labels: { ...promTarget, rule_group: '/etc/prometheus/rules/tempo.yml;tempo' }, values: '0+1x30' },
-      { metric: 'prometheus_rule_evaluation_failures_total', labels: { ...promTarget, rule_group: '/etc/prometheus/rules/tempo.yml;tempo-recording' }, values: '0x30' },
+      { metric: 'prometheus_rule_evaluation_failures_total', labels: { ...promTarget, rule_group: '/etc/prometheus/rules/tempo.yml;tempo' },
+        values: '0+1x30' },
+      { metric: 'prometheus_rule_evaluation_failures_total', labels: { ...promTarget, rule_group: '/etc/prometheus/rules/tempo.yml;tempo-recording' },
+        values: '0x30' },
     ],
     firesAt: '10m', expected: [{ labels: { ...promTarget, rule_group: '/etc/prometheus/rules/tempo.yml;tempo' }, value: '5' }], silentAt: ['4m'],
   },
@@ -279,7 +286,8 @@ const TEMPLATE = /\{\{\s*(\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)|\$value[^}]*)\s*\}\
 export function renderAnnotation(template: string, labels: Labels, value: string | undefined, alert: string): string {
   return template.replace(TEMPLATE, (_, expr: string, labelName?: string) => {
     if (labelName !== undefined) {
-      if (!(labelName in labels)) throw new Error(`${alert}: template names label '${labelName}', which the alert does not carry (it has ${Object.keys(labels).join(', ')})`);
+      if (!(labelName in labels)) throw new Error(`${alert}: template names label '${labelName}', which the alert does not carry (it has `
+        + `${Object.keys(labels).join(', ')})`);
       return labels[labelName];
     }
     if (value === undefined) throw new Error(`${alert}: template uses ${expr}, but the scenario gives no rendered value`);
@@ -307,7 +315,8 @@ export function alertsByName(groups: readonly RuleGroup[]): Map<string, Alerting
  * The promtool unit-test files for the scenarios, against rule files `ruleFileNames`: one file per
  * evaluation step (promtool sets the evaluation interval per file), named `rules-<step>.test.yml`.
  */
-export function promtoolTestFiles(groups: readonly RuleGroup[], ruleFileNames: string[], scenarios: readonly Scenario[] = SCENARIOS): Record<string, unknown> {
+export function promtoolTestFiles(groups: readonly RuleGroup[], ruleFileNames: string[], scenarios: readonly Scenario[] = SCENARIOS): Record<string,
+  unknown> {
   const alerts = alertsByName(groups);
   const testsByStep = new Map<string, unknown[]>();
   const add = (step: string, test: unknown) => testsByStep.set(step, [...(testsByStep.get(step) ?? []), test]);
@@ -326,7 +335,8 @@ export function promtoolTestFiles(groups: readonly RuleGroup[], ruleFileNames: s
             const labels = { ...e.labels, severity: rule.labels.severity };
             return {
               exp_labels: labels,
-              exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, renderAnnotation(v, labels, e.value, s.alert)])),
+              exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, renderAnnotation(v, labels, e.value,
+                s.alert)])),
             };
           }),
         },
@@ -348,5 +358,6 @@ export function promtoolTestFiles(groups: readonly RuleGroup[], ruleFileNames: s
     input_series: inputSeries(RECORDING_SCENARIO.series),
     promql_expr_test: [{ expr: RECORDING_SCENARIO.expr, eval_time: RECORDING_SCENARIO.at, exp_samples: RECORDING_SCENARIO.expected }],
   });
-  return Object.fromEntries([...testsByStep].map(([step, tests]) => [`rules-${step}.test.yml`, { rule_files: ruleFileNames, evaluation_interval: step, tests }]));
+  return Object.fromEntries([...testsByStep].map(([step, tests]) => [`rules-${step}.test.yml`, { rule_files: ruleFileNames, evaluation_interval: step,
+    tests }]));
 }

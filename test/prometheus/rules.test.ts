@@ -94,7 +94,8 @@ function seriesLabels(groups: RuleGroup[], metric: string): Set<string> | undefi
 }
 
 describe('Tempo rule groups', () => {
-  it.each(variants)('names are unique, share the Tempo or Alertmanager prefix, and carry severity, summary, description and a runbook section (%s)', (_, groups) => {
+  it.each(variants)('names are unique, share the Tempo or Alertmanager prefix, and carry severity, summary, description and a runbook section (%s)',
+    (_, groups) => {
     const groupNames = groups.map((g) => g.name);
     expect(new Set(groupNames).size).toBe(groupNames.length);
     const names = alerts(groups).map((a) => a.alert);
@@ -141,7 +142,8 @@ describe('Tempo rule groups', () => {
     const recorded = new Set(records(groups).map((r) => r.record));
     for (const r of rules(groups)) {
       for (const s of parsePromQL(r.expr).selectors) {
-        expect({ expr: r.expr, metric: s.metric, known: !!knownMetric(s.metric) || recorded.has(s.metric) }).toEqual({ expr: r.expr, metric: s.metric, known: true });
+        expect({ expr: r.expr, metric: s.metric, known: !!knownMetric(s.metric) || recorded.has(s.metric) }).toEqual({ expr: r.expr, metric: s.metric,
+          known: true });
       }
     }
   });
@@ -172,7 +174,8 @@ describe('Tempo rule groups', () => {
     for (const name of [RULE_GROUP_NAMES.tempo, RULE_GROUP_NAMES.metricsGenerator, RULE_GROUP_NAMES.recording]) {
       for (const r of groupOf(name).rules) {
         for (const s of parsePromQL(r.expr).selectors) {
-          if (!s.metric.includes(':')) expect({ expr: r.expr, selects: r.expr.includes(`${s.metric}{${TARGET_LABELS.job}="${SCRAPE_JOBS.tempo}"`) }).toEqual({ expr: r.expr, selects: true });
+          if (!s.metric.includes(':')) expect({ expr: r.expr,
+            selects: r.expr.includes(`${s.metric}{${TARGET_LABELS.job}="${SCRAPE_JOBS.tempo}"`) }).toEqual({ expr: r.expr, selects: true });
         }
       }
     }
@@ -202,7 +205,8 @@ describe('Tempo rule groups', () => {
   });
 
   it('the metrics-generator\'s alerts, ring alert and Prometheus\'s receiver alert exist only with the generator', () => {
-    const only = ['TempoMetricsGeneratorRemoteWriteFailing', 'TempoMetricsGeneratorActiveSeriesAtLimit', 'TempoMetricsGeneratorUnhealthy', 'TempoPrometheusRemoteWriteReceiverFailing'];
+    const only = ['TempoMetricsGeneratorRemoteWriteFailing', 'TempoMetricsGeneratorActiveSeriesAtLimit', 'TempoMetricsGeneratorUnhealthy',
+      'TempoPrometheusRemoteWriteReceiverFailing'];
     for (const name of only) {
       expect(alerts(withGenerator).map((a) => a.alert)).toContain(name);
       expect(alerts(withoutGenerator).map((a) => a.alert)).not.toContain(name);
@@ -211,10 +215,12 @@ describe('Tempo rule groups', () => {
   });
 
   it('TempoHighMemory fires at 85 % of the memory limit, or above 1.5e9 bytes without one', () => {
-    expect(alert(withGenerator, 'TempoHighMemory').expr).toBe('max by (namespace, pod, component) (process_resident_memory_bytes{job="tempo"}) > 1825361101');
+    expect(alert(withGenerator,
+      'TempoHighMemory').expr).toBe('max by (namespace, pod, component) (process_resident_memory_bytes{job="tempo"}) > 1825361101');
     expect(alert(withoutGenerator, 'TempoHighMemory').expr).toMatch(/ > 1500000000$/);
     expect(alert(tempoRuleGroups({ ...base, memoryLimitFraction: 0.5 }), 'TempoHighMemory').expr).toMatch(/ > 1073741824$/);
-    expect(alert(tempoRuleGroups({ ...base, tempoMemoryLimitBytes: undefined, memoryThresholdBytes: 1e9 }), 'TempoHighMemory').expr).toMatch(/ > 1000000000$/);
+    expect(alert(tempoRuleGroups({ ...base, tempoMemoryLimitBytes: undefined, memoryThresholdBytes: 1e9 }),
+      'TempoHighMemory').expr).toMatch(/ > 1000000000$/);
   });
 
   it('the seed\'s alerts keep their names, severities and for durations', () => {
@@ -253,33 +259,43 @@ describe('Tempo rule groups', () => {
 
   const errors: Array<[string, Partial<TempoRulesOptions>, string]> = [
     ['a scrape interval that is no duration', { tempoScrapeInterval: '30 seconds' },
-      'prometheus: \'tempoScrapeInterval\' must be a Prometheus duration such as \'30s\', \'5m\' or \'1h30m\', got \'30 seconds\'; write whole numbers with the units y, w, d, h, m, s or ms, largest unit first'],
+      'prometheus: \'tempoScrapeInterval\' must be a Prometheus duration such as \'30s\', \'5m\' or \'1h30m\', got \'30 seconds\'; write whole '
+        + 'numbers with the units y, w, d, h, m, s or ms, largest unit first'],
     ['a zero scrape interval', { tempoScrapeInterval: '0s' },
       'prometheus: \'tempoScrapeInterval\' must be longer than zero, got \'0s\'; use a positive duration such as \'30s\''],
     ['a runbook path instead of a URL', { runbookBaseUrl: 'docs/runbook.md' },
-      `prometheus: 'rules.runbookBaseUrl' must be an absolute http(s) URL without a fragment, got 'docs/runbook.md'; point it at your copy of docs/runbook.md, such as '${DEFAULT_RUNBOOK_BASE_URL}'`],
+      `prometheus: 'rules.runbookBaseUrl' must be an absolute http(s) URL without a fragment, got 'docs/runbook.md'; point it at your copy of `
+        + `docs/runbook.md, such as '${DEFAULT_RUNBOOK_BASE_URL}'`],
     ['a memory fraction above 1', { memoryLimitFraction: 1.5 },
-      'prometheus: \'rules.memoryLimitFraction\' must be a number greater than 0 and at most 1, got 1.5; use a number greater than 0 and at most 1, or leave it out for the default 0.85'],
+      'prometheus: \'rules.memoryLimitFraction\' must be a number greater than 0 and at most 1, got 1.5; use a number greater than 0 and at most 1, '
+        + 'or leave it out for the default 0.85'],
     ['a negative memory limit', { tempoMemoryLimitBytes: -1 },
-      'prometheus: \'rules.tempoMemoryLimitBytes\' must be a number greater than 0, got -1; use a number greater than 0, or leave it out for the default 0'],
+      'prometheus: \'rules.tempoMemoryLimitBytes\' must be a number greater than 0, got -1; use a number greater than 0, or leave it out for the '
+        + 'default 0'],
     ['a negative threshold', { discardedSpansPerSecond: -1 },
-      'prometheus: \'rules.discardedSpansPerSecond\' must be a number at least 0, got -1; use a number at least 0, or leave it out for the default 0'],
+      'prometheus: \'rules.discardedSpansPerSecond\' must be a number at least 0, got -1; use a number at least 0, '
+        + 'or leave it out for the default 0'],
     ['an empty selector', { tempoSelector: {} },
       'prometheus: \'rules.tempoSelector\' must name at least one label, got {}; give label matchers such as {"job":"tempo"}'],
     ['a selector with a bad label name', { prometheusSelector: { 'app.kubernetes.io/name': 'prometheus' } },
-      'prometheus: \'rules.prometheusSelector.app.kubernetes.io/name\' must be a Prometheus label name (letters, digits and _, not starting with a digit or __), got \'app.kubernetes.io/name\'; use a label such as \'job\''],
+      'prometheus: \'rules.prometheusSelector.app.kubernetes.io/name\' must be a Prometheus label name (letters, digits and _, not starting with a '
+        + 'digit or __), got \'app.kubernetes.io/name\'; use a label such as \'job\''],
     ['a selector with an empty value', { tempoSelector: { job: '' } },
       'prometheus: \'rules.tempoSelector.job\' must be a non-empty label value, got \'\'; give the exact value, such as \'tempo\''],
     ['a for duration of an unknown alert', { alertFor: { TempoDwn: '5m' } as never },
       `prometheus: 'rules.alertFor.TempoDwn' names no alert of these rules, got 'TempoDwn'; use one of ${Object.keys(DEFAULT_ALERT_FOR).join(', ')}`],
     ['a for duration that is no duration', { alertFor: { TempoDown: '5 min' } },
-      'prometheus: \'rules.alertFor.TempoDown\' must be a Prometheus duration such as \'30s\', \'5m\' or \'1h30m\', got \'5 min\'; write whole numbers with the units y, w, d, h, m, s or ms, largest unit first'],
+      'prometheus: \'rules.alertFor.TempoDown\' must be a Prometheus duration such as \'30s\', \'5m\' or \'1h30m\', got \'5 min\'; write whole '
+        + 'numbers with the units y, w, d, h, m, s or ms, largest unit first'],
     ['an excluded-routes pattern that is no regular expression', { latencyExcludedRoutes: '(metrics' },
-      'prometheus: \'rules.latencyExcludedRoutes\' must be a regular expression, got \'(metrics\'; write routes separated by |, such as \'/frontend.Frontend/Process|metrics\''],
+      'prometheus: \'rules.latencyExcludedRoutes\' must be a regular expression, got \'(metrics\'; write routes separated by |, such as '
+        + '\'/frontend.Frontend/Process|metrics\''],
     ['a tenant index age that is no duration', { tenantIndexMaxAge: '10' },
-      'prometheus: \'rules.tenantIndexMaxAge\' must be a Prometheus duration such as \'30s\', \'5m\' or \'1h30m\', got \'10\'; write whole numbers with the units y, w, d, h, m, s or ms, largest unit first'],
+      'prometheus: \'rules.tenantIndexMaxAge\' must be a Prometheus duration such as \'30s\', \'5m\' or \'1h30m\', got \'10\'; write whole numbers '
+        + 'with the units y, w, d, h, m, s or ms, largest unit first'],
     ['a ring Tempo does not have', { rings: { querier: 2 } },
-      'prometheus: \'rules.rings.querier\' names no ring of Tempo 2.6, got \'querier\'; use one of ingester, distributor, compactor, metrics-generator'],
+      'prometheus: \'rules.rings.querier\' names no ring of Tempo 2.6, got \'querier\'; use one of ingester, distributor, compactor, '
+        + 'metrics-generator'],
     ['a ring of no members', { rings: { ingester: 0 } },
       'prometheus: \'rules.rings.ingester\' must be a whole number of members, at least 1, got 0; give the replicas of the ring\'s component'],
   ];
@@ -324,7 +340,8 @@ describe('promtool 2.53.3 on the generated rules', () => {
     expect(SCENARIOS.map((s) => s.alert).sort()).toEqual(alerts(withGenerator).map((a) => a.alert).sort());
   });
 
-  itWith(PROMTOOL)('`promtool test rules`: each alert fires with its labels and annotations, and stays silent before its `for` and on healthy series', async () => {
+  itWith(PROMTOOL)('`promtool test rules`: each alert fires with its labels and annotations, and stays silent before its `for` and on healthy series',
+    async () => {
     const tests = promtoolTestFiles(withGenerator, ['tempo-rules.yml']);
     const r = await testRules(tests, { 'tempo-rules.yml': files['tempo-rules.yml'] });
     expect(r.output.match(/SUCCESS/g)).toHaveLength(Object.keys(tests).length);
@@ -344,7 +361,8 @@ describe('promtool 2.53.3 on the generated rules', () => {
   it('a scenario whose template names a label the alert lacks is refused before promtool runs', () => {
     const groups = tempoRuleGroups(base);
     const down = alertsByName(groups).get('TempoDown')!;
-    const bad = groups.map((g) => ({ ...g, rules: g.rules.map((r) => (r === down ? { ...down, annotations: { ...down.annotations, description: '{{ $labels.node }}' } } : r)) }));
+    const bad = groups.map((g) => ({ ...g, rules: g.rules.map((r) => (r === down ? { ...down, annotations: { ...down.annotations,
+      description: '{{ $labels.node }}' } } : r)) }));
     expect(() => promtoolTestFiles(bad, ['x.yml'])).toThrow('TempoDown: template names label \'node\', which the alert does not carry');
   });
 
@@ -358,7 +376,8 @@ describe('promtool 2.53.3 on the generated rules', () => {
     const ok = checkPrometheusConfig(config(['/etc/prometheus/rules/tempo-rules.yml']), { 'tempo-rules.yml': files['tempo-rules.yml'] });
     expect(ok.output).toContain('SUCCESS');
     expect(ok.status).toBe(0);
-    const bad = checkPrometheusConfig(config(['/etc/prometheus/rules/tempo-rules.yml']).replace('scrape_interval', 'scrape_intervall'), { 'tempo-rules.yml': files['tempo-rules.yml'] });
+    const bad = checkPrometheusConfig(config(['/etc/prometheus/rules/tempo-rules.yml']).replace('scrape_interval', 'scrape_intervall'),
+      { 'tempo-rules.yml': files['tempo-rules.yml'] });
     expect(bad.output).toContain('field scrape_intervall not found');
     expect(bad.status).not.toBe(0);
     // Files from mounted Secrets are stood in for, as promtool checks they exist.
@@ -372,7 +391,8 @@ describe('promtool 2.53.3 on the generated rules', () => {
   });
 
   itWith(PROMETHEUS)('a real Prometheus 2.53.3 loads every group, recording rule and alert', async () => {
-    const loaded = await withPrometheus(config(['/etc/prometheus/rules/tempo-rules.yml']), { 'tempo-rules.yml': files['tempo-rules.yml'] }, async (p) => {
+    const loaded = await withPrometheus(config(['/etc/prometheus/rules/tempo-rules.yml']), { 'tempo-rules.yml': files['tempo-rules.yml'] },
+      async (p) => {
       const res = await fetch(`${p.url}/api/v1/rules`);
       return (await res.json()) as { status: string; data: { groups: Array<{ name: string; rules: Array<{ name: string; type: string }> }> } };
     });
@@ -380,6 +400,7 @@ describe('promtool 2.53.3 on the generated rules', () => {
     // The API lists groups by name; rules keep their order.
     const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
     expect(loaded.data.groups.map((g) => ({ name: g.name, rules: g.rules.map((r) => `${r.type}:${r.name}`) })).sort(byName))
-      .toEqual(withGenerator.map((g) => ({ name: g.name, rules: g.rules.map((r) => ('alert' in r ? `alerting:${r.alert}` : `recording:${r.record}`)) })).sort(byName));
+      .toEqual(withGenerator.map((g) => ({ name: g.name, rules: g.rules.map((r) => ('alert' in r ? `alerting:${r.alert}`
+      : `recording:${r.record}`)) })).sort(byName));
   }, 30_000);
 });

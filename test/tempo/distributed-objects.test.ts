@@ -22,7 +22,8 @@ describe('distributed mode: the Kubernetes objects', () => {
     expect(validateK8sObjects(objects)).toEqual([]);
   });
 
-  test('one workload per component, each running its own target; ingesters and the generator are StatefulSets, with a PVC where they keep data', () => {
+  test('one workload per component, each running its own target; ingesters and the generator are StatefulSets, with a PVC where they keep data',
+    () => {
     const kinds = Object.fromEntries(workloads(objects).map((w) => [component(w), w.kind]));
     expect(kinds).toEqual({
       distributor: 'Deployment', ingester: 'StatefulSet', 'metrics-generator': 'StatefulSet',
@@ -197,6 +198,7 @@ describe('tempoRingMembers: the rings each mode keeps, for the ring size alert',
   test('in distributed mode each ring has its component\'s pods (an autoscaled one its minimum)', () => {
     const s = settingsOf({ ...base, components: { ingester: { replicas: 4 }, distributor: { autoscaling: { minReplicas: 2, maxReplicas: 6 } } } });
     const d = s.distributed!.components;
-    expect(tempoRingMembers(s)).toEqual({ ingester: 4, distributor: 2, compactor: d.compactor!.replicas, 'metrics-generator': d['metrics-generator']!.replicas });
+    expect(tempoRingMembers(s)).toEqual({ ingester: 4, distributor: 2, compactor: d.compactor!.replicas,
+      'metrics-generator': d['metrics-generator']!.replicas });
   });
 });

@@ -41,7 +41,8 @@ function lastValue(): stat.PanelBuilder {
 export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboard {
   const title = 'Tempo / Operations';
   const topology = tempo.replicas === undefined ? '' : ` (${tempo.replicas} replica${tempo.replicas === 1 ? '' : 's'} deployed)`;
-  const builder = stackDashboard(title, OPERATIONS_DASHBOARD_UID, `Health of Tempo's ingestion, storage and queries, per pod${topology}.`, [], 'now-3h')
+  const builder = stackDashboard(title, OPERATIONS_DASHBOARD_UID, `Health of Tempo's ingestion, storage and queries, per pod${topology}.`, [],
+    'now-3h')
     .withVariable(promVariable('namespace', 'Namespace', 'The namespace Tempo runs in.',
       `label_values(up{${job}="${SCRAPE_JOBS.tempo}"}, ${namespace})`))
     .withVariable(promVariable('component', 'Component', 'The Tempo components to show (distributed mode runs each in its own pods).',
@@ -101,7 +102,8 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
       'How much trace data per second reaches each distributor (what the ingestion rate limit counts)?', 'Bps',
       [promQuery('A', `sum by (${pod}) (rate(tempo_distributor_bytes_received_total${PODS}[${RATE}]))`, '{{pod}}')]))
     .withPanel(timeSeries('Spans discarded by reason',
-      'Are spans being dropped, and why? live_traces_exceeded and trace_too_large are silent (HTTP 200); rate_limited is refused with 429 and retried by exporters.', 'cps',
+      'Are spans being dropped, and why? live_traces_exceeded and trace_too_large are silent (HTTP 200); rate_limited is refused with 429 and '
+        + 'retried by exporters.', 'cps',
       [promQuery('A', `sum by (reason) (rate(tempo_discarded_spans_total${PODS}[${RATE}]))`, '{{reason}}')]))
     .withPanel(timeSeries('Spans refused by the receiver',
       'Does the OTLP receiver refuse spans (the exporter sees an error and may retry)?', 'cps',
@@ -191,7 +193,8 @@ export function operationsDashboard(tempo: GrafanaTempoLink): ProvisionedDashboa
   builder
     .withRow(new dashboard.RowBuilder('Resources'))
     .withPanel(timeSeries('Memory per pod',
-      'How much memory does each Tempo process use, against its container limit (red line)? Near the limit, the pod is about to be OOM-killed.', 'bytes',
+      'How much memory does each Tempo process use, against its container limit (red line)? Near the limit, the pod is about to be OOM-killed.',
+        'bytes',
       [promQuery('A', `max by (${pod}) (process_resident_memory_bytes${PODS})`, '{{pod}}')])
       .thresholds(limitThreshold(tempo.memoryLimitBytes))
       .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed)))

@@ -49,7 +49,8 @@ export function servicesDashboard(tenants = false): ProvisionedDashboard {
       .datasource(PROMETHEUS_REF)
       .targets([
         instantTable('A', `sum by (service) (rate(traces_spanmetrics_calls_total{${SERVER}}[5m]))`),
-        instantTable('B', `sum by (service) (rate(traces_spanmetrics_calls_total{${SERVER_ERRORS}}[5m])) / sum by (service) (rate(traces_spanmetrics_calls_total{${SERVER}}[5m]))`),
+        instantTable('B', `sum by (service) (rate(traces_spanmetrics_calls_total{${SERVER_ERRORS}}[5m])) / sum by (service) `
+          + `(rate(traces_spanmetrics_calls_total{${SERVER}}[5m]))`),
         instantTable('C', `histogram_quantile(0.95, sum by (le, service) (rate(traces_spanmetrics_latency_bucket{${SERVER}}[5m])))`),
       ])
       .withTransformation({ id: 'merge', options: {} })
@@ -70,19 +71,23 @@ export function servicesDashboard(tenants = false): ProvisionedDashboard {
       [promQuery('A', `sum by (service) (rate(traces_spanmetrics_calls_total{${SERVER}}[${RATE}]))`, '{{service}}')]))
     .withPanel(timeSeries('Error ratio per service',
       'What share of each service\'s requests ends with an error status?', 'percentunit',
-      [promQuery('A', `sum by (service) (rate(traces_spanmetrics_calls_total{${SERVER_ERRORS}}[${RATE}])) / sum by (service) (rate(traces_spanmetrics_calls_total{${SERVER}}[${RATE}]))`, '{{service}}')]))
+      [promQuery('A', `sum by (service) (rate(traces_spanmetrics_calls_total{${SERVER_ERRORS}}[${RATE}])) / sum by (service) `
+        + `(rate(traces_spanmetrics_calls_total{${SERVER}}[${RATE}]))`, '{{service}}')]))
     .withPanel(timeSeries('Duration p95 per service',
       'How long do the slowest 5% of each service\'s requests take? Click an exemplar dot to open a matching trace.', 's',
-      [promQuery('A', `histogram_quantile(0.95, sum by (le, service) (rate(traces_spanmetrics_latency_bucket{${SERVER}}[${RATE}])))`, '{{service}}').exemplar(true)]))
+      [promQuery('A', `histogram_quantile(0.95, sum by (le, service) (rate(traces_spanmetrics_latency_bucket{${SERVER}}[${RATE}])))`,
+        '{{service}}').exemplar(true)]))
     .withPanel(timeSeries('Duration p50 per service',
       'How long does a typical request of each service take?', 's',
-      [promQuery('A', `histogram_quantile(0.50, sum by (le, service) (rate(traces_spanmetrics_latency_bucket{${SERVER}}[${RATE}])))`, '{{service}}')]));
+      [promQuery('A', `histogram_quantile(0.50, sum by (le, service) (rate(traces_spanmetrics_latency_bucket{${SERVER}}[${RATE}])))`,
+        '{{service}}')]));
 
   builder
     .withRow(new dashboard.RowBuilder('Service graph'))
     .withPanel(new nodegraph.PanelBuilder()
       .title('Service graph')
-      .description('Which services call which, how often, and where do the errors sit? (Tempo\'s service map, from the service-graph series in Prometheus)')
+      .description('Which services call which, how often, and where do the errors sit? (Tempo\'s service map, from the service-graph series in '
+      + 'Prometheus)')
       .datasource(TEMPO_REF)
       .withTarget(new tempoQuery.DataqueryBuilder().refId('A').datasource(TEMPO_REF).queryType('serviceMap'))
       .height(12)

@@ -15,7 +15,8 @@ export function watchdogAlert(o: ResolvedTempoRulesOptions): AlertingRule {
     alert: 'Watchdog', severity: 'none',
     expr: 'vector(1)',
     summary: 'Always firing: the alerting pipeline works.',
-    description: 'This alert fires all the time, so that Alertmanager\'s dead man\'s switch receiver can page when it stops arriving: then Prometheus,'
+    description: 'This alert fires all the time, so that Alertmanager\'s dead man\'s switch receiver can page when it stops arriving: then '
+      + 'Prometheus,'
       + ' Alertmanager or the path between them is down.',
   });
 }

@@ -54,7 +54,9 @@ export type TempoAlertName = keyof typeof DEFAULT_ALERT_FOR;
  * `/tempopb.StreamingQuerier/...` the streamed search over gRPC, websocket routes carry `ws="true"`
  * (excluded in the recording rules), `debug_pprof` profiles run for their requested seconds.
  */
-export const DEFAULT_LATENCY_EXCLUDED_ROUTES = '/frontend.Frontend/Process|/tempopb.StreamingQuerier/.*|/grpc.health.v1.Health/Watch|debug_pprof.*|metrics';
+export const DEFAULT_LATENCY_EXCLUDED_ROUTES = [
+  '/frontend.Frontend/Process', '/tempopb.StreamingQuerier/.*', '/grpc.health.v1.Health/Watch', 'debug_pprof.*', 'metrics',
+].join('|');
 
 /** Options of the Tempo rule groups: what the rules need to know about the stack, and every threshold. */
 export interface TempoRulesOptions {
@@ -229,17 +231,20 @@ function number(prop: string, value: number | undefined, fallback: number, min: 
   return v;
 }
 
-function selector(prop: string, value: Readonly<Record<string, string>> | undefined, fallback: Record<string, string>): Readonly<Record<string, string>> {
+function selector(prop: string, value: Readonly<Record<string, string>> | undefined, fallback: Record<string, string>): Readonly<Record<string,
+  string>> {
   const v = value ?? fallback;
   if (typeof v !== 'object' || v === null || Object.keys(v).length === 0) {
     fail(C, prop, 'must name at least one label', v, `give label matchers such as ${JSON.stringify(fallback)}`);
   }
   for (const [name, labelValue] of Object.entries(v)) {
     if (!LABEL_NAME.test(name) || name.startsWith('__')) {
-      fail(C, `${prop}.${name}`, 'must be a Prometheus label name (letters, digits and _, not starting with a digit or __)', name, `use a label such as '${TARGET_LABELS.job}'`);
+      fail(C, `${prop}.${name}`, 'must be a Prometheus label name (letters, digits and _, not starting with a digit or __)', name,
+        `use a label such as '${TARGET_LABELS.job}'`);
     }
     if (typeof labelValue !== 'string' || labelValue === '') {
-      fail(C, `${prop}.${name}`, 'must be a non-empty label value', labelValue, `give the exact value, such as '${fallback[name] ?? SCRAPE_JOBS.tempo}'`);
+      fail(C, `${prop}.${name}`, 'must be a non-empty label value', labelValue,
+        `give the exact value, such as '${fallback[name] ?? SCRAPE_JOBS.tempo}'`);
     }
   }
   return v;
@@ -298,7 +303,8 @@ export function resolveRulesOptions(options: TempoRulesOptions): ResolvedTempoRu
     if (typeof latencyExcludedRoutes !== 'string') throw new Error('not a string');
     new RegExp(`^(?:${latencyExcludedRoutes})$`);
   } catch {
-    fail(C, 'latencyExcludedRoutes', 'must be a regular expression', latencyExcludedRoutes, 'write routes separated by |, such as \'/frontend.Frontend/Process|metrics\'');
+    fail(C, 'latencyExcludedRoutes', 'must be a regular expression', latencyExcludedRoutes,
+      'write routes separated by |, such as \'/frontend.Frontend/Process|metrics\'');
   }
 
   return {

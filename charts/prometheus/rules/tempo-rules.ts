@@ -76,10 +76,13 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
   const where = `pod ${label(POD)} in namespace ${label(NS)}`;
   const rings: Array<[TempoAlertName, string, AlertSeverity, string]> = [
     ['TempoIngesterUnhealthy', 'ingester', 'critical', 'writes need a quorum of healthy ingesters; with too few, pushes fail and traces are lost'],
-    ['TempoDistributorUnhealthy', 'distributor', 'warning', 'rate limits are shared among the distributors the ring counts, so the healthy ones admit less'],
-    ['TempoCompactorUnhealthy', 'compactor', 'critical', 'the blocks the missing compactor owns are neither compacted nor deleted at the end of retention'],
+    ['TempoDistributorUnhealthy', 'distributor', 'warning',
+      'rate limits are shared among the distributors the ring counts, so the healthy ones admit less'],
+    ['TempoCompactorUnhealthy', 'compactor', 'critical',
+      'the blocks the missing compactor owns are neither compacted nor deleted at the end of retention'],
     ...(o.metricsGenerator
-      ? [['TempoMetricsGeneratorUnhealthy', 'metrics-generator', 'warning', 'spans routed to the missing generator produce no metrics'] as [TempoAlertName, string, AlertSeverity, string]]
+      ? [['TempoMetricsGeneratorUnhealthy', 'metrics-generator', 'warning',
+      'spans routed to the missing generator produce no metrics'] as [TempoAlertName, string, AlertSeverity, string]]
       : []),
   ];
   return [
@@ -94,33 +97,38 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
       expr: `absent(${t('up')})`,
       summary: 'Prometheus finds no Tempo pod to scrape.',
       // absent() carries only the selector's exact labels, so the description names the selector itself.
-      description: `No target matching ${t('up')} has existed for ${o.alertFor.TempoJobAbsent}: Tempo is not running, or service discovery does not find its pods.`,
+      description: `No target matching ${t('up')} has existed for ${o.alertFor.TempoJobAbsent}: Tempo is not running, or service discovery does not `
+        + `find its pods.`,
     }),
     alert(o, {
       alert: 'TempoHighMemory', severity: 'warning',
       expr: `max by (${NS}, ${POD_C}) (${t('process_resident_memory_bytes')}) > ${num(o.memoryThresholdBytes)}`,
       summary: 'A Tempo pod is close to its memory limit.',
       description: o.memoryLimitFraction !== undefined
-        ? `Tempo ${where} uses {{ $value | humanize1024 }}B of resident memory, over ${Math.round(o.memoryLimitFraction * 100)}% of its memory limit; at the limit it is killed.`
+        ? `Tempo ${where} uses {{ $value | humanize1024 }}B of resident memory, over ${Math.round(o.memoryLimitFraction * 100)}% of its memory `
+          + `limit; at the limit it is killed.`
         : `Tempo ${where} uses {{ $value | humanize1024 }}B of resident memory, over ${o.memoryThresholdBytes / 1e9} GB.`,
     }),
     alert(o, {
       alert: 'TempoDiscardingSpans', severity: 'warning',
       expr: `sum by (${NS}, reason) (rate(${t('tempo_discarded_spans_total')}[${w}])) > ${num(o.discardedSpansPerSecond)}`,
       summary: 'Tempo is dropping spans it received.',
-      description: `Tempo in namespace ${label(NS)} discards {{ $value | humanize }} spans/s with reason ${label('reason')}. Unless the reason is rate_limited, the clients were told the spans were accepted.`,
+      description: `Tempo in namespace ${label(NS)} discards {{ $value | humanize }} spans/s with reason ${label('reason')}. Unless the reason `
+        + `is rate_limited, the clients were told the spans were accepted.`,
     }),
     alert(o, {
       alert: 'TempoIngesterFlushesFailing', severity: 'warning',
       expr: `sum by (${NS}, ${POD_C}) (increase(${t('tempo_ingester_failed_flushes_total')}[${w}])) > 0`,
       summary: 'A Tempo ingester keeps failing to complete or flush blocks.',
-      description: `Tempo ${where} failed {{ $value | humanize }} block completions or flushes in the last ${w}, continuously for ${o.alertFor.TempoIngesterFlushesFailing}.`,
+      description: `Tempo ${where} failed {{ $value | humanize }} block completions or flushes in the last ${w}, continuously for `
+        + `${o.alertFor.TempoIngesterFlushesFailing}.`,
     }),
     alert(o, {
       alert: 'TempoIngesterFlushRetriesFailing', severity: 'critical',
       expr: `sum by (${NS}, ${POD_C}) (increase(${t('tempo_ingester_flush_failed_retries_total')}[1h])) > ${num(o.flushFailedRetriesPerHour)}`,
       summary: 'A Tempo ingester\'s flush retries fail too.',
-      description: `Tempo ${where} retried {{ $value | humanize }} failed block operations in the last hour and they failed again; blocks pile up on its disk, and blocks that cannot be completed are deleted.`,
+      description: `Tempo ${where} retried {{ $value | humanize }} failed block operations in the last hour and they failed again; blocks pile up on `
+        + `its disk, and blocks that cannot be completed are deleted.`,
     }),
     alert(o, {
       alert: 'TempoCompactionsFailing', severity: 'warning',
@@ -132,25 +140,29 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
       alert: 'TempoCompactionTooManyOutstandingBlocks', severity: 'warning',
       expr: `sum by (${NS}, tenant) (${t('tempodb_compaction_outstanding_blocks')}) > ${num(o.outstandingBlocks)}`,
       summary: 'Tempo compaction falls behind.',
-      description: `Tenant ${label('tenant')} in namespace ${label(NS)} has {{ $value | humanize }} blocks waiting for compaction for ${o.alertFor.TempoCompactionTooManyOutstandingBlocks}; queries read ever more blocks.`,
+      description: `Tenant ${label('tenant')} in namespace ${label(NS)} has {{ $value | humanize }} blocks waiting for compaction for `
+        + `${o.alertFor.TempoCompactionTooManyOutstandingBlocks}; queries read ever more blocks.`,
     }),
     alert(o, {
       alert: 'TempoBlocklistPollsFailing', severity: 'critical',
       expr: `sum by (${NS}, ${POD_C}) (increase(${t('tempodb_blocklist_poll_errors_total')}[1h])) > ${num(o.pollErrorsPerHour)}`,
       summary: 'Tempo cannot list the blocks in its storage.',
-      description: `Tempo ${where} failed {{ $value | humanize }} blocklist polls in the last hour; its view of the stored blocks goes stale and queries miss recent blocks.`,
+      description: `Tempo ${where} failed {{ $value | humanize }} blocklist polls in the last hour; its view of the stored blocks goes stale and `
+        + `queries miss recent blocks.`,
     }),
     alert(o, {
       alert: 'TempoTenantIndexTooOld', severity: 'critical',
       expr: `max by (${NS}, ${POD_C}, tenant) (${t('tempodb_blocklist_tenant_index_age_seconds')}) > ${num(o.tenantIndexMaxAgeSeconds)}`,
       summary: 'Tempo reads an old tenant index.',
-      description: `Tempo ${where} reads a tenant index of tenant ${label('tenant')} that is {{ $value | humanizeDuration }} old; blocks written since are invisible to its queries.`,
+      description: `Tempo ${where} reads a tenant index of tenant ${label('tenant')} that is {{ $value | humanizeDuration }} old; blocks `
+        + `written since are invisible to its queries.`,
     }),
     alert(o, {
       alert: 'TempoTenantIndexNotBuilt', severity: 'critical',
       expr: `max by (${NS}, tenant) (${t('tempodb_blocklist_tenant_index_builder')}) == 0`,
       summary: 'No Tempo pod builds the tenant index.',
-      description: `No Tempo pod in namespace ${label(NS)} has built the tenant index of tenant ${label('tenant')} for ${o.alertFor.TempoTenantIndexNotBuilt}; the index only ages from here.`,
+      description: `No Tempo pod in namespace ${label(NS)} has built the tenant index of tenant ${label('tenant')} for `
+        + `${o.alertFor.TempoTenantIndexNotBuilt}; the index only ages from here.`,
     }),
     alert(o, {
       alert: 'TempoTenantIndexBuildsFailing', severity: 'warning',
@@ -170,11 +182,13 @@ export function tempoAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
       alert: 'TempoWalReplayErrors', severity: 'warning',
       expr: `sum by (${NS}, ${POD_C}, tenant) (increase(${t('tempo_ingester_replay_errors_total')}[${w}])) > 0`,
       summary: 'A Tempo ingester could not replay its write-ahead log.',
-      description: `Tempo ${where} met {{ $value | humanize }} errors replaying the WAL of tenant ${label('tenant')} at start-up; traces of those WAL blocks are lost.`,
+      description: `Tempo ${where} met {{ $value | humanize }} errors replaying the WAL of tenant ${label('tenant')} at start-up; traces of `
+        + `those WAL blocks are lost.`,
     }),
     alert(o, {
       alert: 'TempoRequestLatencyHigh', severity: 'warning',
-      expr: `${RECORDING_RULES.requestLatencyP99}${matchers({}, `route!~${JSON.stringify(o.latencyExcludedRoutes)}`)} > ${num(o.requestLatencyP99Seconds)}`,
+      expr: `${RECORDING_RULES.requestLatencyP99}${matchers({},
+        `route!~${JSON.stringify(o.latencyExcludedRoutes)}`)} > ${num(o.requestLatencyP99Seconds)}`,
       summary: 'Tempo answers slowly.',
       description: `The 99th percentile latency of route ${label('route')} of Tempo in namespace ${label(NS)} is {{ $value | humanize }}s.`,
     }),
@@ -257,14 +271,17 @@ export function metricsGeneratorAlerts(o: ResolvedTempoRulesOptions): AlertingRu
       alert: 'TempoMetricsGeneratorRemoteWriteFailing', severity: 'warning',
       expr: `sum by (${NS}, ${POD_C}) (rate(${t('prometheus_remote_storage_samples_failed_total')}[${o.counterWindow}])) > 0`,
       summary: 'The Tempo metrics-generator cannot write its metrics.',
-      description: `The metrics-generator of Tempo ${where} fails to remote-write {{ $value | humanize }} samples/s; span metrics and the service graph have gaps.`,
+      description: `The metrics-generator of Tempo ${where} fails to remote-write {{ $value | humanize }} samples/s; span metrics and the service `
+        + `graph have gaps.`,
     }),
     alert(o, {
       alert: 'TempoMetricsGeneratorActiveSeriesAtLimit', severity: 'warning',
       // The cap is 0 when unlimited: leave those out rather than divide by zero.
-      expr: `max by (${NS}, ${POD_C}, tenant) (${t('tempo_metrics_generator_registry_active_series')} / (${t('tempo_metrics_generator_registry_max_active_series')} > 0)) >= ${num(o.generatorActiveSeriesFraction)}`,
+      expr: `max by (${NS}, ${POD_C}, tenant) (${t('tempo_metrics_generator_registry_active_series')} / `
+        + `(${t('tempo_metrics_generator_registry_max_active_series')} > 0)) >= ${num(o.generatorActiveSeriesFraction)}`,
       summary: 'The Tempo metrics-generator reached its active series cap.',
-      description: `The metrics-generator of Tempo ${where} holds {{ $value | humanizePercentage }} of the active series tenant ${label('tenant')} may have; new series are dropped.`,
+      description: `The metrics-generator of Tempo ${where} holds {{ $value | humanizePercentage }} of the active series tenant `
+        + `${label('tenant')} may have; new series are dropped.`,
     }),
   ];
 }
@@ -278,16 +295,19 @@ export function prometheusAlerts(o: ResolvedTempoRulesOptions): AlertingRule[] {
       alert: 'TempoPrometheusRuleEvaluationFailures', severity: 'critical',
       expr: `sum by (${JOB}, instance, rule_group) (increase(${p('prometheus_rule_evaluation_failures_total')}[${w}])) > 0`,
       summary: 'Prometheus fails to evaluate rules: alerts may not fire.',
-      description: `Prometheus ${label('instance')} failed {{ $value | humanize }} evaluations of rule group ${label('rule_group')} in the last ${w}.`,
+      description: `Prometheus ${label('instance')} failed {{ $value | humanize }} evaluations of rule group ${label('rule_group')} in the `
+        + `last ${w}.`,
     }),
   ];
   if (o.metricsGenerator) {
-    const writes = (...extra: string[]): string => `sum by (${JOB}, instance) (rate(${p('prometheus_http_requests_total', 'handler="/api/v1/write"', ...extra)}[${w}]))`;
+    const writes = (...extra: string[]): string => `sum by (${JOB}, instance) (rate(${p('prometheus_http_requests_total', 'handler="/api/v1/write"',
+      ...extra)}[${w}]))`;
     rules.push(alert(o, {
       alert: 'TempoPrometheusRemoteWriteReceiverFailing', severity: 'warning',
       expr: `${writes('code=~"4..|5.."')} / ${writes()} > ${num(o.remoteWriteReceiverErrorRatio)}`,
       summary: 'Prometheus refuses the metrics-generator\'s remote writes.',
-      description: `Prometheus ${label('instance')} answers {{ $value | humanizePercentage }} of remote-write requests with an error; the generator drops what is refused.`,
+      description: `Prometheus ${label('instance')} answers {{ $value | humanizePercentage }} of remote-write requests with an error; the generator `
+        + `drops what is refused.`,
     }));
   }
   return rules;
