@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import type { AlertmanagerRouting } from './alertmanager/settings';
 import { GRAFANA_ADMIN_SECRET_KEYS } from './grafana';
+import { tempoDatasources } from './grafana/datasources';
 import { INSTANCE_LABEL, NAME_LABEL, PART_OF } from './shared/labels';
 import { SCRAPE_JOBS } from './shared/telemetry';
 import { serviceFqdn } from './shared/workload';
@@ -218,7 +219,8 @@ export function environmentManifest(stack: TempoStack, environment: string, name
     } else if (grafana && chart === stack.grafanaChart) {
       components.push({
         ...component,
-        datasources: [grafana.tempoDatasourceUid, grafana.prometheusDatasourceUid],
+        // One Tempo datasource per tenant (each sends its X-Scope-OrgID), then Prometheus.
+        datasources: [...tempoDatasources(grafana.settings).map((d) => d.uid), grafana.prometheusDatasourceUid],
         adminSecret: { name: grafana.adminSecretName, userKey: GRAFANA_ADMIN_SECRET_KEYS.user, passwordKey: GRAFANA_ADMIN_SECRET_KEYS.password },
       });
     } else if (alertmanager && chart === stack.alertmanagerChart) {

@@ -176,6 +176,13 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
     expect(am.alerting!.receivers).toEqual(config.receivers.map((r: any) => r.name).filter((n: string) => n !== 'null'));
   });
 
+  test('verify checks every Tempo datasource Grafana provisions (one per tenant) and Prometheus\'s', () => {
+    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'grafana-datasources')!;
+    const provisioned = (yaml.load(Object.values(configMap.data as Record<string, string>)[0]) as any).datasources
+      .filter((d: any) => d.type === 'tempo' || d.type === 'prometheus').map((d: any) => d.uid);
+    expect([...manifest.components.find((c) => c.name === 'grafana')!.datasources!].sort()).toEqual([...provisioned].sort());
+  });
+
   test('the gateway\'s OTLP ports have roles of their own; Tempo lists its tenants', () => {
     const gateway = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'otlp-gateway');
     expect(roleAt(manifest, 'gateway-otlp-http')).toBe(gateway ? 'otlp-gateway:4318' : undefined);
