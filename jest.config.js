@@ -1,8 +1,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  // Two workers on two cores: many suites wait on child processes (synth, promtool, deploy.sh).
-  maxWorkers: 2,
+  // Four workers on two cores: several suites mostly wait on real binaries (Alertmanager's mesh and
+  // live tests, Prometheus, nginx, npm) and would otherwise hold a core idle.
+  maxWorkers: 4,
   // ts before js: otherwise jest would resolve stale compiled files first.
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The compiled lib/ current before any test runs bin/tempo-stack.js.
