@@ -15,6 +15,8 @@
 # and the Debian mirror.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=.ci/trixie-fetch.sh
+. .ci/trixie-fetch.sh
 
 VERSION=0.28.1
 DEST=".tools/alertmanager-${VERSION}"
@@ -49,16 +51,7 @@ fi
 
 A=$(mktemp -d)
 trap 'rm -rf "$A"' EXIT
-mkdir -p "$A/lists/partial" "$A/cache/archives/partial"
-# The machine's own Debian mirror, so a local mirror or proxy keeps working.
-URI=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-URI=${URI:-http://deb.debian.org/debian}
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $URI trixie main" > "$A/sources.list"
-O=(-o "Dir::Etc::SourceList=$A/sources.list" -o Dir::Etc::SourceParts=/nonexistent
-   -o "Dir::State::Lists=$A/lists" -o "Dir::Cache=$A/cache" -o APT::Sandbox::User=root)
-apt-get "${O[@]}" update
-(cd "$A" && apt-get "${O[@]}" download prometheus-alertmanager)
-for d in "$A"/*.deb; do dpkg -x "$d" "$A/x"; done
+trixie_fetch "$A" prometheus-alertmanager
 
 mkdir -p "$DEST"
 install -m 0755 "$A/x/usr/bin/prometheus-alertmanager" "$DEST/alertmanager"

@@ -7,6 +7,8 @@
 # binaries are already there at the right version. Needs apt-get (root) and the Debian mirror.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=.ci/trixie-fetch.sh
+. .ci/trixie-fetch.sh
 
 VERSION=2.53.3
 DEST=".tools/prometheus-${VERSION}"
@@ -24,16 +26,7 @@ fi
 
 A=$(mktemp -d)
 trap 'rm -rf "$A"' EXIT
-mkdir -p "$A/lists/partial" "$A/cache/archives/partial"
-# The machine's own Debian mirror, so a local mirror or proxy keeps working.
-URI=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-URI=${URI:-http://deb.debian.org/debian}
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $URI trixie main" > "$A/sources.list"
-O=(-o "Dir::Etc::SourceList=$A/sources.list" -o Dir::Etc::SourceParts=/nonexistent
-   -o "Dir::State::Lists=$A/lists" -o "Dir::Cache=$A/cache" -o APT::Sandbox::User=root)
-apt-get "${O[@]}" update
-(cd "$A" && apt-get "${O[@]}" download prometheus promtool)
-for d in "$A"/*.deb; do dpkg -x "$d" "$A/x"; done
+trixie_fetch "$A" prometheus promtool
 
 mkdir -p "$DEST"
 install -m 0755 "$A/x/usr/bin/promtool" "$A/x/usr/bin/prometheus" "$DEST/"
