@@ -9,7 +9,7 @@ import {
 } from '../../charts/alertmanager';
 import { renderRuleFile, tempoRuleGroups } from '../../charts/prometheus/rules';
 import { toYaml } from '../../charts/shared/render';
-import { ALERTMANAGER, withAlertmanager } from '../support/amtool';
+import { ALERTMANAGER, withAlertmanager, until } from '../support/amtool';
 import { itWith, PROMETHEUS, withPrometheus } from '../support/promtool';
 
 interface Notification {
@@ -28,16 +28,6 @@ async function listen(handler: http.RequestListener): Promise<{ server: http.Ser
 
 const close = (server: http.Server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
 
-/** Polls `check` every 200 ms until it returns a value, or fails after `ms` with `what`. */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const secret = (key: string) => ({ name: 'alertmanager-receivers', key });
 const PROPS: AlertmanagerProps = {

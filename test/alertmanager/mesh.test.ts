@@ -3,7 +3,7 @@
 // ports): they find each other, and a silence set on one holds on the other.
 import { alertmanagerArgs, buildAlertmanagerConfig, resolveAlertmanagerSettings } from '../../charts/alertmanager';
 import { toYaml } from '../../charts/shared/render';
-import { ALERTMANAGER, StartedAlertmanager, startAlertmanager } from '../support/amtool';
+import { ALERTMANAGER, StartedAlertmanager, startAlertmanager, until } from '../support/amtool';
 import { freePort, itWith } from '../support/promtool';
 
 const settings = resolveAlertmanagerSettings({ namespace: 'tempo', replicas: 2 });
@@ -19,16 +19,6 @@ function loopbackMeshArgs(i: number, meshPorts: number[]): string[] {
       .replace(/--cluster\.peer=(.+)$/, (_, peer: string) => `--cluster.peer=127.0.0.1:${meshPorts[[0, 1].find((j) => pod(j) === peer)!]}`));
 }
 
-/** Polls `check` every 200 ms until it returns a value, or fails after `ms`. */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('the HA mesh, live on loopback', () => {
   test('the generated flags for two replicas name both peers, the advertised pod IP and the cluster label', () => {

@@ -172,3 +172,14 @@ export async function withAlertmanager<T>(configYaml: string, fileContents: Reco
     await am.stop();
   }
 }
+
+/** Polls `check` every 200 ms until it returns a value, or fails after `ms` naming `what`. */
+export async function until<T>(what: string, ms: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
