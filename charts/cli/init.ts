@@ -2,11 +2,10 @@
 // the working folder. Never overwrites: an existing file of either name stops it before it writes.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { StackConfigFile } from '../config/file';
 import { DEFAULT_CONFIG_FILE } from '../config/load';
 import { toYaml } from '../shared/render';
-import { CliIO } from './io';
+import { CliIO, commandOptions } from './io';
 
 /** The schema file init writes beside the config (the name the config's `$schema` line points at). */
 export const SCHEMA_FILE = 'tempo-stack.schema.json';
@@ -45,17 +44,8 @@ export function starterConfigText(): string {
 
 /** Runs `tempo-stack init`: 0 when both files are written, 1 when one exists (nothing written), 2 on bad options. */
 export function runInit(argv: readonly string[], io: CliIO): number {
-  let options: { help?: boolean };
-  try {
-    options = parseArgs({ args: [...argv], options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: false }).values;
-  } catch (error) {
-    io.err(`init: ${(error as Error).message}\n\n${INIT_USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    io.out(INIT_USAGE);
-    return 0;
-  }
+  const options = commandOptions('init', argv, {}, INIT_USAGE, io);
+  if (typeof options === 'number') return options;
   // The schema generated with this version of the package: lib/tempo-stack.schema.json when
   // compiled, the repository's own beside charts/ when run from the sources.
   const schema = fs.readFileSync(path.join(__dirname, '..', '..', SCHEMA_FILE), 'utf8');

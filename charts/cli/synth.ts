@@ -4,11 +4,10 @@
 // tempo-stack.yaml, `npx tempo-stack synth` writes ./dist/ there.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { synthesizeAll } from '../app';
 import { DEFAULT_CONFIG_FILE, loadStackConfig } from '../config/load';
 import { ConfigError } from '../shared/validate';
-import { CliIO } from './io';
+import { CliIO, commandOptions } from './io';
 
 /** The usage text printed with --help and after an option error. */
 export const SYNTH_USAGE = `usage: tempo-stack synth [--quiet] [--config <file>] [--outdir <dir>]
@@ -22,21 +21,9 @@ export const SYNTH_USAGE = `usage: tempo-stack synth [--quiet] [--config <file>]
 /** Runs `tempo-stack synth`: 0 when written, 1 on a config error (nothing written), 2 on bad options. */
 export function runSynth(argv: readonly string[], io: CliIO): number {
   const started = process.hrtime.bigint();
-  let options: { quiet?: boolean; config?: string; outdir?: string; help?: boolean };
-  try {
-    options = parseArgs({
-      args: [...argv],
-      options: { quiet: { type: 'boolean' }, config: { type: 'string' }, outdir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    io.err(`synth: ${(error as Error).message}\n\n${SYNTH_USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    io.out(SYNTH_USAGE);
-    return 0;
-  }
+  const flags = { quiet: { type: 'boolean' }, config: { type: 'string' }, outdir: { type: 'string' } } as const;
+  const options = commandOptions('synth', argv, flags, SYNTH_USAGE, io);
+  if (typeof options === 'number') return options;
   const configFile = path.resolve(io.cwd, options.config ?? DEFAULT_CONFIG_FILE);
   const outdir = path.resolve(io.cwd, options.outdir ?? 'dist');
   const relOut = path.relative(io.cwd, outdir) || '.';

@@ -1,11 +1,10 @@
 // `tempo-stack validate [--config <file>]`: everything synth checks (the YAML, the schema, every
 // component's rules, by building and rendering each environment in memory), without writing.
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { renderConfig } from '../app';
 import { DEFAULT_CONFIG_FILE, loadStackConfig } from '../config/load';
 import { ConfigError } from '../shared/validate';
-import { CliIO } from './io';
+import { CliIO, commandOptions } from './io';
 
 /** The usage text printed with --help and after an option error. */
 export const VALIDATE_USAGE = `usage: tempo-stack validate [--config <file>] [--quiet]
@@ -17,21 +16,8 @@ export const VALIDATE_USAGE = `usage: tempo-stack validate [--config <file>] [--
 
 /** Runs `tempo-stack validate`: 0 when the file is valid, 1 with the one-line error, 2 on bad options. */
 export function runValidate(argv: readonly string[], io: CliIO): number {
-  let options: { quiet?: boolean; config?: string; help?: boolean };
-  try {
-    options = parseArgs({
-      args: [...argv],
-      options: { quiet: { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    io.err(`validate: ${(error as Error).message}\n\n${VALIDATE_USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    io.out(VALIDATE_USAGE);
-    return 0;
-  }
+  const options = commandOptions('validate', argv, { quiet: { type: 'boolean' }, config: { type: 'string' } }, VALIDATE_USAGE, io);
+  if (typeof options === 'number') return options;
   const configFile = path.resolve(io.cwd, options.config ?? DEFAULT_CONFIG_FILE);
   const name = path.relative(io.cwd, configFile) || configFile;
   let output: ReturnType<typeof renderConfig>;
