@@ -5,7 +5,7 @@ import { argoCdWarnings, ArgoCdChart } from './argocd/applications';
 import { Environment, StackConfigFile } from './config/file';
 import { checkEnvironments, DEFAULT_CONFIG_FILE, formatLocated, locateConfigError, locateDetail } from './config/load';
 import { toYaml } from './shared/render';
-import { ENVIRONMENT_FILE, environmentManifest, renderEnvironmentManifest } from './manifest';
+import { ENVIRONMENT_FILE, environmentManifest, renderCharts, renderEnvironmentManifest } from './manifest';
 import { ConfigError } from './shared/validate';
 import { TempoStack } from './stack';
 
@@ -46,15 +46,15 @@ function renderApp(built: BuiltEnvironment): { files: Map<string, string>; kinds
   const files = new Map<string, string>();
   const objects: Array<{ kind: string }> = [];
   // cdk8s's own rendering: the charts in dependency order, each chart's objects as `cdk8s synth` writes them.
-  built.app.charts.forEach((chart, index) => {
-    const json = chart.toJson();
+  const charts = renderCharts(built.app);
+  charts.forEach(({ chart, objects: json }, index) => {
     const name = `${String(index).padStart(4, '0')}-${chart.node.id}.k8s.yaml`;
     objects.push(...json);
     files.set(name, renderManifests(json));
   });
   files.set(KUSTOMIZATION_FILE, kustomization([...files.keys()]));
   const namespaceFile = [...files.keys()].find((f) => f.endsWith(`-${built.stack.namespaceChart.node.id}.k8s.yaml`))!;
-  files.set(ENVIRONMENT_FILE, renderEnvironmentManifest(environmentManifest(built.stack, built.environment.name, namespaceFile)));
+  files.set(ENVIRONMENT_FILE, renderEnvironmentManifest(environmentManifest(built.stack, built.environment.name, namespaceFile, charts)));
   return { files, kinds: countKinds(objects) };
 }
 

@@ -22,10 +22,10 @@ export {
 } from './app';
 export type { BuiltEnvironment, RenderedOutput } from './app';
 // dist/<env>/environment: the typed description deploy and verify read names from.
-export { ENVIRONMENT_FILE, ENVIRONMENT_MANIFEST_VERSION, environmentManifest, renderEnvironmentManifest } from './manifest';
+export { ENVIRONMENT_FILE, ENVIRONMENT_MANIFEST_VERSION, environmentManifest, renderCharts, renderEnvironmentManifest } from './manifest';
 export type {
   EnvironmentManifest, ManifestComponent, ManifestMetricsGenerator, ManifestOwnership, ManifestPort, ManifestSecret, ManifestSecretKey,
-  ManifestService, ManifestVolumeClaims, ManifestWorkload, PortRole,
+  ManifestService, ManifestVolumeClaims, ManifestWorkload, PortRole, RenderedChart,
 } from './manifest';
 export { ArgoCdChart } from './argocd/applications';
 export type { ArgoCdChartProps, ArgoCdTarget } from './argocd/applications';

@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import type { AlertmanagerRouting } from './alertmanager/settings';
 import { GRAFANA_ADMIN_SECRET_KEYS } from './grafana';
 import { tempoDatasources } from './grafana/datasources';
@@ -150,6 +150,21 @@ interface SecretReference {
   readonly usedAs: 'env' | 'file';
 }
 
+/** A chart as its file holds it: the chart, and its objects as cdk8s renders them, in dependency order. */
+export interface RenderedChart {
+  readonly chart: Chart;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kubernetes objects of every kind, as cdk8s renders them
+  readonly objects: readonly any[];
+}
+
+/**
+ * Renders every chart of an app, in dependency order (the order of the files). Once per app: each
+ * chart's toJson() prepares the whole app, and the app's dependency graph grows with every object.
+ */
+export function renderCharts(app: App): RenderedChart[] {
+  return app.charts.map((chart) => ({ chart, objects: chart.toJson() }));
+}
+
 /**
  * Describes a built stack for the deploy tools. Read from the constructs: their published URLs
  * give the ports' roles, their Kubernetes objects the Services, workloads, claims and the Secrets
@@ -157,7 +172,12 @@ interface SecretReference {
  * later appear with their Services, workloads, claims and Secrets without any change here; only a
  * port role or a verification field needs a line.
  */
-export function environmentManifest(stack: TempoStack, environment: string, namespaceFile: string): EnvironmentManifest {
+export function environmentManifest(
+  stack: TempoStack,
+  environment: string,
+  namespaceFile: string,
+  charts: readonly RenderedChart[] = renderCharts(App.of(stack) as App),
+): EnvironmentManifest {
   // Single node and cluster: one Tempo; distributed: its components, each a workload of the Tempo chart.
   const tempo = stack.tempoChart.backend;
   const prometheus = stack.prometheusChart?.prometheus;
@@ -183,26 +203,23 @@ export function environmentManifest(stack: TempoStack, environment: string, name
     ? SCRAPE_JOBS.alertmanager : undefined;
 
   // In the order of the files (the app's dependency order), the Namespace's own chart aside.
-  const charts = App.of(stack).charts.filter((c) => c.node.scope === stack && c !== stack.namespaceChart);
   const components: ManifestComponent[] = [];
   const referenced: SecretReference[] = [];
   const resources = new Set<string>();
-  for (const chart of charts) {
-    const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+  for (const { chart, objects } of charts.filter((c) => c.chart.node.scope === stack && c.chart !== stack.namespaceChart)) {
     const services: ManifestService[] = [];
     const workloads: ManifestWorkload[] = [];
     const volumeClaims: ManifestVolumeClaims[] = [];
-    for (const object of objects) {
-      if (object.metadata.namespace !== undefined && object.kind !== 'PersistentVolumeClaim') resources.add(kubectlResource(object));
-      if (object.kind === 'Service') services.push(describeService(object.toJson(), stack.namespace, roles));
-      if (object.kind === 'PersistentVolumeClaim') volumeClaims.push({ selector: stableLabels(object.toJson().metadata.labels ?? {}) });
-      if (!WORKLOAD_KINDS.includes(object.kind)) continue;
-      const json = object.toJson();
-      const resource = `${kubectlResource(object)}/${object.name}`;
+    for (const json of objects) {
+      if (json.metadata.namespace !== undefined && json.kind !== 'PersistentVolumeClaim') resources.add(kubectlResource(json));
+      if (json.kind === 'Service') services.push(describeService(json, stack.namespace, roles));
+      if (json.kind === 'PersistentVolumeClaim') volumeClaims.push({ selector: stableLabels(json.metadata.labels ?? {}) });
+      if (!WORKLOAD_KINDS.includes(json.kind)) continue;
+      const resource = `${kubectlResource(json)}/${json.metadata.name}`;
       const job = chart === stack.tempoChart ? tempoJob : chart === stack.alertmanagerChart ? alertmanagerJob : undefined;
       workloads.push({
-        kind: object.kind,
-        name: object.name,
+        kind: json.kind,
+        name: json.metadata.name,
         resource,
         selector: { ...json.spec.selector.matchLabels },
         replicas: json.spec.replicas ?? 1,
@@ -260,7 +277,7 @@ export function renderEnvironmentManifest(manifest: EnvironmentManifest): string
 }
 
 /** `statefulset.apps`, `configmap`, `networkpolicy.networking.k8s.io`: the kind kubectl resolves, with its group. */
-function kubectlResource(object: ApiObject): string {
+function kubectlResource(object: { readonly apiVersion: string; readonly kind: string }): string {
   const slash = object.apiVersion.indexOf('/');
   const kind = object.kind.toLowerCase();
   return slash < 0 ? kind : `${kind}.${object.apiVersion.slice(0, slash)}`;

@@ -1,6 +1,6 @@
 import * as yaml from 'js-yaml';
 import {
-  ENVIRONMENT_FILE, Environment, EnvironmentManifest, ManifestSecret, buildEnvironment, renderConfig, renderEnvironment,
+  ENVIRONMENT_FILE, Environment, EnvironmentManifest, ManifestSecret, buildEnvironment, environmentManifest, renderConfig, renderEnvironment,
 } from '../charts';
 import { CONFIG, ENVIRONMENTS, K8sObject, selects } from './helpers';
 
@@ -51,6 +51,11 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('dist/%s/environmen
   test('is what synth writes into the folder, beside the manifests and the Kustomization', () => {
     expect([...shipped.folders.get(name)!.keys()].slice(-2)).toEqual(['Kustomization', ENVIRONMENT_FILE]);
     expect(manifest).toMatchObject({ version: 1, environment: name, namespace: env.namespace });
+  });
+
+  test('environmentManifest() on a built stack, rendering its charts itself, says the same as the file synth wrote', () => {
+    const { stack } = buildEnvironment(env);
+    expect(environmentManifest(stack, name, manifest.namespaceFile)).toEqual(manifest);
   });
 
   test('names the file holding the Namespace, and the labels on it that say who owns it', () => {
