@@ -1,6 +1,6 @@
 // Generates charts/tempo/tempo-2.6.1-keys.json, Tempo 2.6.1's config key tree, from the two
 // fixtures in test/fixtures/ (see charts/tempo/keys.ts). `npm run tempo-keys`; the test suite checks
-// the committed tree equals a fresh merge (test/tempo/keys.test.ts).
+// the committed tree equals a fresh merge (test/tempo/keys.spec.ts).
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';

@@ -1,7 +1,9 @@
 import { App, Chart } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import * as path from 'path';
-import { DEFAULT_CONFIG_FILE, loadStackConfig, TempoChart, TempoProps } from '../charts';
+// Tempo's folder and the config loader only, not the whole library: most test files need no more.
+import { DEFAULT_CONFIG_FILE, loadStackConfig } from '../charts/config/load';
+import { TempoChart, TempoProps } from '../charts/tempo';
 
 /** S3-compatible storage as the bundled MinIO offers it. */
 export const s3: TempoProps['storage'] = {

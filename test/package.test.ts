@@ -27,7 +27,7 @@ const npm = (args: string[], cwd: string) => exec('npm', [...args, '--prefer-off
 
 /** The consumer's program: the README's library example, as a reader copies it into main.ts. */
 const PROGRAM = codeBlocks('README.md').filter((b) => b.lang === 'ts')[0].body;
-/** What that program writes when it runs on this repository's sources (test/docs/readme.test.ts runs the same file). */
+/** What that program writes when it runs on this repository's sources (test/docs/readme.spec.ts runs the same file). */
 let expected: K8sObject[] | undefined;
 const expectedObjects = () => (expected ??= runProgram('test/docs/readme.generated.ts'));
 

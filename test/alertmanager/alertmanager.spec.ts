@@ -1,5 +1,5 @@
 // The Alertmanager construct: the objects it adds to RestrictedWorkload's and how they fit together
-// (the workload itself is tested in test/shared/restricted-workload.test.ts).
+// (the workload itself is tested in test/shared/restricted-workload.spec.ts).
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { AlertmanagerChart, AlertmanagerProps, peerAddresses } from '../../charts/alertmanager';

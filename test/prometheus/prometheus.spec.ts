@@ -112,7 +112,7 @@ describe('Prometheus objects', () => {
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: pod.spec.serviceAccountName, namespace: 'tempo' }]);
   });
 
-  // The restricted pod, selectors and Service ports are RestrictedWorkload's (test/shared/restricted-workload.test.ts).
+  // The restricted pod, selectors and Service ports are RestrictedWorkload's (test/shared/restricted-workload.spec.ts).
   test('the pod runs as nobody written numerically (65534): the image\'s user name would fail runAsNonRoot', () => {
     expect(pod.spec.securityContext).toMatchObject({ runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 });
   });

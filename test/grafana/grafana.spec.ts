@@ -44,7 +44,7 @@ describe.each([
     expect(container(objects).ports).toEqual([{ name: 'http', containerPort: 3000, protocol: 'TCP' }]);
   });
 
-  // The restricted pod, selectors and Service ports are RestrictedWorkload's (test/shared/restricted-workload.test.ts).
+  // The restricted pod, selectors and Service ports are RestrictedWorkload's (test/shared/restricted-workload.spec.ts).
   test('the pod runs as the image\'s UID/GID 472 with fsGroup 472, so it can write its volume and read the admin Secret', () => {
     expect(podSpec(objects).securityContext).toMatchObject({ runAsUser: 472, runAsGroup: 472, fsGroup: 472 });
     expect(podSpec(objects).automountServiceAccountToken).toBe(false);

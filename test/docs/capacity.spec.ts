@@ -1,4 +1,4 @@
-// docs/capacity.md quotes the planner and the presets; these tests keep it from going stale (docs.test.ts
+// docs/capacity.md quotes the planner and the presets; these tests keep it from going stale (docs.spec.ts
 // runs every plan it shows and compares the output).
 import * as fs from 'fs';
 import * as path from 'path';

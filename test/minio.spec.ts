@@ -164,7 +164,7 @@ describe('MinIO bucket', () => {
 });
 
 describe('MinIO pod security', () => {
-  // The restricted pod itself is RestrictedWorkload's (test/shared/restricted-workload.test.ts).
+  // The restricted pod itself is RestrictedWorkload's (test/shared/restricted-workload.spec.ts).
   test('MinIO runs as UID/GID 1000 with fsGroup 1000, not as the image\'s root', () => {
     expect(podSpec(synth().objs).securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
   });

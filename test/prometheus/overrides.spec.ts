@@ -18,7 +18,7 @@ const messageOf = (fn: () => unknown): string => {
 };
 
 describe('Prometheus partial resources', () => {
-  // One Tempo replica, no generator: the plan's memory rounds up to the 512Mi floor (settings.test.ts).
+  // One Tempo replica, no generator: the plan's memory rounds up to the 512Mi floor (settings.spec.ts).
   test('a CPU limit alone keeps the planned memory and the CPU request', () => {
     expect(resolvePrometheusSettings({ tempo, resources: { limits: { cpu: '2' } } }).resources)
       .toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '512Mi' } });

@@ -1,7 +1,7 @@
 // Every code block of the README and docs/ that is meant to run is run here (or, for the library
-// programs, in library.test.ts and readme.test.ts); the blocks that need a cluster (`sh`) are checked
+// programs, in library.spec.ts and readme.spec.ts); the blocks that need a cluster (`sh`) are checked
 // for commands and options that exist; every relative link reaches a file and, when it names one, a
-// heading. docs/configuration.md is generated and checked by config-reference.test.ts.
+// heading. docs/configuration.md is generated and checked by config-reference.spec.ts.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';

@@ -5,7 +5,7 @@ import * as path from 'path';
 
 // ./deploy.sh end to end, as a user runs it: the real bash wrapper, node, the deploy, and a
 // recording fake kubectl on the PATH. A few runs only: the verbs themselves are tested in-process
-// (deploy.test.ts); here what matters is what the wrapper adds: the arguments and the exit code
+// (deploy.spec.ts); here what matters is what the wrapper adds: the arguments and the exit code
 // passed through, the messages in deploy.sh's name, the checks before node starts.
 
 const REPO = path.join(__dirname, '..', '..');

@@ -11,7 +11,7 @@ const podSpec = (objects: K8sObject[]) => find(objects, 'StatefulSet', 'tempo').
 const tempoContainer = (objects: K8sObject[]) => podSpec(objects).containers.find((c: any) => c.name === 'tempo');
 
 // The shape every workload shares (restricted pod, Services on container ports, selectors, the
-// config hash, PVCs) is tested once in test/shared/restricted-workload.test.ts; here only Tempo's own.
+// config hash, PVCs) is tested once in test/shared/restricted-workload.spec.ts; here only Tempo's own.
 describe.each([
   ['single node', {} as TempoProps],
   ['basic preset', { preset: 'basic' } as TempoProps],
